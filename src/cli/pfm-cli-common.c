@@ -1,0 +1,81 @@
+/* pfm-cli-common.c - what the pfm-cli subcommands share
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pfm-cli-common.h"
+#include "pfm-export.h"
+
+static const char *current_command = "pfm-cli";
+
+void
+pfm_cli_error (const char *command, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *msg = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  /* One line, always. */
+  for (char *p = msg; *p; p++)
+    if (*p == '\n')
+      *p = ' ';
+  fprintf (stderr, "pfm-cli %s: %s\n", command ? command : current_command, msg);
+}
+
+gboolean
+pfm_cli_parse (GOptionContext *context, const char *command, int *argc, char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  current_command = command;
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      pfm_cli_error (command, "%s (try pfm-cli %s --help)", error->message, command);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+PfmConfig *
+pfm_cli_load_config (const char *project, char **assignments)
+{
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (project != NULL && !pfm_config_load_file (cfg, project, &error))
+    {
+      pfm_cli_error (NULL, "%s", error->message);
+      return NULL;
+    }
+  for (guint i = 0; assignments && assignments[i]; i++)
+    if (!pfm_config_set_assignment (cfg, assignments[i], &error))
+      {
+        pfm_cli_error (NULL, "%s", error->message);
+        return NULL;
+      }
+  if (!pfm_config_validate (cfg, &error))
+    {
+      pfm_cli_error (NULL, "%s", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&cfg);
+}
+
+gboolean
+pfm_cli_write_output (const char *path, const char *contents, gsize length, GError **error)
+{
+  if (path == NULL || strcmp (path, "-") == 0)
+    {
+      if (fwrite (contents, 1, length, stdout) != length || fflush (stdout) != 0)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "could not write to standard output");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  return pfm_export_write_atomic (path, contents, length, error);
+}

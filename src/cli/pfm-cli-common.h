@@ -1,0 +1,47 @@
+/* pfm-cli-common.h - what the pfm-cli subcommands share
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "pfm-config.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses of the CLI contract (docs: cli.md). */
+enum {
+  PFM_EXIT_OK = 0,
+  PFM_EXIT_FAILED = 1,   /* a run that could not complete */
+  PFM_EXIT_USAGE = 2,    /* bad usage or a bad value */
+};
+
+/* Loads PROJECT (may be NULL: the defaults) and applies each --set
+ * assignment, then validates.  On failure prints one line to stderr and
+ * returns NULL. */
+PfmConfig *pfm_cli_load_config (const char  *project,
+                                char       **assignments);
+
+/* Prints "pfm-cli COMMAND: MESSAGE" on stderr. */
+void       pfm_cli_error       (const char  *command,
+                                const char  *format,
+                                ...) G_GNUC_PRINTF (2, 3);
+
+/* Parses the options of a subcommand; on error prints it and returns FALSE. */
+gboolean   pfm_cli_parse       (GOptionContext *context,
+                                const char     *command,
+                                int            *argc,
+                                char         ***argv);
+
+/* Writes @contents atomically to @path, or to stdout when @path is NULL or "-". */
+gboolean   pfm_cli_write_output (const char  *path,
+                                 const char  *contents,
+                                 gsize        length,
+                                 GError     **error);
+
+int pfm_cli_propagate (int argc, char **argv);
+int pfm_cli_scaling   (int argc, char **argv);
+
+G_END_DECLS

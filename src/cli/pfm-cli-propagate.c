@@ -1,0 +1,171 @@
+/* pfm-cli-propagate.c - `pfm-cli propagate`: one run of the engine
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pfm-bpm.h"
+#include "pfm-cli-common.h"
+
+static volatile gint cancel_flag;
+
+static void
+on_sigint (int sig)
+{
+  g_atomic_int_set (&cancel_flag, 1);
+}
+
+typedef struct
+{
+  int      last_permille;
+  gboolean tty;
+} Progress;
+
+static void
+progress_cb (guint step, guint n_steps, double z, gpointer user_data)
+{
+  Progress *p = user_data;
+  int permille = (int) (1000.0 * step / n_steps);
+  /* Redraw on a terminal every 0.5%; in a log every 10%. */
+  int quantum = p->tty ? 5 : 100;
+  if (permille / quantum == p->last_permille / quantum && step != n_steps)
+    return;
+  p->last_permille = permille;
+  char bar[31];
+  int filled = permille * 30 / 1000;
+  for (int i = 0; i < 30; i++)
+    bar[i] = i < filled ? '#' : '.';
+  bar[30] = '\0';
+  fprintf (stderr, "%s[%s] %5.1f%%  step %u/%u  z = %.4g m%s",
+           p->tty ? "\r" : "", bar, permille / 10.0, step, n_steps, z, p->tty ? "" : "\n");
+  if (p->tty && step == n_steps)
+    fputc ('\n', stderr);
+}
+
+static gboolean
+write_text (const char *path, const char *text, const char *what)
+{
+  g_autoptr(GError) error = NULL;
+  if (!pfm_cli_write_output (path, text, strlen (text), &error))
+    {
+      pfm_cli_error ("propagate", "writing the %s: %s", what, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+pfm_cli_propagate (int argc, char **argv)
+{
+  g_auto(GStrv) sets = NULL;
+  g_autofree char *diag_path = NULL, *out_path = NULL, *field_path = NULL, *summary_path = NULL;
+  int threads = 1;
+  gboolean quiet = FALSE, strict = FALSE, estimate = FALSE;
+  const GOptionEntry entries[] = {
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
+    { "diagnostics", 'd', 0, G_OPTION_ARG_FILENAME, &diag_path, "Write the per-slice diagnostics CSV (- for stdout)", "FILE.csv" },
+    { "output-vector", 'v', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the detector output vector CSV (- for stdout)", "FILE.csv" },
+    { "field", 'f', 0, G_OPTION_ARG_FILENAME, &field_path, "Write the recorded intensity volume (.npy: intensity; .vti: intensity and dn)", "FILE" },
+    { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path, "Write the run summary here instead of stdout", "FILE" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "FFTW threads (1..64, default 1)", "N" },
+    { "estimate", 0, 0, G_OPTION_ARG_NONE, &estimate, "Skip FFTW's plan measurement (plans instantly, runs up to 10x slower)", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, "Exit 1 if the run becomes under-resolved", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("[PROJECT.pfm] - propagate through a sample of the tube");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx,
+    "Runs the split-step Fourier engine on the project (defaults if none) with\n"
+    "any --set overrides, shows progress on stderr and prints a summary.\n"
+    "Exit status: 0 done (also when under-resolved, unless --strict), 1 the run\n"
+    "could not complete, 2 bad usage or value.");
+  if (!pfm_cli_parse (ctx, "propagate", &argc, &argv))
+    return PFM_EXIT_USAGE;
+  if (argc > 2)
+    {
+      pfm_cli_error ("propagate", "expected at most one project file, got %d arguments", argc - 1);
+      return PFM_EXIT_USAGE;
+    }
+  if (threads < 1 || threads > 64)
+    {
+      pfm_cli_error ("propagate", "--threads = %d is out of range: accepted [1, 64]", threads);
+      return PFM_EXIT_USAGE;
+    }
+  if (field_path && !g_str_has_suffix (field_path, ".npy") && !g_str_has_suffix (field_path, ".vti"))
+    {
+      pfm_cli_error ("propagate", "--field %s: accepted a name ending in .npy or .vti", field_path);
+      return PFM_EXIT_USAGE;
+    }
+
+  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (argc == 2 ? argv[1] : NULL, sets);
+  if (cfg == NULL)
+    return PFM_EXIT_USAGE;
+
+  g_autoptr(GError) error = NULL;
+  PfmBpmOptions opts = { .threads = threads, .rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE,
+                         .no_volume = field_path == NULL };
+  g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, &error);
+  if (bpm == NULL)
+    {
+      pfm_cli_error ("propagate", "%s", error->message);
+      return g_error_matches (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_INCONSISTENT) ||
+             g_error_matches (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE)
+             ? PFM_EXIT_USAGE : PFM_EXIT_FAILED;
+    }
+
+  Progress progress = { .last_permille = -1000, .tty = isatty (STDERR_FILENO) };
+  PfmBpmCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
+                         .cancel = (const gint *) &cancel_flag };
+  signal (SIGINT, on_sigint);
+  g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, &cb, &error);
+  signal (SIGINT, SIG_DFL);
+  if (rec == NULL)
+    {
+      pfm_cli_error ("propagate", "%s", error->message);
+      return PFM_EXIT_FAILED;
+    }
+  if (!quiet && rec->status != PFM_RUN_COMPLETED)
+    fputc ('\n', stderr);
+
+  gboolean ok = TRUE;
+  if (diag_path)
+    {
+      g_autofree char *csv = pfm_record_diagnostics_csv (rec);
+      ok &= write_text (diag_path, csv, "diagnostics");
+    }
+  if (out_path)
+    {
+      g_autofree char *csv = pfm_record_output_csv (rec);
+      ok &= write_text (out_path, csv, "output vector");
+    }
+  if (field_path && !pfm_record_write_field (rec, field_path, &error))
+    {
+      pfm_cli_error ("propagate", "%s", error->message);
+      g_clear_error (&error);
+      ok = FALSE;
+    }
+  g_autofree char *summary = pfm_record_summary (rec);
+  ok &= write_text (summary_path, summary, "summary");
+
+  if (!ok)
+    return PFM_EXIT_FAILED;
+  if (rec->status == PFM_RUN_CANCELLED)
+    {
+      pfm_cli_error ("propagate", "cancelled at step %u of %u; outputs hold the run up to there",
+                     rec->steps_done, rec->n_steps);
+      return PFM_EXIT_FAILED;
+    }
+  if (rec->status == PFM_RUN_UNRESOLVED)
+    {
+      pfm_cli_error ("propagate", "under-resolved: %s", rec->stop_reason);
+      return strict ? PFM_EXIT_FAILED : PFM_EXIT_OK;
+    }
+  return PFM_EXIT_OK;
+}

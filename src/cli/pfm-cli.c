@@ -1,0 +1,68 @@
+/* pfm-cli.c - the command-line front end of PFM Explorer
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pfm-cli-common.h"
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "scaling",   pfm_cli_scaling,   "the scaling model: optical PFM vs GPU fleet (physics.md section 2)" },
+  { "propagate", pfm_cli_propagate, "split-step beam propagation through a sample of the tube" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: pfm-cli COMMAND [OPTIONS]\n"
+           "       pfm-cli --help | --version\n\n"
+           "PFM Explorer's command-line front end: the same engine as the app.\n\n"
+           "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\nRun pfm-cli COMMAND --help for its options.  Values are SI; override any\n"
+           "project key with --set group.key=value.  Exit status: 0 success, 2 bad usage\n"
+           "or value, 1 a run that could not complete.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      usage (stderr);
+      return PFM_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return PFM_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("pfm-cli %s\n", PACKAGE_VERSION);
+      return PFM_EXIT_OK;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, "pfm-cli: unknown command \"%s\" (commands: scaling, propagate; see pfm-cli --help)\n", argv[1]);
+  return PFM_EXIT_USAGE;
+}

@@ -1,0 +1,769 @@
+/* pfm-bpm.c - split-step Fourier beam propagation (physics.md section 3)
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * dE/dz = i/(2k) laplacian E + i k0 [dn(x,y,z) + n2 |E|^2] E - (alpha/2) E
+ *
+ * Symmetric (Strang) splitting D(h/2) N(h) D(h/2).  Consecutive half steps
+ * of diffraction merge, D(h/2) D(h/2) = D(h), so a step costs one forward
+ * and one inverse FFT; the owed half step is paid only where a recorded
+ * slice needs the field at a true z, into a scratch buffer (one extra
+ * inverse FFT per recorded slice).
+ *
+ * The real-space part N(h) applies, in one pass, the step's index phase
+ * (the guide profile plus the voxel layers averaged exactly over [z, z+h]),
+ * the Kerr phase, loss and the absorbing boundary.
+ */
+#define G_LOG_DOMAIN "pfm-bpm"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "pfm-beam.h"
+#include "pfm-bpm.h"
+#include "pfm-detector.h"
+#include "pfm-kernels.h"
+
+G_DEFINE_QUARK (pfm-bpm-error-quark, pfm_bpm_error)
+
+#define DEFAULT_VOLUME_BUDGET (G_GUINT64_CONSTANT (64) << 20)
+#define DEFAULT_VOLUME_SIDE   128
+/* Bytes per grid point: E, S, three propagators (complex float); static
+ * phase, amplitude and two layer maps (float); edge mask; FFTW's own
+ * buffers for threaded plans (about one more field). */
+#define BYTES_PER_POINT       (5 * 8 + 4 * 4 + 1 + 8)
+
+struct _PfmBpm
+{
+  PfmConfig   *cfg;
+  PfmBpmOptions opts;
+  PfmGrid      grid;
+  PfmMedium   *medium;
+  int          n;
+  gsize        nn;
+  double       k0, k, dz, length, voxel;
+  guint        n_steps;
+
+  float       *E;          /* the field (real space, or spectral when `spectral`) */
+  float       *S;          /* scratch: the synchronised field of the last record */
+  float       *d_full;     /* exp(-i K^2 dz / 2k) / nn */
+  float       *d_half;     /* exp(-i K^2 dz / 4k) / nn */
+  float       *d_tmp;      /* any other h */
+  double       d_tmp_h;
+  float       *ps;         /* k0 dz dn_profile */
+  float       *amp;        /* exp(-(alpha/2 + sigma) dz); NULL if 1 everywhere */
+  guint8      *edge;       /* outer band of spatial frequencies */
+  int         *cvox, *rvox;/* voxel index of each column / row, -1 outside */
+  gboolean     has_voxels;
+  float       *map[2];     /* ps + k0 dz dn_voxel(layer), for two cached layers */
+  int          map_layer[2];
+  float       *layer;      /* nvx * nvy scratch */
+  float       *layer_avg;  /* nvx * nvy scratch */
+
+  fftwf_plan   fwd, bwd;
+
+  /* Run state */
+  double       z;
+  double       pending;    /* diffraction owed to the field, m */
+  gboolean     spectral;
+  double       b_integral;
+  float        kerr_dz;    /* k0 n2 dz */
+  gboolean     input_set;
+};
+
+guint64
+pfm_bpm_default_memory_budget (void)
+{
+  const char *env = g_getenv ("PFM_MEMORY_BUDGET");
+  guint64 v;
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT64, &v, NULL))
+    return v;
+  /* Half the machine's memory, at most 8 GiB. */
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+  guint64 phys = (pages > 0 && page > 0) ? (guint64) pages * page : G_GUINT64_CONSTANT (4) << 30;
+  return MIN (phys / 2, G_GUINT64_CONSTANT (8) << 30);
+}
+
+static void
+volume_layout (const PfmConfig *cfg, const PfmBpmOptions *o, int *factor, int *vnx,
+               guint *stride, guint *capacity)
+{
+  const int side = o->volume_max_side > 0 ? o->volume_max_side : DEFAULT_VOLUME_SIDE;
+  const guint64 budget = o->volume_budget > 0 ? o->volume_budget : DEFAULT_VOLUME_BUDGET;
+  const int n = cfg->grid.n;
+  int f = (n + side - 1) / side;
+  *factor = f;
+  *vnx = n / f;
+  guint steps = pfm_config_n_steps (cfg);
+  guint every = cfg->grid.record_every;
+  guint nrec = 1 + steps / every + (steps % every ? 1 : 0);
+  guint64 slice = (guint64) (*vnx) * (*vnx) * 2 * sizeof (float);
+  guint64 s = (nrec * slice + budget - 1) / budget;
+  *stride = (guint) MAX (1, s);
+  *capacity = (nrec + *stride - 1) / *stride + 1;
+}
+
+guint64
+pfm_bpm_estimate_memory (const PfmConfig *cfg, const PfmBpmOptions *opts)
+{
+  PfmBpmOptions defaults = { 0 };
+  const PfmBpmOptions *o = opts ? opts : &defaults;
+  guint64 nn = (guint64) cfg->grid.n * cfg->grid.n;
+  guint64 bytes = nn * BYTES_PER_POINT;
+  if (!o->no_volume)
+    {
+      int f, vnx;
+      guint stride, cap;
+      volume_layout (cfg, o, &f, &vnx, &stride, &cap);
+      bytes += (guint64) cap * vnx * vnx * 2 * sizeof (float);
+    }
+  if (cfg->medium.kind == PFM_MEDIUM_FILE && cfg->medium.file != NULL)
+    {
+      GStatBuf st;
+      if (g_stat (cfg->medium.file, &st) == 0)
+        bytes += st.st_size;
+    }
+  return bytes;
+}
+
+static void
+fill_propagator (float *d, const PfmBpm *b, double h)
+{
+  const double inv_nn = 1.0 / (double) b->nn;
+  const double c = -h / (2.0 * b->k);
+  g_autofree double *kx2 = g_new (double, b->n);
+  for (int i = 0; i < b->n; i++)
+    {
+      double kx = pfm_grid_kx (&b->grid, i);
+      kx2[i] = kx * kx;
+    }
+  for (int j = 0; j < b->n; j++)
+    for (int i = 0; i < b->n; i++)
+      {
+        double ph = c * (kx2[i] + kx2[j]);
+        gsize p = (gsize) j * b->n + i;
+        d[2 * p] = (float) (cos (ph) * inv_nn);
+        d[2 * p + 1] = (float) (sin (ph) * inv_nn);
+      }
+}
+
+static const float *
+propagator (PfmBpm *b, double h)
+{
+  if (h == b->dz)
+    return b->d_full;
+  if (h == 0.5 * b->dz)
+    return b->d_half;
+  if (h != b->d_tmp_h)
+    {
+      fill_propagator (b->d_tmp, b, h);
+      b->d_tmp_h = h;
+    }
+  return b->d_tmp;
+}
+
+/* Damping rate of the absorbing layer (1/m) at coordinate x.  A quadratic
+ * ramp over the layer; its strength is chosen so that a wave crossing the
+ * layer and back at half the grid's largest transverse wavenumber loses
+ * about e^-8 of its amplitude, while the ramp stays gentle enough not to
+ * reflect. */
+static double
+absorber_rate (const PfmBpm *b, double x)
+{
+  const double a = b->cfg->grid.absorber * b->grid.window;
+  if (a <= 0.0)
+    return 0.0;
+  const double inner = 0.5 * b->grid.window - a;
+  const double d = fabs (x) - inner;
+  if (d <= 0.0)
+    return 0.0;
+  const double u = MIN (d / a, 1.0);
+  const double kx_ref = 0.5 * G_PI / b->grid.dx;
+  const double rmax = 12.0 * kx_ref / (a * b->k);
+  return rmax * u * u;
+}
+
+static void
+fill_static (PfmBpm *b)
+{
+  const PfmGrid *g = &b->grid;
+  const double alpha = b->cfg->optics.loss;
+  gboolean need_amp = alpha > 0.0 || b->cfg->grid.absorber > 0.0;
+  g_autofree double *rate = g_new (double, b->n);
+
+  for (int i = 0; i < b->n; i++)
+    rate[i] = absorber_rate (b, pfm_grid_x (g, i));
+
+  for (int j = 0; j < b->n; j++)
+    {
+      const double y = pfm_grid_x (g, j);
+      for (int i = 0; i < b->n; i++)
+        {
+          const gsize p = (gsize) j * b->n + i;
+          const double x = pfm_grid_x (g, i);
+          b->ps[p] = (float) (b->k0 * b->dz * pfm_medium_profile_dn (b->medium, x, y, g->dx));
+          if (need_amp)
+            b->amp[p] = (float) exp (-(0.5 * alpha + rate[i] + rate[j]) * b->dz);
+        }
+    }
+  if (!need_amp)
+    g_clear_pointer (&b->amp, fftwf_free);
+
+  /* Spatial frequencies in the outer band of either axis. */
+  const int half = b->n / 2;
+  for (int j = 0; j < b->n; j++)
+    {
+      int mj = j < (b->n + 1) / 2 ? j : b->n - j;
+      for (int i = 0; i < b->n; i++)
+        {
+          int mi = i < (b->n + 1) / 2 ? i : b->n - i;
+          b->edge[(gsize) j * b->n + i] =
+            (mi > (1.0 - PFM_BPM_EDGE_BAND) * half || mj > (1.0 - PFM_BPM_EDGE_BAND) * half);
+        }
+    }
+
+  for (int i = 0; i < b->n; i++)
+    {
+      b->cvox[i] = pfm_medium_voxel_index (b->medium, pfm_grid_x (g, i), b->medium->nvx);
+      b->rvox[i] = pfm_medium_voxel_index (b->medium, pfm_grid_x (g, i), b->medium->nvy);
+    }
+}
+
+/* map = ps + k0 dz layer[voxel(p)] */
+static void
+expand_layer (const PfmBpm *b, const float *layer, float *map)
+{
+  const int nvx = b->medium->nvx;
+  const float s = (float) (b->k0 * b->dz);
+  for (int j = 0; j < b->n; j++)
+    {
+      const gsize row = (gsize) j * b->n;
+      const int iy = b->rvox[j];
+      if (iy < 0)
+        {
+          memcpy (map + row, b->ps + row, b->n * sizeof (float));
+          continue;
+        }
+      const float *lrow = layer + (gsize) iy * nvx;
+      for (int i = 0; i < b->n; i++)
+        {
+          const int ix = b->cvox[i];
+          map[row + i] = b->ps[row + i] + (ix >= 0 ? s * lrow[ix] : 0.0f);
+        }
+    }
+}
+
+static const float *
+layer_map (PfmBpm *b, int l, int keep)
+{
+  for (int s = 0; s < 2; s++)
+    if (b->map_layer[s] == l)
+      return b->map[s];
+  /* Replace the slot that does not hold layer @keep. */
+  int s = (b->map_layer[0] == keep) ? 1 : 0;
+  pfm_medium_fill_layer (b->medium, l, b->layer);
+  expand_layer (b, b->layer, b->map[s]);
+  b->map_layer[s] = l;
+  return b->map[s];
+}
+
+PfmBpm *
+pfm_bpm_new (const PfmConfig *cfg, const PfmBpmOptions *opts, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, NULL);
+
+  if (!pfm_config_validate (cfg, error))
+    return NULL;
+
+  PfmBpmOptions o = { 0 };
+  if (opts != NULL)
+    o = *opts;
+  if (o.threads <= 0)
+    o.threads = 1;
+  if (o.memory_budget == 0)
+    o.memory_budget = pfm_bpm_default_memory_budget ();
+
+  guint64 need = pfm_bpm_estimate_memory (cfg, &o);
+  if (need > o.memory_budget)
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                   "grid.n = %d needs about %.0f MiB, over the memory budget of %.0f MiB: "
+                   "lower grid.n (memory grows as n^2) or raise PFM_MEMORY_BUDGET",
+                   cfg->grid.n, need / 1048576.0, o.memory_budget / 1048576.0);
+      return NULL;
+    }
+
+  g_autoptr(PfmBpm) b = g_new0 (PfmBpm, 1);
+  b->cfg = pfm_config_copy (cfg);
+  b->opts = o;
+  pfm_grid_init (&b->grid, cfg);
+  b->n = cfg->grid.n;
+  b->nn = (gsize) b->n * b->n;
+  b->k0 = pfm_config_k0 (cfg);
+  b->k = b->k0 * cfg->optics.n0;
+  b->dz = cfg->grid.dz;
+  b->length = cfg->tube.length;
+  b->voxel = pfm_config_voxel (cfg);
+  b->n_steps = pfm_config_n_steps (cfg);
+  b->kerr_dz = (float) (b->k0 * cfg->optics.n2 * b->dz);
+  b->d_tmp_h = -1.0;
+  b->map_layer[0] = b->map_layer[1] = -1;
+
+  b->medium = pfm_medium_new (cfg, error);
+  if (b->medium == NULL)
+    return NULL;
+  b->has_voxels = cfg->medium.kind != PFM_MEDIUM_NONE;
+
+  const gsize cbytes = b->nn * sizeof (fftwf_complex);
+  const gsize fbytes = b->nn * sizeof (float);
+  b->E = fftwf_malloc (cbytes);
+  b->S = fftwf_malloc (cbytes);
+  b->d_full = fftwf_malloc (cbytes);
+  b->d_half = fftwf_malloc (cbytes);
+  b->d_tmp = fftwf_malloc (cbytes);
+  b->ps = fftwf_malloc (fbytes);
+  b->amp = fftwf_malloc (fbytes);
+  b->edge = g_try_malloc (b->nn);
+  b->cvox = g_new (int, b->n);
+  b->rvox = g_new (int, b->n);
+  if (b->has_voxels)
+    {
+      b->map[0] = fftwf_malloc (fbytes);
+      b->map[1] = fftwf_malloc (fbytes);
+      b->layer = g_try_new (float, (gsize) b->medium->nvx * b->medium->nvy);
+      b->layer_avg = g_try_new (float, (gsize) b->medium->nvx * b->medium->nvy);
+    }
+  if (!b->E || !b->S || !b->d_full || !b->d_half || !b->d_tmp || !b->ps || !b->amp || !b->edge ||
+      (b->has_voxels && (!b->map[0] || !b->map[1] || !b->layer || !b->layer_avg)))
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                   "out of memory allocating a %d x %d grid: lower grid.n", b->n, b->n);
+      return NULL;
+    }
+
+  b->fwd = pfm_fftw_plan_2d (b->n, (fftwf_complex *) b->E, FFTW_FORWARD, o.threads, o.rigor);
+  b->bwd = pfm_fftw_plan_2d (b->n, (fftwf_complex *) b->E, FFTW_BACKWARD, o.threads, o.rigor);
+  if (b->fwd == NULL || b->bwd == NULL)
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_FAILED, "FFTW could not plan a %d x %d transform", b->n, b->n);
+      return NULL;
+    }
+
+  fill_propagator (b->d_full, b, b->dz);
+  fill_propagator (b->d_half, b, 0.5 * b->dz);
+  fill_static (b);
+  memset (b->E, 0, cbytes);
+  memset (b->S, 0, cbytes);
+  return g_steal_pointer (&b);
+}
+
+void
+pfm_bpm_free (PfmBpm *b)
+{
+  if (b == NULL)
+    return;
+  pfm_fftw_destroy_plan (b->fwd);
+  pfm_fftw_destroy_plan (b->bwd);
+  g_clear_pointer (&b->E, fftwf_free);
+  g_clear_pointer (&b->S, fftwf_free);
+  g_clear_pointer (&b->d_full, fftwf_free);
+  g_clear_pointer (&b->d_half, fftwf_free);
+  g_clear_pointer (&b->d_tmp, fftwf_free);
+  g_clear_pointer (&b->ps, fftwf_free);
+  g_clear_pointer (&b->amp, fftwf_free);
+  g_clear_pointer (&b->map[0], fftwf_free);
+  g_clear_pointer (&b->map[1], fftwf_free);
+  g_free (b->edge);
+  g_free (b->cvox);
+  g_free (b->rvox);
+  g_free (b->layer);
+  g_free (b->layer_avg);
+  pfm_medium_free (b->medium);
+  pfm_config_free (b->cfg);
+  g_free (b);
+}
+
+void
+pfm_bpm_set_input (PfmBpm *b, const float *field)
+{
+  g_return_if_fail (b != NULL && field != NULL);
+  memcpy (b->E, field, b->nn * sizeof (fftwf_complex));
+  memcpy (b->S, field, b->nn * sizeof (fftwf_complex));
+  b->z = 0.0;
+  b->pending = 0.0;
+  b->spectral = FALSE;
+  b->b_integral = 0.0;
+  b->input_set = TRUE;
+}
+
+gboolean
+pfm_bpm_set_input_from_config (PfmBpm *b, GError **error)
+{
+  g_return_val_if_fail (b != NULL, FALSE);
+  if (!pfm_beam_fill (b->cfg, &b->grid, b->S, error))
+    return FALSE;
+  pfm_bpm_set_input (b, b->S);
+  return TRUE;
+}
+
+/* The real-space part of a step [z, z + h]: returns the mid-step peak intensity. */
+static float
+nonlinear_pass (PfmBpm *b, double h)
+{
+  const float kerr = (float) (b->kerr_dz * (h / b->dz));
+  const float scale = (float) (h / b->dz);
+  const float *amp = b->amp;
+
+  if (amp != NULL && h != b->dz)
+    {
+      /* A shortened step: amp^(h/dz), built in d_tmp, whose propagator
+       * this step has already applied (S must keep the last record). */
+      float *tmp = b->d_tmp;
+      b->d_tmp_h = -1.0;
+      for (gsize p = 0; p < b->nn; p++)
+        tmp[p] = powf (amp[p], scale);
+      amp = tmp;
+    }
+
+  if (!b->has_voxels)
+    return pfm_kernel_nonlinear (b->E, b->ps, scale, NULL, 0.0f, amp, kerr, b->nn);
+
+  /* The voxel layers under [z, z + h], weighted by the length of the step
+   * inside each, so the step sees the exact z-average of the index. */
+  const double a = b->voxel;
+  const int nvz = b->medium->nvz;
+  const double z0 = b->z, z1 = b->z + h;
+  int l0 = (int) floor (z0 / a);
+  int l1 = (int) floor (z1 / a * (1.0 - 1e-12));
+  l0 = CLAMP (l0, 0, nvz);
+  l1 = CLAMP (l1, l0, nvz);
+  /* Layers at or beyond nvz are outside the written block: dn = 0 there,
+   * which fill_layer already returns. */
+
+  if (l0 == l1)
+    return pfm_kernel_nonlinear (b->E, layer_map (b, l0, -1), scale, NULL, 0.0f, amp, kerr, b->nn);
+
+  if (l1 == l0 + 1)
+    {
+      const double zb = l1 * a;
+      const float w0 = (float) ((zb - z0) / h * scale);
+      const float w1 = scale - w0;
+      const float *m0 = layer_map (b, l0, l1);
+      const float *m1 = layer_map (b, l1, l0);
+      return pfm_kernel_nonlinear (b->E, m0, w0, m1, w1, amp, kerr, b->nn);
+    }
+
+  /* dz spans several voxels (warned about up front): average them. */
+  const gsize nv = (gsize) b->medium->nvx * b->medium->nvy;
+  memset (b->layer_avg, 0, nv * sizeof (float));
+  for (int l = l0; l <= l1; l++)
+    {
+      double lo = MAX (z0, l * a), hi = MIN (z1, (l + 1) * a);
+      if (hi <= lo)
+        continue;
+      float w = (float) ((hi - lo) / h);
+      pfm_medium_fill_layer (b->medium, l, b->layer);
+      for (gsize v = 0; v < nv; v++)
+        b->layer_avg[v] += w * b->layer[v];
+    }
+  int slot = 0;
+  expand_layer (b, b->layer_avg, b->map[slot]);
+  b->map_layer[slot] = -1;
+  return pfm_kernel_nonlinear (b->E, b->map[slot], scale, NULL, 0.0f, amp, kerr, b->nn);
+}
+
+/* Diffraction owed plus the first half of this step, then N(h). */
+static float
+step_once (PfmBpm *b, double h)
+{
+  if (!b->spectral)
+    fftwf_execute (b->fwd);
+  pfm_kernel_cmul (b->E, propagator (b, b->pending + 0.5 * h), b->nn);
+  fftwf_execute (b->bwd);
+  b->spectral = FALSE;
+  float peak = nonlinear_pass (b, h);
+  b->pending = 0.5 * h;
+  return peak;
+}
+
+double
+pfm_bpm_step (PfmBpm *b)
+{
+  g_return_val_if_fail (b != NULL, 0.0);
+  double peak = step_once (b, b->dz);
+  b->z += b->dz;
+  return peak;
+}
+
+void
+pfm_bpm_fft_pair (PfmBpm *b)
+{
+  fftwf_execute (b->fwd);
+  fftwf_execute (b->bwd);
+}
+
+static void
+diagnostics (const PfmBpm *b, const float *f, PfmDiagRow *row)
+{
+  const PfmGrid *g = &b->grid;
+  double s = 0, sx = 0, sxx = 0, sy = 0, syy = 0;
+  float peak = 0.0f;
+  for (int j = 0; j < b->n; j++)
+    {
+      const double y = pfm_grid_x (g, j);
+      const float *r = f + 2 * (gsize) j * b->n;
+      double rs = 0, rx = 0, rxx = 0;
+      for (int i = 0; i < b->n; i++)
+        {
+          const float I = r[2 * i] * r[2 * i] + r[2 * i + 1] * r[2 * i + 1];
+          const double x = pfm_grid_x (g, i);
+          peak = I > peak ? I : peak;
+          rs += I;
+          rx += I * x;
+          rxx += I * x * x;
+        }
+      s += rs;
+      sx += rx;
+      sxx += rxx;
+      sy += rs * y;
+      syy += rs * y * y;
+    }
+  const double da = g->dx * g->dx;
+  row->z = b->z;
+  row->power = s * da;
+  row->peak_intensity = peak;
+  row->b_integral = b->b_integral;
+  if (s > 0.0)
+    {
+      row->centroid_x = sx / s;
+      row->centroid_y = sy / s;
+      row->width_x = 2.0 * sqrt (MAX (0.0, sxx / s - row->centroid_x * row->centroid_x));
+      row->width_y = 2.0 * sqrt (MAX (0.0, syy / s - row->centroid_y * row->centroid_y));
+    }
+  else
+    row->centroid_x = row->centroid_y = row->width_x = row->width_y = 0.0;
+}
+
+static void
+record_volume_slice (PfmBpm *b, PfmRecord *rec, const float *f)
+{
+  if (rec->vol_count >= rec->vol_capacity)
+    return;
+  const int fct = rec->vol_factor, vn = rec->vol_nx;
+  const guint k = rec->vol_count;
+  float *vi = rec->vol_intensity + (gsize) k * vn * vn;
+  float *vd = rec->vol_dn + (gsize) k * vn * vn;
+  const double inv_k0dz = 1.0 / (b->k0 * b->dz);
+  const int nvx = b->medium->nvx;
+  int lz = (int) floor (b->z / b->voxel);
+  if (b->has_voxels)
+    pfm_medium_fill_layer (b->medium, MIN (lz, b->medium->nvz), b->layer);
+  const float norm = 1.0f / (fct * fct);
+
+  for (int J = 0; J < vn; J++)
+    for (int I = 0; I < vn; I++)
+      {
+        double si = 0.0, sd = 0.0;
+        for (int j = J * fct; j < (J + 1) * fct; j++)
+          for (int i = I * fct; i < (I + 1) * fct; i++)
+            {
+              const gsize p = (gsize) j * b->n + i;
+              si += f[2 * p] * f[2 * p] + f[2 * p + 1] * f[2 * p + 1];
+              double dn = b->ps[p] * inv_k0dz;
+              if (b->has_voxels && b->cvox[i] >= 0 && b->rvox[j] >= 0)
+                dn += b->layer[(gsize) b->rvox[j] * nvx + b->cvox[i]];
+              sd += dn;
+            }
+        vi[(gsize) J * vn + I] = (float) si * norm;
+        vd[(gsize) J * vn + I] = (float) sd * norm;
+      }
+  rec->vol_z[k] = b->z;
+  rec->vol_count++;
+}
+
+/* Brings the field to the true z in the scratch buffer S, checks the
+ * spectrum, appends a diagnostics row (and a volume slice). */
+static void
+record_slice (PfmBpm *b, PfmRecord *rec, const PfmBpmCallbacks *cb, gboolean force_volume)
+{
+  if (!b->spectral)
+    {
+      fftwf_execute (b->fwd);
+      b->spectral = TRUE;
+    }
+  double edge = 0.0;
+  double total = pfm_kernel_cmul_to (b->S, b->E, propagator (b, b->pending), b->edge, &edge, b->nn);
+  fftwf_execute_dft (b->bwd, (fftwf_complex *) b->S, (fftwf_complex *) b->S);
+
+  PfmDiagRow row;
+  diagnostics (b, b->S, &row);
+  g_array_append_val (rec->rows, row);
+
+  guint r = rec->rows->len - 1;
+  if (rec->vol_intensity != NULL && (r % rec->vol_stride == 0 || force_volume))
+    record_volume_slice (b, rec, b->S);
+
+  if (!isfinite (row.power) || !isfinite (row.peak_intensity))
+    {
+      rec->status = PFM_RUN_UNRESOLVED;
+      rec->stop_z = b->z;
+      g_free (rec->stop_reason);
+      rec->stop_reason = g_strdup_printf ("the field became non-finite at z = %.4g m", b->z);
+      /* Never let a NaN row reach an output. */
+      g_array_set_size (rec->rows, rec->rows->len - 1);
+    }
+  else if (total > 0.0 && edge / total > PFM_BPM_MAX_EDGE_POWER && rec->status == PFM_RUN_RUNNING)
+    {
+      rec->status = PFM_RUN_UNRESOLVED;
+      rec->stop_z = b->z;
+      rec->stop_reason = g_strdup_printf ("the spectrum reached the grid's edge at z = %.4g m "
+                                          "(%.2g of the power in the outer %.0f%% of spatial frequencies, "
+                                          "above %.0e): the beam has narrowed below what the grid resolves "
+                                          "(self-focusing collapse?); raise grid.n or narrow grid.window",
+                                          b->z, edge / total, 100 * PFM_BPM_EDGE_BAND, PFM_BPM_MAX_EDGE_POWER);
+    }
+
+  if (cb && cb->slice)
+    cb->slice (rec, cb->user_data);
+}
+
+static void
+check_setup (PfmBpm *b, PfmRecord *rec)
+{
+  const double dx = b->grid.dx;
+  if (b->has_voxels && b->voxel / dx < 2.0)
+    pfm_record_add_warning (rec, "the grid under-samples the voxels: %.2f samples per voxel edge (at least 2 needed); "
+                            "raise grid.n or narrow grid.window", b->voxel / dx);
+  if (b->has_voxels && b->dz > b->voxel)
+    pfm_record_add_warning (rec, "grid.dz = %.3g m is longer than a voxel (%.3g m): each step averages several voxel layers",
+                            b->dz, b->voxel);
+  double peak = 0.0;
+  for (gsize p = 0; p < b->nn; p++)
+    peak = MAX (peak, (double) b->E[2 * p] * b->E[2 * p] + (double) b->E[2 * p + 1] * b->E[2 * p + 1]);
+  double phase = b->k0 * b->dz * (b->medium->max_abs_dn + fabs (b->cfg->optics.n2) * peak);
+  if (phase > PFM_BPM_MAX_STEP_PHASE)
+    pfm_record_add_warning (rec, "the real-space phase per step is %.2f rad at the input (above %.1f): "
+                            "the split-step is under-resolved; lower grid.dz", phase, PFM_BPM_MAX_STEP_PHASE);
+}
+
+PfmRecord *
+pfm_bpm_run (PfmBpm *b, const PfmBpmCallbacks *cb, GError **error)
+{
+  g_return_val_if_fail (b != NULL, NULL);
+
+  if (!b->input_set && !pfm_bpm_set_input_from_config (b, error))
+    return NULL;
+  /* Restart from the input (kept in S until the first record). */
+  b->input_set = FALSE;
+
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autoptr(PfmRecord) rec = pfm_record_new ();
+  rec->n_steps = b->n_steps;
+  rec->n_parameters = pfm_medium_n_parameters (b->medium);
+  rec->input_power = pfm_field_power (b->E, &b->grid);
+  if (!b->opts.no_volume)
+    {
+      int f, vn;
+      guint stride, cap;
+      volume_layout (b->cfg, &b->opts, &f, &vn, &stride, &cap);
+      rec->vol_factor = f;
+      rec->vol_nx = rec->vol_ny = vn;
+      rec->vol_stride = stride;
+      rec->vol_capacity = cap;
+      rec->vol_dx = b->grid.dx * f;
+      rec->vol_x0 = pfm_grid_x (&b->grid, 0) + 0.5 * (f - 1) * b->grid.dx;
+      gsize slice = (gsize) vn * vn;
+      rec->vol_intensity = g_try_new0 (float, slice * cap);
+      rec->vol_dn = g_try_new0 (float, slice * cap);
+      rec->vol_z = g_new0 (double, cap);
+      if (rec->vol_intensity == NULL || rec->vol_dn == NULL)
+        {
+          g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY, "out of memory for the recorded volume");
+          return NULL;
+        }
+    }
+
+  check_setup (b, rec);
+  record_slice (b, rec, cb, FALSE);
+
+  const guint every = b->cfg->grid.record_every;
+  for (guint s = 0; s < b->n_steps && rec->status == PFM_RUN_RUNNING; s++)
+    {
+      if (cb && cb->cancel && g_atomic_int_get (cb->cancel))
+        {
+          rec->status = PFM_RUN_CANCELLED;
+          break;
+        }
+      const gboolean last = (s + 1 == b->n_steps);
+      const double h = last ? b->length - b->z : b->dz;
+      const float peak = step_once (b, h);
+      const double dphi = b->k0 * h * (b->medium->max_abs_dn + fabs (b->cfg->optics.n2) * peak);
+
+      if (!isfinite (peak) || dphi > PFM_BPM_MAX_STEP_PHASE)
+        {
+          rec->status = PFM_RUN_UNRESOLVED;
+          rec->stop_z = b->z;
+          rec->stop_reason = isfinite (peak)
+            ? g_strdup_printf ("the real-space phase per step reached %.2f rad (above %.1f) at z = %.4g m: "
+                               "the peak intensity %.3g W/m^2 needs a shorter grid.dz (or the beam is collapsing)",
+                               dphi, PFM_BPM_MAX_STEP_PHASE, b->z, (double) peak)
+            : g_strdup_printf ("the field became non-finite at z = %.4g m", b->z);
+          /* Outputs stop at the last finite, resolved state: this step is
+           * not counted, and no further records are made. */
+          break;
+        }
+      b->b_integral += b->k0 * b->cfg->optics.n2 * peak * h;
+      /* z from the step count, not a running sum, so it does not drift. */
+      b->z = last ? b->length : (s + 1) * b->dz;
+      rec->steps_done = s + 1;
+
+      if (last || (s + 1) % every == 0)
+        record_slice (b, rec, cb, last);
+      if (cb && cb->progress)
+        cb->progress (s + 1, b->n_steps, b->z, cb->user_data);
+    }
+
+  if (rec->status == PFM_RUN_RUNNING)
+    rec->status = PFM_RUN_COMPLETED;
+
+  /* An interrupted run describes the last state it resolved: S still
+   * holds the last recorded slice. */
+  if (rec->status != PFM_RUN_CANCELLED && rec->rows->len > 0)
+    {
+      rec->n_output = b->cfg->detector.regions;
+      rec->output = g_new0 (double, rec->n_output);
+      pfm_detector_read (b->cfg, &b->grid, b->S, b->cfg->medium.seed ^ G_GUINT64_CONSTANT (0x5DE7EC7085EED), rec->output);
+    }
+  rec->elapsed_s = g_timer_elapsed (timer, NULL);
+  return g_steal_pointer (&rec);
+}
+
+const float *
+pfm_bpm_get_field (PfmBpm *b)
+{
+  return b->S;
+}
+
+const PfmGrid *
+pfm_bpm_get_grid (PfmBpm *b)
+{
+  return &b->grid;
+}
+
+const PfmMedium *
+pfm_bpm_get_medium (PfmBpm *b)
+{
+  return b->medium;
+}
+
+const PfmConfig *
+pfm_bpm_get_config (PfmBpm *b)
+{
+  return b->cfg;
+}

@@ -1,0 +1,99 @@
+/* pfm-bpm.h - split-step Fourier beam propagation (physics.md section 3)
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * FFTW's shape: pfm_bpm_new() plans and allocates (costly, once),
+ * pfm_bpm_run() / pfm_bpm_step() execute (no allocation, no planning),
+ * pfm_bpm_free() releases.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "pfm-config.h"
+#include "pfm-fftw.h"
+#include "pfm-grid.h"
+#include "pfm-medium.h"
+#include "pfm-record.h"
+#include "pfm-types.h"
+
+G_BEGIN_DECLS
+
+#define PFM_BPM_ERROR (pfm_bpm_error_quark ())
+
+typedef enum {
+  PFM_BPM_ERROR_MEMORY,     /* the run would exceed the memory budget */
+  PFM_BPM_ERROR_FAILED,
+} PfmBpmError;
+
+/* A run becomes under-resolved when the real-space phase of one step
+ * exceeds this (rad) ... */
+#define PFM_BPM_MAX_STEP_PHASE   0.5
+/* ... or when the outer 10% of the spatial frequencies hold more than this
+ * fraction of the power (physics.md section 3). */
+#define PFM_BPM_MAX_EDGE_POWER   1e-4
+#define PFM_BPM_EDGE_BAND        0.1
+
+typedef struct
+{
+  int          threads;         /* FFTW threads; 0 = 1 */
+  PfmPlanRigor rigor;
+  guint64      memory_budget;   /* bytes; 0 = default (see pfm_bpm_default_memory_budget) */
+  guint64      volume_budget;   /* bytes for the recorded volume; 0 = 64 MiB */
+  int          volume_max_side; /* largest transverse side of the volume; 0 = 128 */
+  gboolean     no_volume;       /* skip the volume (batch runs) */
+} PfmBpmOptions;
+
+typedef struct
+{
+  /* Called after each step, from the thread that runs. */
+  void        (*progress) (guint step, guint n_steps, double z, gpointer user_data);
+  /* Called after each recorded slice (record->rows grew by one). */
+  void        (*slice)    (const PfmRecord *record, gpointer user_data);
+  gpointer      user_data;
+  /* Non-zero (read with g_atomic_int_get at every step) cancels the run. */
+  const gint   *cancel;
+} PfmBpmCallbacks;
+
+GQuark           pfm_bpm_error_quark          (void);
+
+guint64          pfm_bpm_default_memory_budget (void);
+guint64          pfm_bpm_estimate_memory      (const PfmConfig     *cfg,
+                                               const PfmBpmOptions *opts);
+
+PfmBpm          *pfm_bpm_new                  (const PfmConfig     *cfg,
+                                               const PfmBpmOptions *opts,
+                                               GError             **error);
+void             pfm_bpm_free                 (PfmBpm              *bpm);
+
+/* Input: from the configuration (Gaussian or SLM), or an explicit field of
+ * n*n interleaved complex floats (|E|^2 in W/m^2). */
+gboolean         pfm_bpm_set_input_from_config (PfmBpm             *bpm,
+                                                GError            **error);
+void             pfm_bpm_set_input            (PfmBpm              *bpm,
+                                               const float         *field);
+
+/* Propagates the input from z = 0 to the tube length, recording as it
+ * goes.  Returns the record (its status says whether it completed, was
+ * cancelled or stopped under-resolved); NULL only on a hard failure. */
+PfmRecord       *pfm_bpm_run                  (PfmBpm                *bpm,
+                                               const PfmBpmCallbacks *callbacks,
+                                               GError               **error);
+
+/* One full step of length dz from the current state, without recording:
+ * for benchmarks.  Returns the mid-step peak intensity. */
+double           pfm_bpm_step                 (PfmBpm              *bpm);
+
+/* The field at the end of the last run (n*n interleaved complex floats). */
+const float     *pfm_bpm_get_field            (PfmBpm              *bpm);
+const PfmGrid   *pfm_bpm_get_grid             (PfmBpm              *bpm);
+const PfmMedium *pfm_bpm_get_medium           (PfmBpm              *bpm);
+const PfmConfig *pfm_bpm_get_config           (PfmBpm              *bpm);
+
+/* The raw FFT pair of this grid and plan, for ratios against the FFT limit. */
+void             pfm_bpm_fft_pair             (PfmBpm              *bpm);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmBpm, pfm_bpm_free)
+
+G_END_DECLS

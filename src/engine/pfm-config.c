@@ -1,0 +1,797 @@
+/* pfm-config.c - the project configuration: one validation table for every key
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "pfm-config"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "pfm-config.h"
+#include "pfm-rng.h"
+
+G_DEFINE_QUARK (pfm-config-error-quark, pfm_config_error)
+
+static const char *const profile_names[] = { "step", "grin", "none", NULL };
+static const char *const medium_names[] = { "random", "none", "file", NULL };
+static const char *const beam_names[] = { "gaussian", "slm", NULL };
+static const char *const encoding_names[] = { "amplitude", "phase", NULL };
+
+#define OFF(field) offsetof (PfmConfig, field)
+#define D(g, k, field, unit, lo, hi, def, desc) \
+  { g, k, PFM_KEY_DOUBLE, OFF (field), unit, lo, hi, FALSE, FALSE, NULL, def, desc }
+#define DX(g, k, field, unit, lo, hi, def, desc) \
+  { g, k, PFM_KEY_DOUBLE, OFF (field), unit, lo, hi, TRUE, FALSE, NULL, def, desc }
+#define DA(g, k, field, unit, lo, hi, def, desc) \
+  { g, k, PFM_KEY_DOUBLE, OFF (field), unit, lo, hi, FALSE, TRUE, NULL, def, desc }
+#define I(g, k, field, lo, hi, def, desc) \
+  { g, k, PFM_KEY_INT, OFF (field), "", lo, hi, FALSE, FALSE, NULL, def, desc }
+#define U(g, k, field, def, desc) \
+  { g, k, PFM_KEY_UINT64, OFF (field), "", 0, 18446744073709551615.0, FALSE, FALSE, NULL, def, desc }
+#define E(g, k, field, names, def, desc) \
+  { g, k, PFM_KEY_ENUM, OFF (field), "", 0, 0, FALSE, FALSE, names, def, desc }
+#define S(g, k, field, def, desc) \
+  { g, k, PFM_KEY_STRING, OFF (field), "", 0, 0, FALSE, FALSE, NULL, def, desc }
+
+/* The one validation table.  Ranges are wide enough for every regime the
+ * app teaches and narrow enough that the arithmetic stays finite; the
+ * cross-key rules live in pfm_config_validate(). */
+static const PfmKeyInfo keys[] = {
+  D  ("optics", "wavelength", optics.wavelength, "m", 1e-7, 2e-5, "1.55e-06",
+      "Vacuum wavelength lambda; sets k0 = 2 pi / lambda, the voxel size lambda/n0 and the diffraction length."),
+  D  ("optics", "n0", optics.n0, "", 1.0, 4.0, "1.5",
+      "Core refractive index n0 (fused silica ~1.5); the wavenumber in the glass is k = k0 n0."),
+  D  ("optics", "n2", optics.n2, "m^2/W", -1e-16, 1e-16, "1e-20",
+      "Kerr coefficient: the index rises by n2 I at intensity I (silica ~2.7e-20 m^2/W; the paper uses 1e-20)."),
+  D  ("optics", "loss", optics.loss, "1/m", 0.0, 1e6, "0",
+      "Power attenuation coefficient alpha: the field decays as exp(-alpha z / 2)."),
+
+  E  ("tube", "profile", tube.profile, profile_names, "step",
+      "Guiding profile: step (square core in a cladding set by the NA), grin (parabolic circular core) or none (homogeneous glass)."),
+  DX ("tube", "side", tube.side, "m", 0.0, 1e-2, "3.2e-05",
+      "Side of the square core of the simulated sample (the real device is far larger: see the scaling model)."),
+  DX ("tube", "length", tube.length, "m", 0.0, 1.0, "0.0005",
+      "Length of the simulated sample along z; the run takes ceil(length / dz) steps."),
+  D  ("tube", "na", tube.na, "", 0.0, 4.0, "0.2",
+      "Numerical aperture of the step profile: the cladding index is sqrt(n0^2 - NA^2)."),
+  D  ("tube", "grin_delta", tube.grin_delta, "", 0.0, 0.5, "0.01",
+      "Graded-index contrast: n(r) = n0 (1 - delta (r/R)^2) inside the core of radius R = side/2."),
+
+  E  ("medium", "kind", medium.kind, medium_names, "random",
+      "Index voxels written into the core: random (seeded), none, or loaded from an index-map file."),
+  D  ("medium", "delta_n", medium.delta_n, "", 0.0, 0.5, "0.001",
+      "Amplitude of the random voxel index perturbation: each voxel's dn is uniform in [-delta_n, +delta_n]."),
+  DA ("medium", "voxel", medium.voxel, "m", 1e-8, 1e-3, "auto",
+      "Voxel edge a_vox (auto = lambda/n0); each voxel is one parameter of the physical model."),
+  U  ("medium", "seed", medium.seed, "1",
+      "Seed of the random voxel map: the same seed gives the same medium on every machine."),
+  S  ("medium", "file", medium.file, "",
+      "Index-map file (PFM-INDEX-MAP format, see the README) used when kind = file."),
+
+  E  ("beam", "kind", beam.kind, beam_names, "gaussian",
+      "Input field: a Gaussian beam, or an input vector written by a spatial light modulator (SLM)."),
+  D  ("beam", "power", beam.power, "W", 0.0, 1e15, "1",
+      "Peak power P0 of the pulse; the Kerr phase grows as n2 P0 / area and self-focusing sets in near P_cr."),
+  DX ("beam", "waist", beam.waist, "m", 0.0, 1e-1, "8e-06",
+      "Gaussian waist w0 (1/e^2 intensity radius); the Rayleigh range is pi n0 w0^2 / lambda."),
+  D  ("beam", "offset_x", beam.offset_x, "m", -1.0, 1.0, "0",
+      "Transverse offset of the beam centre from the tube axis along x."),
+  D  ("beam", "offset_y", beam.offset_y, "m", -1.0, 1.0, "0",
+      "Transverse offset of the beam centre from the tube axis along y."),
+  D  ("beam", "tilt_x", beam.tilt_x, "rad", -1.5, 1.5, "0",
+      "Propagation angle inside the medium in the xz plane: the field carries exp(i k sin(tilt) x)."),
+  D  ("beam", "tilt_y", beam.tilt_y, "rad", -1.5, 1.5, "0",
+      "Propagation angle inside the medium in the yz plane: the field carries exp(i k sin(tilt) y)."),
+  I  ("beam", "slm_pixels", beam.slm_pixels, 1, 4096, "16",
+      "Number of SLM macro-pixels (the input dimension), tiled over the core's input facet."),
+  E  ("beam", "encoding", beam.encoding, encoding_names, "amplitude",
+      "SLM encoding: amplitude (field ~ x) or phase (field ~ exp(i phase_range x), itself a nonlinearity)."),
+  S  ("beam", "input", beam.input, "random:1",
+      "Input vector: random:SEED, or slm_pixels comma-separated values in [0, 1]."),
+  D  ("beam", "phase_range", beam.phase_range, "rad", 0.0, 100.0, "3.141592653589793",
+      "Phase encoding maps an input value x in [0, 1] to the phase phase_range * x."),
+
+  I  ("detector", "regions", detector.regions, 1, 4096, "16",
+      "Number of detector regions tiled over the core's output facet (the output dimension)."),
+  I  ("detector", "bits", detector.bits, 0, 24, "0",
+      "ADC resolution of each detector reading (0 = ideal, no quantisation)."),
+  D  ("detector", "noise", detector.noise, "", 0.0, 1.0, "0",
+      "Detector noise, relative rms of each region's reading."),
+
+  I  ("grid", "n", grid.n, 16, 16384, "256",
+      "Transverse samples per side; the grid spacing is window / n and must resolve each voxel twice."),
+  DA ("grid", "window", grid.window, "m", 1e-7, 1.0, "auto",
+      "Transverse size of the computational window (auto = 2 x side); it must hold the tube and its absorber."),
+  DX ("grid", "dz", grid.dz, "m", 0.0, 1e-2, "5e-07",
+      "Propagation step; the real-space phase per step k0 dz (dn + n2 I) should stay below 0.5 rad."),
+  D  ("grid", "absorber", grid.absorber, "", 0.0, 0.4, "0.1",
+      "Width of the absorbing layer on each side as a fraction of the window; it stops light wrapping around."),
+  I  ("grid", "record_every", grid.record_every, 1, 1000000, "4",
+      "Every n-th step is recorded (a diagnostics row and a volume slice)."),
+
+  U  ("defects", "seed", defects.seed, "1",
+      "Seed of the fabricated copy's perturbations."),
+  D  ("defects", "sigma", defects.sigma, "", 0.0, 10.0, "0",
+      "Voxel write error: Gaussian, rms relative to delta_n."),
+  D  ("defects", "corr_length", defects.corr_length, "m", 0.0, 1e-3, "0",
+      "Correlation length of spatially correlated index noise (0 = uncorrelated)."),
+  D  ("defects", "scale_error", defects.scale_error, "", -0.9, 10.0, "0",
+      "Systematic relative error of the written index contrast."),
+  D  ("defects", "stuck_fraction", defects.stuck_fraction, "", 0.0, 1.0, "0",
+      "Fraction of voxels that fail, stuck at 0 or at the maximum."),
+  D  ("defects", "inclusion_density", defects.inclusion_density, "1/m^3", 0.0, 1e21, "0",
+      "Number density of scattering inclusions (bubbles, voids)."),
+  D  ("defects", "inclusion_radius", defects.inclusion_radius, "m", 0.0, 1e-4, "5e-07",
+      "Radius of each scattering inclusion."),
+  D  ("defects", "inclusion_dn", defects.inclusion_dn, "", -1.0, 1.0, "-0.45",
+      "Index contrast of an inclusion (a void in silica is about -0.45)."),
+  D  ("defects", "taper", defects.taper, "", -0.9, 0.9, "0",
+      "Relative change of the core side over the length."),
+  D  ("defects", "roughness", defects.roughness, "m", 0.0, 1e-5, "0",
+      "Sidewall roughness, rms."),
+  D  ("defects", "drift_time", defects.drift_time, "s", 0.0, 1e10, "0",
+      "Age of the device: the written index relaxes as exp(-t / tau)."),
+  DX ("defects", "drift_tau", defects.drift_tau, "s", 0.0, 1e12, "3.15e7",
+      "Relaxation time constant of the written index."),
+  D  ("defects", "temperature_gradient", defects.temperature_gradient, "K/m", -1e6, 1e6, "0",
+      "Temperature gradient along z; the index changes by dn/dT times the temperature change."),
+  D  ("defects", "dn_dT", defects.dn_dT, "1/K", -1e-3, 1e-3, "1e-05",
+      "Thermo-optic coefficient (silica ~1e-5 /K)."),
+
+  { "scaling", "params", PFM_KEY_DOUBLE_LIST, OFF (scaling.params), "", 1.0, 1e30, FALSE, FALSE, NULL,
+    "1e12,1e15,1e18", "Parameter counts P to tabulate (comma-separated)." },
+  D  ("scaling", "aspect", scaling.aspect, "", 1.0, 1e9, "1000",
+      "Tube aspect ratio r = length / side (the paper uses 1000)."),
+  DX ("scaling", "beam_fraction", scaling.beam_fraction, "", 0.0, 1.0, "0.5",
+      "Beam side as a fraction of the tube side; the beam area is (fraction x side)^2."),
+  DX ("scaling", "phi_nl", scaling.phi_nl, "rad", 0.0, 1e3, "6.283185307",
+      "Target nonlinear phase over the tube; sets the peak power (the paper uses 2 pi)."),
+  D  ("scaling", "pulse", scaling.pulse, "s", 1e-16, 1.0, "1e-12",
+      "Pulse duration tau; the pulse energy is P0 tau."),
+  D  ("scaling", "e_io", scaling.e_io, "J", 0.0, 1.0, "1e-10",
+      "Energy per input or output element (modulation, detection, digitisation)."),
+  DX ("scaling", "p_avg", scaling.p_avg, "W", 0.0, 1e9, "1000",
+      "Average optical power the tube can carry; limits the inference rate."),
+  D  ("scaling", "io_exponent", scaling.io_exponent, "", 0.0, 1.0, "0.333333333",
+      "The I/O dimension is P^exponent (the paper uses 1/3)."),
+  D  ("scaling", "bits", scaling.bits, "", 1.0, 64.0, "2",
+      "Bits per input/output element, for the I/O data rate."),
+  DX ("scaling", "e_op", scaling.e_op, "J", 0.0, 1.0, "1e-12",
+      "GPU energy per 8-bit operation (one op per parameter per inference)."),
+  DX ("scaling", "gpu_mem", scaling.gpu_mem, "B", 0.0, 1e15, "192e9",
+      "Memory per GPU (B200-class: 192 GB)."),
+  DX ("scaling", "gpu_bw", scaling.gpu_bw, "B/s", 0.0, 1e16, "8e12",
+      "Memory bandwidth per GPU (B200-class: 8 TB/s); one read of memory per inference."),
+  DX ("scaling", "gpu_volume", scaling.gpu_volume, "m^3", 0.0, 10.0, "1e-3",
+      "Volume per GPU (about 1000 cm^3)."),
+  DX ("scaling", "bytes_per_param", scaling.bytes_per_param, "B", 0.0, 16.0, "1",
+      "Bytes per stored parameter on the GPU."),
+  D  ("scaling", "gpu_gain", scaling.gpu_gain, "", 1.0, 100.0, "1.5",
+      "Yearly improvement factor of digital energy and time."),
+  D  ("scaling", "years", scaling.years, "", 0.0, 100.0, "0",
+      "Years ahead for the digital baseline: its energy and time are divided by gain^years."),
+};
+
+#undef D
+#undef DX
+#undef DA
+#undef I
+#undef U
+#undef E
+#undef S
+#undef OFF
+
+const PfmKeyInfo *
+pfm_config_keys (guint *n_keys)
+{
+  if (n_keys != NULL)
+    *n_keys = G_N_ELEMENTS (keys);
+  return keys;
+}
+
+const PfmKeyInfo *
+pfm_config_lookup_key (const char *group_dot_key)
+{
+  g_return_val_if_fail (group_dot_key != NULL, NULL);
+
+  const char *dot = strchr (group_dot_key, '.');
+  if (dot == NULL)
+    return NULL;
+  gsize glen = dot - group_dot_key;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strlen (keys[i].group) == glen &&
+        strncmp (keys[i].group, group_dot_key, glen) == 0 &&
+        strcmp (keys[i].key, dot + 1) == 0)
+      return &keys[i];
+  return NULL;
+}
+
+static gpointer
+field_ptr (const PfmConfig *cfg, const PfmKeyInfo *k)
+{
+  return (guint8 *) cfg + k->offset;
+}
+
+/* Shortest decimal that parses back to the same double. */
+static char *
+format_double (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  for (int prec = 6; prec <= 17; prec++)
+    {
+      char fmt[8];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
+      g_ascii_formatd (buf, sizeof buf, fmt, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  return g_strdup (buf);
+}
+
+static char *
+range_text (const PfmKeyInfo *k)
+{
+  g_autofree char *lo = format_double (k->min);
+  g_autofree char *hi = format_double (k->max);
+  const char *unit = k->unit[0] ? k->unit : "";
+  return g_strdup_printf ("%s%s, %s]%s%s%s",
+                          k->min_exclusive ? "(" : "[", lo, hi,
+                          unit[0] ? " " : "", unit,
+                          k->allow_auto ? " or auto" : "");
+}
+
+static gboolean
+parse_double (const char *text, double *out)
+{
+  char *end = NULL;
+  errno = 0;
+  while (g_ascii_isspace (*text))
+    text++;
+  if (*text == '\0')
+    return FALSE;
+  double v = g_ascii_strtod (text, &end);
+  if (end == text || errno == ERANGE)
+    return FALSE;
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end != '\0' || !isfinite (v))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+check_double_range (const PfmKeyInfo *k, double v, GError **error)
+{
+  if ((k->min_exclusive ? v > k->min : v >= k->min) && v <= k->max)
+    return TRUE;
+  g_autofree char *range = range_text (k);
+  g_autofree char *val = format_double (v);
+  g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE,
+               "%s.%s = %s is out of range: accepted %s",
+               k->group, k->key, val, range);
+  return FALSE;
+}
+
+static gboolean
+bad_type (const PfmKeyInfo *k, const char *value, const char *what, GError **error)
+{
+  g_autofree char *range = NULL;
+  if (k->type == PFM_KEY_DOUBLE || k->type == PFM_KEY_INT || k->type == PFM_KEY_DOUBLE_LIST)
+    range = range_text (k);
+  g_autofree char *shown = g_strescape (value, NULL);
+  if (strlen (shown) > 64)
+    strcpy (shown + 60, "...");
+  g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE,
+               "%s.%s = \"%s\" is not %s%s%s",
+               k->group, k->key, shown, what,
+               range ? ": accepted " : "", range ? range : "");
+  return FALSE;
+}
+
+static gboolean
+set_value (PfmConfig *cfg, const PfmKeyInfo *k, const char *value, GError **error)
+{
+  gpointer p = field_ptr (cfg, k);
+
+  switch (k->type)
+    {
+    case PFM_KEY_DOUBLE:
+      {
+        double v;
+        g_autofree char *trimmed = g_strstrip (g_strdup (value));
+        if (k->allow_auto && g_ascii_strcasecmp (trimmed, "auto") == 0)
+          {
+            *(double *) p = 0.0;
+            return TRUE;
+          }
+        if (!parse_double (value, &v))
+          return bad_type (k, value, "a finite number", error);
+        if (!check_double_range (k, v, error))
+          return FALSE;
+        *(double *) p = v;
+        return TRUE;
+      }
+    case PFM_KEY_INT:
+      {
+        gint64 v;
+        g_autofree char *s = g_strstrip (g_strdup (value));
+        if (!g_ascii_string_to_signed (s, 10, G_MININT32, G_MAXINT32, &v, NULL))
+          return bad_type (k, value, "an integer", error);
+        if (v < k->min || v > k->max)
+          {
+            g_autofree char *range = range_text (k);
+            g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE,
+                         "%s.%s = %" G_GINT64_FORMAT " is out of range: accepted %s",
+                         k->group, k->key, v, range);
+            return FALSE;
+          }
+        *(int *) p = (int) v;
+        return TRUE;
+      }
+    case PFM_KEY_UINT64:
+      {
+        guint64 v;
+        g_autofree char *s = g_strstrip (g_strdup (value));
+        if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT64, &v, NULL))
+          return bad_type (k, value, "an unsigned integer in [0, 18446744073709551615]", error);
+        *(guint64 *) p = v;
+        return TRUE;
+      }
+    case PFM_KEY_ENUM:
+      {
+        g_autofree char *s = g_strstrip (g_strdup (value));
+        for (int i = 0; k->choices[i] != NULL; i++)
+          if (g_ascii_strcasecmp (s, k->choices[i]) == 0)
+            {
+              *(int *) p = i;
+              return TRUE;
+            }
+        g_autofree char *list = g_strjoinv ("|", (char **) k->choices);
+        g_autofree char *what = g_strdup_printf ("one of %s", list);
+        return bad_type (k, value, what, error);
+      }
+    case PFM_KEY_STRING:
+      if (strlen (value) > 4096 || !g_utf8_validate (value, -1, NULL))
+        return bad_type (k, value, "a UTF-8 string of at most 4096 bytes", error);
+      g_free (*(char **) p);
+      *(char **) p = g_strdup (value);
+      return TRUE;
+    case PFM_KEY_DOUBLE_LIST:
+      {
+        g_auto(GStrv) parts = g_strsplit (value, ",", -1);
+        guint n = g_strv_length (parts);
+        if (n == 0 || n > 1000)
+          return bad_type (k, value, "a list of 1 to 1000 comma-separated numbers", error);
+        g_autofree double *vals = g_new (double, n);
+        for (guint i = 0; i < n; i++)
+          {
+            if (!parse_double (parts[i], &vals[i]))
+              return bad_type (k, value, "a comma-separated list of finite numbers", error);
+            if (!check_double_range (k, vals[i], error))
+              return FALSE;
+          }
+        g_free (cfg->scaling.params);
+        cfg->scaling.params = g_steal_pointer (&vals);
+        cfg->scaling.n_params = n;
+        return TRUE;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+PfmConfig *
+pfm_config_new (void)
+{
+  PfmConfig *cfg = g_new0 (PfmConfig, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!set_value (cfg, &keys[i], keys[i].default_value, &error))
+        g_error ("default of %s.%s is invalid: %s", keys[i].group, keys[i].key, error->message);
+    }
+  return cfg;
+}
+
+PfmConfig *
+pfm_config_copy (const PfmConfig *cfg)
+{
+  g_return_val_if_fail (cfg != NULL, NULL);
+  PfmConfig *copy = g_memdup2 (cfg, sizeof *cfg);
+  copy->medium.file = g_strdup (cfg->medium.file);
+  copy->beam.input = g_strdup (cfg->beam.input);
+  copy->scaling.params = g_memdup2 (cfg->scaling.params, cfg->scaling.n_params * sizeof (double));
+  return copy;
+}
+
+void
+pfm_config_free (PfmConfig *cfg)
+{
+  if (cfg == NULL)
+    return;
+  g_free (cfg->medium.file);
+  g_free (cfg->beam.input);
+  g_free (cfg->scaling.params);
+  g_free (cfg);
+}
+
+gboolean
+pfm_config_set (PfmConfig *cfg, const char *group_dot_key, const char *value, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, FALSE);
+  g_return_val_if_fail (group_dot_key != NULL && value != NULL, FALSE);
+
+  const PfmKeyInfo *k = pfm_config_lookup_key (group_dot_key);
+  if (k == NULL)
+    {
+      g_autofree char *shown = g_strescape (group_dot_key, NULL);
+      g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_UNKNOWN_KEY,
+                   "unknown key \"%s\": keys are group.key, e.g. optics.wavelength "
+                   "(see pfm-cli --help or the README for the list)", shown);
+      return FALSE;
+    }
+  return set_value (cfg, k, value, error);
+}
+
+gboolean
+pfm_config_set_assignment (PfmConfig *cfg, const char *assignment, GError **error)
+{
+  const char *eq = strchr (assignment, '=');
+  if (eq == NULL)
+    {
+      g_autofree char *shown = g_strescape (assignment, NULL);
+      g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
+                   "--set \"%s\": expected group.key=value, e.g. optics.wavelength=1.55e-6", shown);
+      return FALSE;
+    }
+  g_autofree char *key = g_strstrip (g_strndup (assignment, eq - assignment));
+  return pfm_config_set (cfg, key, eq + 1, error);
+}
+
+char *
+pfm_config_get_string (const PfmConfig *cfg, const PfmKeyInfo *k)
+{
+  gpointer p = field_ptr (cfg, k);
+  switch (k->type)
+    {
+    case PFM_KEY_DOUBLE:
+      if (k->allow_auto && *(double *) p == 0.0)
+        return g_strdup ("auto");
+      return format_double (*(double *) p);
+    case PFM_KEY_INT:
+      return g_strdup_printf ("%d", *(int *) p);
+    case PFM_KEY_UINT64:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, *(guint64 *) p);
+    case PFM_KEY_ENUM:
+      return g_strdup (k->choices[*(int *) p]);
+    case PFM_KEY_STRING:
+      return g_strdup (*(char **) p ? *(char **) p : "");
+    case PFM_KEY_DOUBLE_LIST:
+      {
+        GString *s = g_string_new (NULL);
+        for (gsize i = 0; i < cfg->scaling.n_params; i++)
+          {
+            g_autofree char *v = format_double (cfg->scaling.params[i]);
+            g_string_append_printf (s, "%s%s", i ? "," : "", v);
+          }
+        return g_string_free (s, FALSE);
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+pfm_config_load_key_file (PfmConfig *cfg, GKeyFile *kf, GError **error)
+{
+  g_auto(GStrv) groups = g_key_file_get_groups (kf, NULL);
+
+  /* Work on a copy so a bad file leaves cfg untouched. */
+  g_autoptr(PfmConfig) work = pfm_config_copy (cfg);
+
+  for (guint g = 0; groups[g] != NULL; g++)
+    {
+      g_auto(GStrv) names = g_key_file_get_keys (kf, groups[g], NULL, NULL);
+      if (g_str_equal (groups[g], "project"))
+        {
+          /* Free-form metadata; only the format version is checked. */
+          g_autofree char *version = g_key_file_get_value (kf, "project", "version", NULL);
+          if (version != NULL && g_strcmp0 (g_strstrip (version), "1") != 0)
+            {
+              g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
+                           "project.version = %s is not supported: this build reads version 1",
+                           version);
+              return FALSE;
+            }
+          continue;
+        }
+      for (guint i = 0; names && names[i] != NULL; i++)
+        {
+          g_autofree char *full = g_strdup_printf ("%s.%s", groups[g], names[i]);
+          g_autofree char *raw = g_key_file_get_value (kf, groups[g], names[i], NULL);
+          if (raw == NULL)
+            continue;
+          const PfmKeyInfo *k = pfm_config_lookup_key (full);
+          /* String values keep GKeyFile's escapes decoded. */
+          g_autofree char *value = (k && k->type == PFM_KEY_STRING)
+            ? g_key_file_get_string (kf, groups[g], names[i], NULL) : g_strdup (raw);
+          if (!pfm_config_set (work, full, value ? value : raw, error))
+            return FALSE;
+        }
+    }
+
+  if (!pfm_config_validate (work, error))
+    return FALSE;
+
+  /* Commit. */
+  PfmConfig tmp = *cfg;
+  *cfg = *work;
+  *work = tmp;
+  return TRUE;
+}
+
+gboolean
+pfm_config_load_data (PfmConfig *cfg, const char *data, gsize length, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+
+  if (length > PFM_CONFIG_MAX_FILE_SIZE)
+    {
+      g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_TOO_LARGE,
+                   "project file is %" G_GSIZE_FORMAT " bytes: accepted at most %d bytes",
+                   length, PFM_CONFIG_MAX_FILE_SIZE);
+      return FALSE;
+    }
+  if (memchr (data, '\0', length) != NULL || !g_utf8_validate (data, length, NULL))
+    {
+      g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
+                   "project file is not UTF-8 text (binary data?)");
+      return FALSE;
+    }
+  if (!g_key_file_load_from_data (kf, data, length, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
+                   "project file is not a valid key file: %s", local->message);
+      return FALSE;
+    }
+  return pfm_config_load_key_file (cfg, kf, error);
+}
+
+gboolean
+pfm_config_load_file (PfmConfig *cfg, const char *path, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (cfg != NULL && path != NULL, FALSE);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a folder, not a project file", path);
+      return FALSE;
+    }
+  {
+    GStatBuf st;
+    if (g_stat (path, &st) == 0 && st.st_size > PFM_CONFIG_MAX_FILE_SIZE)
+      {
+        g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_TOO_LARGE,
+                     "%s: %lld bytes is too large for a project file: accepted at most %d bytes",
+                     path, (long long) st.st_size, PFM_CONFIG_MAX_FILE_SIZE);
+        return FALSE;
+      }
+  }
+  if (!g_file_get_contents (path, &data, &length, &local))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!pfm_config_load_data (cfg, data, length, &local))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GKeyFile *
+pfm_config_to_key_file (const PfmConfig *cfg)
+{
+  GKeyFile *kf = g_key_file_new ();
+  g_key_file_set_value (kf, "project", "version", "1");
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *v = pfm_config_get_string (cfg, &keys[i]);
+      if (keys[i].type == PFM_KEY_STRING)
+        g_key_file_set_string (kf, keys[i].group, keys[i].key, v);
+      else
+        g_key_file_set_value (kf, keys[i].group, keys[i].key, v);
+    }
+  return kf;
+}
+
+gboolean
+pfm_config_save_file (const PfmConfig *cfg, const char *path, GError **error)
+{
+  g_autoptr(GKeyFile) kf = pfm_config_to_key_file (cfg);
+  gsize len = 0;
+  g_autofree char *data = g_key_file_to_data (kf, &len, NULL);
+  return g_file_set_contents_full (path, data, len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0644, error);
+}
+
+double
+pfm_config_voxel (const PfmConfig *cfg)
+{
+  return cfg->medium.voxel > 0 ? cfg->medium.voxel : cfg->optics.wavelength / cfg->optics.n0;
+}
+
+double
+pfm_config_window (const PfmConfig *cfg)
+{
+  return cfg->grid.window > 0 ? cfg->grid.window : 2.0 * cfg->tube.side;
+}
+
+double
+pfm_config_k0 (const PfmConfig *cfg)
+{
+  return 2.0 * G_PI / cfg->optics.wavelength;
+}
+
+guint
+pfm_config_n_steps (const PfmConfig *cfg)
+{
+  double s = ceil (cfg->tube.length / cfg->grid.dz * (1.0 - 1e-12));
+  return (guint) MAX (1.0, s);
+}
+
+static gboolean
+inconsistent (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+inconsistent (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_INCONSISTENT, msg);
+  return FALSE;
+}
+
+gboolean
+pfm_config_validate (const PfmConfig *cfg, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, FALSE);
+
+  /* Every field against the table, so values set from C are checked too. */
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const PfmKeyInfo *k = &keys[i];
+      gpointer p = field_ptr (cfg, k);
+      if (k->type == PFM_KEY_DOUBLE)
+        {
+          double v = *(double *) p;
+          if (k->allow_auto && v == 0.0)
+            continue;
+          if (!isfinite (v))
+            return bad_type (k, "nan/inf", "a finite number", error);
+          if (!check_double_range (k, v, error))
+            return FALSE;
+        }
+      else if (k->type == PFM_KEY_INT)
+        {
+          int v = *(int *) p;
+          if (v < k->min || v > k->max)
+            {
+              g_autofree char *range = range_text (k);
+              g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE,
+                           "%s.%s = %d is out of range: accepted %s", k->group, k->key, v, range);
+              return FALSE;
+            }
+        }
+      else if (k->type == PFM_KEY_ENUM)
+        {
+          int v = *(int *) p;
+          if (v < 0 || v >= (int) g_strv_length ((char **) k->choices))
+            return bad_type (k, "?", "a known choice", error);
+        }
+      else if (k->type == PFM_KEY_DOUBLE_LIST)
+        {
+          if (cfg->scaling.n_params == 0)
+            return bad_type (k, "", "a non-empty list", error);
+          for (gsize j = 0; j < cfg->scaling.n_params; j++)
+            if (!isfinite (cfg->scaling.params[j]) || !check_double_range (k, cfg->scaling.params[j], error))
+              {
+                if (error && *error == NULL)
+                  bad_type (k, "nan/inf", "a list of finite numbers", error);
+                return FALSE;
+              }
+        }
+    }
+
+  const double side = cfg->tube.side;
+  const double window = pfm_config_window (cfg);
+  const double dx = window / cfg->grid.n;
+  const double k = pfm_config_k0 (cfg) * cfg->optics.n0;
+  const double inner = 0.5 * window * (1.0 - 2.0 * cfg->grid.absorber);
+
+  if (cfg->tube.profile == PFM_PROFILE_STEP && cfg->tube.na >= cfg->optics.n0)
+    return inconsistent (error, "tube.na = %g must be below optics.n0 = %g (the cladding index is sqrt(n0^2 - NA^2))",
+                         cfg->tube.na, cfg->optics.n0);
+  if (window <= side)
+    return inconsistent (error, "grid.window = %g m must be larger than tube.side = %g m: the window must hold the tube",
+                         window, side);
+  if (inner <= 0.5 * side && cfg->tube.profile != PFM_PROFILE_NONE)
+    return inconsistent (error, "grid.absorber = %g leaves %g m of window inside the absorber, less than tube.side = %g m: "
+                         "lower grid.absorber or enlarge grid.window", cfg->grid.absorber, 2 * inner, side);
+  if (cfg->grid.dz > cfg->tube.length)
+    return inconsistent (error, "grid.dz = %g m must not exceed tube.length = %g m", cfg->grid.dz, cfg->tube.length);
+  if ((double) pfm_config_n_steps (cfg) > 1e8)
+    return inconsistent (error, "tube.length / grid.dz = %g steps: accepted at most 1e8 steps", cfg->tube.length / cfg->grid.dz);
+  if (fabs (cfg->beam.offset_x) >= inner || fabs (cfg->beam.offset_y) >= inner)
+    return inconsistent (error, "beam offset (%g, %g) m must lie inside the window's non-absorbing part, |offset| < %g m",
+                         cfg->beam.offset_x, cfg->beam.offset_y, inner);
+  if (cfg->beam.kind == PFM_BEAM_GAUSSIAN && cfg->beam.waist > inner)
+    return inconsistent (error, "beam.waist = %g m is wider than the window's non-absorbing half-width %g m: "
+                         "enlarge grid.window or reduce the waist", cfg->beam.waist, inner);
+  if (cfg->beam.kind == PFM_BEAM_GAUSSIAN && cfg->beam.waist < 2.0 * dx)
+    return inconsistent (error, "beam.waist = %g m is under two grid spacings (%g m): raise grid.n or the waist",
+                         cfg->beam.waist, 2 * dx);
+  {
+    /* The tilt's carrier must sit well inside the grid's band (|kx| < k_nyquist / 2). */
+    const double knyq = G_PI / dx;
+    const double smax = 0.5 * knyq / k;
+    if (fabs (sin (cfg->beam.tilt_x)) > smax || fabs (sin (cfg->beam.tilt_y)) > smax)
+      return inconsistent (error, "beam tilt (%g, %g) rad is too steep for the grid: accepted |sin(tilt)| <= %.3g "
+                           "(half the grid's Nyquist angle); raise grid.n or narrow grid.window",
+                           cfg->beam.tilt_x, cfg->beam.tilt_y, smax);
+  }
+  if (cfg->medium.kind == PFM_MEDIUM_FILE && (cfg->medium.file == NULL || cfg->medium.file[0] == '\0'))
+    return inconsistent (error, "medium.kind = file needs medium.file = PATH of an index map");
+  if (cfg->beam.kind == PFM_BEAM_SLM)
+    {
+      g_autofree double *v = g_new (double, cfg->beam.slm_pixels);
+      if (!pfm_config_parse_input_vector (cfg, v, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pfm_config_parse_input_vector (const PfmConfig *cfg, double *values, GError **error)
+{
+  const int n = cfg->beam.slm_pixels;
+  const char *in = cfg->beam.input ? cfg->beam.input : "";
+
+  if (g_str_has_prefix (in, "random:"))
+    {
+      guint64 seed;
+      if (!g_ascii_string_to_unsigned (in + 7, 10, 0, G_MAXUINT64, &seed, NULL))
+        return inconsistent (error, "beam.input = \"%.64s\": random:SEED needs an unsigned integer seed", in);
+      PfmRng rng;
+      pfm_rng_init (&rng, seed);
+      for (int i = 0; i < n; i++)
+        values[i] = pfm_rng_uniform (&rng);
+      return TRUE;
+    }
+
+  g_auto(GStrv) parts = g_strsplit (in, ",", -1);
+  if ((int) g_strv_length (parts) != n)
+    return inconsistent (error, "beam.input has %u values: accepted random:SEED or exactly beam.slm_pixels = %d "
+                         "comma-separated values in [0, 1]", g_strv_length (parts), n);
+  for (int i = 0; i < n; i++)
+    if (!parse_double (parts[i], &values[i]) || values[i] < 0.0 || values[i] > 1.0)
+      return inconsistent (error, "beam.input value %d = \"%.32s\" is not a number in [0, 1]", i + 1, parts[i]);
+  return TRUE;
+}

@@ -1,0 +1,92 @@
+/* pfm-medium.h - the tube: guiding profile and the voxel index map
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "pfm-config.h"
+#include "pfm-types.h"
+
+G_BEGIN_DECLS
+
+#define PFM_MEDIUM_ERROR (pfm_medium_error_quark ())
+
+typedef enum {
+  PFM_MEDIUM_ERROR_FORMAT,
+  PFM_MEDIUM_ERROR_TOO_LARGE,
+} PfmMediumError;
+
+/* Largest index map accepted from a file (voxels). */
+#define PFM_MEDIUM_MAX_FILE_VOXELS (G_GUINT64_CONSTANT (1) << 28)
+
+struct _PfmMedium
+{
+  PfmProfile    profile;
+  PfmMediumKind kind;
+  double        n0;
+  double        side;
+  double        length;
+  double        na;
+  double        grin_delta;
+  double        delta_n;
+  double        voxel;     /* voxel edge a_vox, m */
+  guint64       seed;
+  /* Voxel lattice aligned with the core's corner (x = y = -side/2, z = 0). */
+  int           nvx, nvy, nvz;
+  /* kind = file: nvx * nvy * nvz values, x fastest. */
+  float        *map;
+  double        max_abs_dn;  /* bound on |dn| of voxels + profile */
+};
+
+GQuark     pfm_medium_error_quark (void);
+
+PfmMedium *pfm_medium_new        (const PfmConfig *cfg,
+                                  GError         **error);
+void       pfm_medium_free       (PfmMedium       *medium);
+
+/* Index change of the guiding profile (relative to n0) averaged over the
+ * pixel of edge @dx centred at (x, y). */
+double     pfm_medium_profile_dn (const PfmMedium *medium,
+                                  double           x,
+                                  double           y,
+                                  double           dx);
+
+/* Voxel lattice index of coordinate @x (transverse), or -1 outside the core. */
+int        pfm_medium_voxel_index (const PfmMedium *medium,
+                                   double           x,
+                                   int              count);
+
+/* dn of voxel (ix, iy, iz); 0 outside the lattice. */
+float      pfm_medium_voxel_dn   (const PfmMedium *medium,
+                                  int              ix,
+                                  int              iy,
+                                  int              iz);
+
+/* Fills the layer @iz: nvx * nvy values, x fastest. */
+void       pfm_medium_fill_layer (const PfmMedium *medium,
+                                  int              iz,
+                                  float           *layer);
+
+/* The sample's parameter count: written voxels inside the core. */
+guint64    pfm_medium_n_parameters (const PfmMedium *medium);
+
+/* Index-map files: see the README ("Index-map file format"). */
+gboolean   pfm_medium_load_map   (const char      *path,
+                                  int             *nx,
+                                  int             *ny,
+                                  int             *nz,
+                                  float          **values,
+                                  GError         **error);
+gboolean   pfm_medium_save_map   (const char      *path,
+                                  int              nx,
+                                  int              ny,
+                                  int              nz,
+                                  const float     *values,
+                                  GError         **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmMedium, pfm_medium_free)
+
+G_END_DECLS
