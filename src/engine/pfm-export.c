@@ -7,8 +7,13 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "pfm-export.h"
 
@@ -17,6 +22,34 @@ pfm_export_write_atomic (const char *path, const void *data, gsize length, GErro
 {
   g_return_val_if_fail (path != NULL, FALSE);
   g_autoptr(GError) local = NULL;
+
+  /* A device or pipe (/dev/full, /dev/stdout, a FIFO) has no contents to
+   * preserve and must not be replaced by a renamed regular file: write
+   * through it and report its errors. */
+  GStatBuf st;
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "could not write %s: it is a folder", path);
+          return FALSE;
+        }
+      FILE *f = fopen (path, "wb");
+      gboolean ok = f != NULL && fwrite (data, 1, length, f) == length;
+      int saved = errno;
+      if (f != NULL && fclose (f) != 0 && ok)
+        {
+          ok = FALSE;
+          saved = errno;
+        }
+      if (!ok)
+        {
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "could not write %s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   /* g_file_set_contents_full writes a temporary file beside @path, fsyncs
    * it and renames it over @path: an existing file survives any failure. */
@@ -151,6 +184,7 @@ gboolean
 pfm_export_read_npy_f32 (const char *path, float **data, gsize *shape, guint *ndim, GError **error)
 {
   g_autofree char *contents = NULL;
+  g_autofree char *header = NULL;   /* before any goto: freed on every path */
   gsize len = 0;
   if (!g_file_get_contents (path, &contents, &len, error))
     return FALSE;
@@ -162,7 +196,7 @@ pfm_export_read_npy_f32 (const char *path, float **data, gsize *shape, guint *nd
   gsize hlen = (guint8) contents[8] | ((gsize) (guint8) contents[9] << 8);
   if (10 + hlen > len)
     goto bad;
-  g_autofree char *header = g_strndup (contents + 10, hlen);
+  header = g_strndup (contents + 10, hlen);
   if (strstr (header, "'<f4'") == NULL || strstr (header, "'fortran_order': False") == NULL)
     goto bad;
   const char *p = strstr (header, "'shape': (");
@@ -175,10 +209,9 @@ pfm_export_read_npy_f32 (const char *path, float **data, gsize *shape, guint *nd
     {
       char *end;
       guint64 v = g_ascii_strtoull (p, &end, 10);
-      if (end == p)
+      if (end == p || !g_size_checked_mul (&n, n, v) || n > len / 4)
         goto bad;
       shape[nd++] = v;
-      n *= v;
       p = end;
       while (*p == ',' || *p == ' ')
         p++;

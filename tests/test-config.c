@@ -1,0 +1,1150 @@
+/* test-config.c - the project configuration: validation table, cross-key
+ * rules, project files
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Most checks loop over pfm_config_keys(), so a key added to the table is
+ * covered without touching this file (the round-trip test insists on a
+ * non-default value for every key, and says which one it lacks).
+ */
+#define G_LOG_DOMAIN "test-config"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "pfm-config.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* The shortest decimal that parses back to @v, the way a user (or a saved
+ * project) writes a number; the messages must quote values this way. */
+static char *
+shortest (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  for (int prec = 6; prec <= 17; prec++)
+    {
+      char fmt[8];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
+      g_ascii_formatd (buf, sizeof buf, fmt, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  return g_strdup (buf);
+}
+
+static char *
+full_name (const PfmKeyInfo *k)
+{
+  return g_strdup_printf ("%s.%s", k->group, k->key);
+}
+
+/* Characters that continue a number written in text. */
+static gboolean
+is_number_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '+' || c == '-';
+}
+
+/* TRUE when @token occurs in @text as a whole number (not as part of a
+ * longer one: "10" inside "100", "1" inside "-1" or "1e+06"). */
+static gboolean
+has_token (const char *text, const char *token)
+{
+  gsize tl = strlen (token);
+  for (const char *p = strstr (text, token); p != NULL; p = strstr (p + 1, token))
+    {
+      gboolean before_ok = (p == text) || !is_number_char (p[-1]);
+      gboolean after_ok = !(g_ascii_isalnum (p[tl]) || p[tl] == '.');
+      if (before_ok && after_ok)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Asserts that @msg names @k, quotes @value outside the range text, and
+ * states the accepted range "lo, hi". */
+static void
+assert_range_message (const PfmKeyInfo *k, const char *msg, const char *value)
+{
+  g_autofree char *name = full_name (k);
+  g_autofree char *lo = shortest (k->min);
+  g_autofree char *hi = shortest (k->max);
+  g_autofree char *range = g_strdup_printf ("%s, %s", lo, hi);
+
+  if (strstr (msg, name) == NULL)
+    g_error ("message for %s does not name the key: %s", name, msg);
+  const char *r = strstr (msg, range);
+  if (r == NULL)
+    g_error ("message for %s = %s does not state the range \"%s\": %s", name, value, range, msg);
+  /* Blank out the range so a value that happens to equal a bound cannot
+   * be "found" there. */
+  g_autofree char *rest = g_strdup (msg);
+  memset (rest + (r - msg), ' ', strlen (range));
+  if (!has_token (rest, value))
+    g_error ("message for %s does not quote the value %s: %s", name, value, msg);
+}
+
+/* Every key's value as text, for "nothing changed" and round-trip checks. */
+static GPtrArray *
+snapshot (const PfmConfig *cfg)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  GPtrArray *s = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (s, pfm_config_get_string (cfg, &keys[i]));
+  return s;
+}
+
+static void
+assert_same_snapshot (GPtrArray *a, GPtrArray *b)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  g_assert_cmpuint (a->len, ==, n);
+  g_assert_cmpuint (b->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (a->pdata[i], b->pdata[i]) != 0)
+      g_error ("%s.%s: \"%s\" != \"%s\"", keys[i].group, keys[i].key,
+               (char *) a->pdata[i], (char *) b->pdata[i]);
+}
+
+/* Applies "group.key=value" pairs; each must be accepted on its own. */
+static PfmConfig *
+config_with (const char *const *assignments)
+{
+  PfmConfig *cfg = pfm_config_new ();
+  for (guint i = 0; assignments && assignments[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!pfm_config_set_assignment (cfg, assignments[i], &error))
+        g_error ("%s: %s", assignments[i], error->message);
+    }
+  return cfg;
+}
+
+static char *
+make_tmp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("pfm-test-config-XXXXXX", &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_remove (p);
+    }
+  g_rmdir (dir);
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+static void
+test_table (void)
+{
+  guint n = 0;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  g_assert_cmpuint (n, >, 40);
+
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = full_name (&keys[i]);
+      /* group.key is unique and finds its own row. */
+      g_assert_false (g_hash_table_contains (seen, name));
+      g_hash_table_add (seen, g_strdup (name));
+      g_assert_true (pfm_config_lookup_key (name) == &keys[i]);
+      g_assert_nonnull (keys[i].default_value);
+      g_assert_nonnull (keys[i].description);
+      g_assert_cmpstr (keys[i].description, !=, "");
+      if (keys[i].type == PFM_KEY_DOUBLE || keys[i].type == PFM_KEY_INT ||
+          keys[i].type == PFM_KEY_DOUBLE_LIST)
+        g_assert_cmpfloat (keys[i].min, <, keys[i].max);
+      if (keys[i].type == PFM_KEY_ENUM)
+        g_assert_true (keys[i].choices != NULL && keys[i].choices[0] != NULL);
+    }
+  g_assert_null (pfm_config_lookup_key ("optics"));
+  g_assert_null (pfm_config_lookup_key ("optics."));
+  g_assert_null (pfm_config_lookup_key ("optics.wavelengthx"));
+  g_assert_null (pfm_config_lookup_key ("optic.wavelength"));
+  g_assert_null (pfm_config_lookup_key (".wavelength"));
+}
+
+static void
+test_defaults (void)
+{
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pfm_config_validate (cfg, &error));
+  g_assert_no_error (error);
+
+  /* Each default as written in the table is accepted and is what a new
+   * config holds. */
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  g_autoptr(GPtrArray) before = snapshot (cfg);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = full_name (&keys[i]);
+      g_assert_true (pfm_config_set (cfg, name, keys[i].default_value, &error));
+      g_assert_no_error (error);
+    }
+  g_autoptr(GPtrArray) after = snapshot (cfg);
+  assert_same_snapshot (before, after);
+
+  /* The documented defaults (cli.md) and the derived "auto" values. */
+  g_assert_cmpfloat (cfg->optics.wavelength, ==, 1.55e-6);
+  g_assert_cmpfloat (cfg->optics.n0, ==, 1.5);
+  g_assert_cmpfloat (cfg->tube.side, ==, 32e-6);
+  g_assert_cmpfloat (cfg->tube.length, ==, 500e-6);
+  g_assert_cmpint (cfg->grid.n, ==, 256);
+  g_assert_cmpint (cfg->grid.record_every, ==, 4);
+  g_assert_cmpuint (cfg->scaling.n_params, ==, 3);
+  /* Exact: both sides are the same double expression. */
+  g_assert_cmpfloat (pfm_config_window (cfg), ==, 2.0 * cfg->tube.side);
+  g_assert_cmpfloat (pfm_config_voxel (cfg), ==, cfg->optics.wavelength / cfg->optics.n0);
+  g_assert_cmpuint (pfm_config_n_steps (cfg), ==, 1000);
+}
+
+/* ---- ranges, data driven --------------------------------------------- */
+
+static gboolean
+is_ranged (const PfmKeyInfo *k)
+{
+  return k->type == PFM_KEY_DOUBLE || k->type == PFM_KEY_INT || k->type == PFM_KEY_DOUBLE_LIST;
+}
+
+/* A value strictly outside [min, max] on the side asked for, as text. */
+static char *
+outside_value (const PfmKeyInfo *k, gboolean below)
+{
+  if (k->type == PFM_KEY_INT)
+    return g_strdup_printf ("%.0f", below ? k->min - 1 : k->max + 1);
+  double b = below ? k->min : k->max;
+  double v;
+  if (below)
+    v = b > 0 ? b / 2 : (b < 0 ? b * 2 : -1.0);
+  else
+    v = b > 0 ? b * 2 : (b < 0 ? b / 2 : 1.0);
+  return shortest (v);
+}
+
+static void
+check_out_of_range (gboolean below)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  guint checked = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PfmKeyInfo *k = &keys[i];
+      if (!is_ranged (k))
+        continue;
+      g_autoptr(PfmConfig) cfg = pfm_config_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = full_name (k);
+      g_autofree char *value = outside_value (k, below);
+      g_autoptr(GPtrArray) before = snapshot (cfg);
+
+      g_test_message ("%s = %s", name, value);
+      g_assert_false (pfm_config_set (cfg, name, value, &error));
+      g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE);
+      assert_range_message (k, error->message, value);
+      /* A rejected value is not stored. */
+      g_autoptr(GPtrArray) after = snapshot (cfg);
+      assert_same_snapshot (before, after);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 40);
+}
+
+static void
+test_range_below (void)
+{
+  check_out_of_range (TRUE);
+}
+
+static void
+test_range_above (void)
+{
+  check_out_of_range (FALSE);
+}
+
+/* The bounds themselves: min is rejected exactly when the table says it is
+ * exclusive; max is always accepted. */
+static void
+test_range_bounds (void)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PfmKeyInfo *k = &keys[i];
+      if (!is_ranged (k))
+        continue;
+      g_autoptr(PfmConfig) cfg = pfm_config_new ();
+      g_autofree char *name = full_name (k);
+      g_autofree char *lo = k->type == PFM_KEY_INT ? g_strdup_printf ("%.0f", k->min) : shortest (k->min);
+      g_autofree char *hi = k->type == PFM_KEY_INT ? g_strdup_printf ("%.0f", k->max) : shortest (k->max);
+      g_autoptr(GError) e1 = NULL;
+      g_autoptr(GError) e2 = NULL;
+
+      g_test_message ("%s bounds %s .. %s", name, lo, hi);
+      gboolean ok_lo = pfm_config_set (cfg, name, lo, &e1);
+      if (k->min_exclusive)
+        {
+          g_assert_false (ok_lo);
+          g_assert_error (e1, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE);
+          /* The range is written half-open, "(min, max]". */
+          g_autofree char *open = g_strdup_printf ("(%s, %s]", lo, hi);
+          g_assert_nonnull (strstr (e1->message, open));
+        }
+      else
+        {
+          g_assert_no_error (e1);
+          g_assert_true (ok_lo);
+        }
+      g_assert_true (pfm_config_set (cfg, name, hi, &e2));
+      g_assert_no_error (e2);
+      /* The bound is stored exactly. */
+      g_autofree char *got = pfm_config_get_string (cfg, k);
+      g_assert_cmpstr (got, ==, hi);
+    }
+}
+
+/* Seeds are unsigned 64-bit: the whole range is accepted and anything past
+ * either end is refused with a message naming the key and the range. */
+static void
+test_range_uint64 (void)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  const char *bad[] = { "-1", "18446744073709551616", "99999999999999999999999" };
+  guint checked = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PfmKeyInfo *k = &keys[i];
+      if (k->type != PFM_KEY_UINT64)
+        continue;
+      g_autoptr(PfmConfig) cfg = pfm_config_new ();
+      g_autofree char *name = full_name (k);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (pfm_config_set (cfg, name, "0", &error));
+      g_assert_true (pfm_config_set (cfg, name, "18446744073709551615", &error));
+      g_assert_no_error (error);
+      g_autofree char *got = pfm_config_get_string (cfg, k);
+      g_assert_cmpstr (got, ==, "18446744073709551615");
+
+      for (guint j = 0; j < G_N_ELEMENTS (bad); j++)
+        {
+          g_autoptr(GError) e = NULL;
+          g_assert_false (pfm_config_set (cfg, name, bad[j], &e));
+          /* Either code reads as a bad value (exit status 2); text parsing
+           * cannot tell "past 2^64" from "not an unsigned integer". */
+          g_assert_true (g_error_matches (e, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE) ||
+                         g_error_matches (e, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE));
+          g_assert_nonnull (strstr (e->message, name));
+          g_assert_nonnull (strstr (e->message, bad[j]));
+          g_assert_nonnull (strstr (e->message, "18446744073709551615"));
+        }
+      g_autofree char *still = pfm_config_get_string (cfg, k);
+      g_assert_cmpstr (still, ==, "18446744073709551615");
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 2);
+}
+
+/* ---- types ----------------------------------------------------------- */
+
+static void
+assert_bad_type (PfmConfig *cfg, const PfmKeyInfo *k, const char *value)
+{
+  g_autofree char *name = full_name (k);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = snapshot (cfg);
+
+  if (pfm_config_set (cfg, name, value, &error))
+    g_error ("%s = \"%s\" was accepted", name, value);
+  if (!g_error_matches (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE))
+    g_error ("%s = \"%s\": expected BAD_TYPE, got %s", name, value, error->message);
+  g_assert_nonnull (strstr (error->message, name));
+  g_autoptr(GPtrArray) after = snapshot (cfg);
+  assert_same_snapshot (before, after);
+}
+
+static void
+test_bad_type (void)
+{
+  const char *not_numbers[] = {
+    "abc", "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "1e999", "-1e999",
+    "", "   ", "1.5x", "1,5", "1 2", "--1", "e5",
+  };
+  const char *not_integers[] = { "1.5", "abc", "", "nan", "1e3", "16x", "0x10" };
+  const char *not_lists[] = { "", "1e12,nan", "1e12,,1e15", "1e12,inf", "abc", "1e12;1e15", "1e999" };
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  guint checked = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PfmKeyInfo *k = &keys[i];
+      g_autoptr(PfmConfig) cfg = pfm_config_new ();
+      switch (k->type)
+        {
+        case PFM_KEY_DOUBLE:
+          for (guint j = 0; j < G_N_ELEMENTS (not_numbers); j++)
+            assert_bad_type (cfg, k, not_numbers[j]);
+          if (!k->allow_auto)
+            assert_bad_type (cfg, k, "auto");
+          checked++;
+          break;
+        case PFM_KEY_INT:
+          for (guint j = 0; j < G_N_ELEMENTS (not_integers); j++)
+            assert_bad_type (cfg, k, not_integers[j]);
+          assert_bad_type (cfg, k, "auto");
+          checked++;
+          break;
+        case PFM_KEY_UINT64:
+          assert_bad_type (cfg, k, "abc");
+          assert_bad_type (cfg, k, "1.5");
+          assert_bad_type (cfg, k, "");
+          assert_bad_type (cfg, k, "auto");
+          checked++;
+          break;
+        case PFM_KEY_DOUBLE_LIST:
+          for (guint j = 0; j < G_N_ELEMENTS (not_lists); j++)
+            assert_bad_type (cfg, k, not_lists[j]);
+          checked++;
+          break;
+        default:
+          break;
+        }
+    }
+  g_assert_cmpuint (checked, >, 40);
+
+  /* Whitespace around a number is not an error (hand-edited files). */
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_assert_true (pfm_config_set (cfg, "optics.n0", " 1.25 ", &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cfg->optics.n0, ==, 1.25);
+  g_assert_true (pfm_config_set (cfg, "scaling.params", "1e10, 2e10", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cfg->scaling.n_params, ==, 2);
+  g_assert_cmpfloat (cfg->scaling.params[1], ==, 2e10);
+}
+
+static void
+test_enums (void)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  guint checked = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PfmKeyInfo *k = &keys[i];
+      if (k->type != PFM_KEY_ENUM)
+        continue;
+      g_autoptr(PfmConfig) cfg = pfm_config_new ();
+      g_autofree char *name = full_name (k);
+      g_autofree char *list = g_strjoinv ("|", (char **) k->choices);
+
+      /* Every name is accepted and read back as itself. */
+      for (guint c = 0; k->choices[c] != NULL; c++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_assert_true (pfm_config_set (cfg, name, k->choices[c], &error));
+          g_assert_no_error (error);
+          g_autofree char *got = pfm_config_get_string (cfg, k);
+          g_assert_cmpstr (got, ==, k->choices[c]);
+          g_assert_cmpint (G_STRUCT_MEMBER (int, cfg, k->offset), ==, (int) c);
+        }
+      const char *bad[] = { "unknown", "", "0", "1", "auto", "gaussian-ish" };
+      for (guint j = 0; j < G_N_ELEMENTS (bad); j++)
+        {
+          g_autoptr(GError) error = NULL;
+          assert_bad_type (cfg, k, bad[j]);
+          /* The message lists the accepted names. */
+          pfm_config_set (cfg, name, bad[j], &error);
+          g_assert_nonnull (strstr (error->message, list));
+        }
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, 4);
+}
+
+/* "auto" is a value only for medium.voxel and grid.window. */
+static void
+test_auto (void)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PfmKeyInfo *k = &keys[i];
+      g_autofree char *name = full_name (k);
+      gboolean expect = g_str_equal (name, "medium.voxel") || g_str_equal (name, "grid.window");
+      g_assert_cmpint (k->allow_auto, ==, expect);
+      if (k->type == PFM_KEY_STRING)
+        continue;   /* a file name or input list may be any text */
+      g_autoptr(PfmConfig) cfg = pfm_config_new ();
+      g_autoptr(GError) error = NULL;
+      gboolean ok = pfm_config_set (cfg, name, "auto", &error);
+      if (ok != expect)
+        g_error ("%s = auto was %s", name, ok ? "accepted" : "refused");
+    }
+
+  g_autoptr(PfmConfig) cfg = config_with ((const char *const[]) {
+    "grid.window=1e-4", "medium.voxel=2e-6", NULL });
+  g_assert_cmpfloat (pfm_config_window (cfg), ==, 1e-4);
+  g_assert_cmpfloat (pfm_config_voxel (cfg), ==, 2e-6);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (pfm_config_set (cfg, "grid.window", " auto ", &error));
+  g_assert_true (pfm_config_set (cfg, "medium.voxel", "auto", &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (pfm_config_window (cfg), ==, 2.0 * cfg->tube.side);
+  g_assert_cmpfloat (pfm_config_voxel (cfg), ==, cfg->optics.wavelength / cfg->optics.n0);
+  g_autofree char *w = pfm_config_get_string (cfg, pfm_config_lookup_key ("grid.window"));
+  g_assert_cmpstr (w, ==, "auto");
+  /* "auto" is a word, not a zero: an explicit 0 is out of range. */
+  g_assert_false (pfm_config_set (cfg, "grid.window", "0", &error));
+  g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE);
+}
+
+static void
+test_unknown_key (void)
+{
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  const char *names[] = { "optics.colour", "lasers.power", "wavelength", "", ".", "optics.",
+                          ".wavelength", "Optics.wavelength", "optics.wavelength.x" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (pfm_config_set (cfg, names[i], "1", &error));
+      g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_UNKNOWN_KEY);
+      g_assert_nonnull (strstr (error->message, names[i]));
+    }
+
+  /* In a project file: an unknown key in a known group, a key in an
+   * unknown group. */
+  const char *files[] = {
+    "[optics]\nwavelength=1e-6\ncolour=red\n",
+    "[lasers]\npower=1\n",
+    "[optics]\nn0=1.4\n[Tube]\nside=3e-5\n",
+  };
+  const char *named[] = { "optics.colour", "lasers.power", "Tube.side" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (pfm_config_load_data (cfg, files[i], strlen (files[i]), &error));
+      g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_UNKNOWN_KEY);
+      g_assert_nonnull (strstr (error->message, named[i]));
+    }
+}
+
+/* ---- cross-key rules -------------------------------------------------- */
+
+typedef struct
+{
+  const char *what;
+  const char *set[6];
+  const char *named;     /* the message must mention this */
+} Inconsistent;
+
+/* Defaults: side 32 um, window auto = 64 um, n = 256 (dx = 0.25 um),
+ * absorber 0.1, so the non-absorbing half-width is 25.6 um. */
+static const Inconsistent inconsistent_cases[] = {
+  { "na equal to n0", { "tube.na=1.5", NULL }, "tube.na" },
+  { "na above n0", { "optics.n0=1.2", "tube.na=1.3", NULL }, "tube.na" },
+  { "window equal to side", { "grid.window=3.2e-05", NULL }, "grid.window" },
+  { "window smaller than side", { "grid.window=2e-05", NULL }, "grid.window" },
+  { "absorber eats the tube", { "grid.absorber=0.4", "beam.waist=2e-6", NULL }, "grid.absorber" },
+  { "dz longer than the tube", { "tube.length=1e-6", "grid.dz=2e-6", NULL }, "grid.dz" },
+  { "too many steps", { "tube.length=1", "grid.dz=1e-9", NULL }, "grid.dz" },
+  { "offset_x outside the window", { "beam.offset_x=2.6e-5", NULL }, "offset" },
+  { "offset_y outside the window", { "beam.offset_y=-3e-5", NULL }, "offset" },
+  { "waist wider than the window", { "beam.waist=3e-5", NULL }, "beam.waist" },
+  { "waist under two grid spacings", { "beam.waist=4e-7", NULL }, "beam.waist" },
+  { "waist under two grid spacings (coarse grid)", { "grid.n=16", "beam.waist=7e-6", NULL }, "beam.waist" },
+  /* n = 64: dx = 1 um, the tilt limit |sin| <= 0.5 (pi/dx) / k = 0.258. */
+  { "tilt_x too steep", { "grid.n=64", "beam.tilt_x=0.3", NULL }, "tilt" },
+  { "tilt_y too steep", { "grid.n=64", "beam.tilt_y=-0.3", NULL }, "tilt" },
+  { "kind=file without a file", { "medium.kind=file", NULL }, "medium.file" },
+  { "kind=file with an empty file", { "medium.kind=file", "medium.file=", NULL }, "medium.file" },
+  { "slm input too short", { "beam.kind=slm", "beam.slm_pixels=4", "beam.input=0.1,0.2,0.3", NULL }, "beam.input" },
+  { "slm input too long", { "beam.kind=slm", "beam.slm_pixels=4", "beam.input=0,0,0,0,0", NULL }, "beam.input" },
+  { "slm input above 1", { "beam.kind=slm", "beam.slm_pixels=4", "beam.input=0.1,0.2,0.3,1.5", NULL }, "beam.input" },
+  { "slm input below 0", { "beam.kind=slm", "beam.slm_pixels=4", "beam.input=0.1,-0.2,0.3,1", NULL }, "beam.input" },
+  { "slm input nan", { "beam.kind=slm", "beam.slm_pixels=4", "beam.input=0.1,nan,0.3,1", NULL }, "beam.input" },
+  { "slm input empty", { "beam.kind=slm", "beam.slm_pixels=2", "beam.input=", NULL }, "beam.input" },
+  { "slm input text", { "beam.kind=slm", "beam.slm_pixels=2", "beam.input=a,b", NULL }, "beam.input" },
+  { "slm random without a seed", { "beam.kind=slm", "beam.input=random:", NULL }, "beam.input" },
+  { "slm random with a bad seed", { "beam.kind=slm", "beam.input=random:-3", NULL }, "beam.input" },
+};
+
+static void
+test_inconsistent (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (inconsistent_cases); i++)
+    {
+      const Inconsistent *c = &inconsistent_cases[i];
+      g_autoptr(PfmConfig) cfg = config_with (c->set);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", c->what);
+      if (pfm_config_validate (cfg, &error))
+        g_error ("%s: accepted", c->what);
+      if (!g_error_matches (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_INCONSISTENT))
+        g_error ("%s: expected INCONSISTENT, got %s", c->what, error->message);
+      if (strstr (error->message, c->named) == NULL)
+        g_error ("%s: message does not mention %s: %s", c->what, c->named, error->message);
+    }
+}
+
+/* The near misses of the rules above are accepted, so each rule tests its
+ * own condition rather than refusing a whole neighbourhood. */
+static void
+test_consistent (void)
+{
+  const char *const cases[][6] = {
+    { "tube.profile=grin", "tube.na=1.6", NULL },           /* NA only matters for step */
+    { "tube.profile=none", "tube.na=2", NULL },
+    { "tube.na=1.49", NULL },
+    { "grid.window=3.3e-05", "grid.absorber=0", "beam.waist=1e-5", NULL },
+    { "tube.length=1e-6", "grid.dz=1e-6", NULL },           /* dz == length: one step */
+    { "beam.offset_x=2.5e-5", "beam.offset_y=-2.5e-5", NULL },
+    { "beam.waist=5e-7", NULL },                             /* waist == 2 dx */
+    { "grid.n=64", "beam.tilt_x=0.25", "beam.tilt_y=-0.25", NULL },
+    { "medium.kind=file", "medium.file=/nonexistent/is-checked-on-load.map", NULL },
+    { "beam.kind=slm", "beam.slm_pixels=4", "beam.input=0,0.5,1,0.25", NULL },
+    { "beam.kind=slm", "beam.slm_pixels=4", "beam.input= 0 , 1 ,0.5,1e-3", NULL },
+    { "beam.kind=slm", "beam.input=random:7", NULL },
+    { "beam.kind=slm", "beam.waist=1e-9", NULL },           /* the waist is the Gaussian's */
+    { "beam.kind=gaussian", "beam.input=garbage", NULL },   /* the input vector is the SLM's */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PfmConfig) cfg = config_with (cases[i]);
+      g_autoptr(GError) error = NULL;
+      if (!pfm_config_validate (cfg, &error))
+        g_error ("case %u (%s ...): %s", i, cases[i][0], error->message);
+    }
+
+  /* beam.input values are parsed exactly. */
+  g_autoptr(PfmConfig) cfg = config_with ((const char *const[]) {
+    "beam.kind=slm", "beam.slm_pixels=4", "beam.input=0,0.5,1,0.25", NULL });
+  double v[4];
+  g_autoptr(GError) error = NULL;
+  g_assert_true (pfm_config_parse_input_vector (cfg, v, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (v[0], ==, 0.0);
+  g_assert_cmpfloat (v[1], ==, 0.5);
+  g_assert_cmpfloat (v[2], ==, 1.0);
+  g_assert_cmpfloat (v[3], ==, 0.25);
+
+  /* random:SEED: values in [0, 1], the same for the same seed. */
+  g_autoptr(PfmConfig) r = config_with ((const char *const[]) {
+    "beam.kind=slm", "beam.slm_pixels=64", "beam.input=random:7", NULL });
+  double a[64], b[64];
+  g_assert_true (pfm_config_parse_input_vector (r, a, &error));
+  g_assert_true (pfm_config_parse_input_vector (r, b, &error));
+  g_assert_no_error (error);
+  double spread = 0.0;
+  for (int i = 0; i < 64; i++)
+    {
+      g_assert_cmpfloat (a[i], >=, 0.0);
+      g_assert_cmpfloat (a[i], <=, 1.0);
+      g_assert_cmpfloat (a[i], ==, b[i]);
+      spread = MAX (spread, fabs (a[i] - a[0]));
+    }
+  g_assert_cmpfloat (spread, >, 0.0);
+}
+
+/* Values set from C bypass pfm_config_set: validate checks them too. */
+static void
+test_validate_direct (void)
+{
+  {
+    g_autoptr(PfmConfig) cfg = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    cfg->optics.wavelength = -1.0;
+    g_assert_false (pfm_config_validate (cfg, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE);
+    g_assert_nonnull (strstr (error->message, "optics.wavelength"));
+  }
+  {
+    g_autoptr(PfmConfig) cfg = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    cfg->optics.n0 = NAN;
+    g_assert_false (pfm_config_validate (cfg, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE);
+    g_assert_nonnull (strstr (error->message, "optics.n0"));
+  }
+  {
+    g_autoptr(PfmConfig) cfg = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    cfg->grid.window = INFINITY;
+    g_assert_false (pfm_config_validate (cfg, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE);
+  }
+  {
+    g_autoptr(PfmConfig) cfg = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    cfg->grid.n = 8;
+    g_assert_false (pfm_config_validate (cfg, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE);
+    g_assert_nonnull (strstr (error->message, "grid.n"));
+  }
+  {
+    g_autoptr(PfmConfig) cfg = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    cfg->tube.side = 0.0;   /* exclusive minimum */
+    g_assert_false (pfm_config_validate (cfg, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE);
+  }
+  {
+    g_autoptr(PfmConfig) cfg = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    cfg->tube.profile = 7;
+    g_assert_false (pfm_config_validate (cfg, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE);
+    g_assert_nonnull (strstr (error->message, "tube.profile"));
+  }
+  {
+    g_autoptr(PfmConfig) cfg = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    cfg->scaling.n_params = 0;
+    g_assert_false (pfm_config_validate (cfg, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE);
+  }
+  {
+    g_autoptr(PfmConfig) cfg = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    cfg->scaling.params[1] = NAN;
+    g_assert_false (pfm_config_validate (cfg, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE);
+    g_assert_nonnull (strstr (error->message, "scaling.params"));
+  }
+  {
+    g_autoptr(PfmConfig) cfg = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    cfg->scaling.params[2] = 1e31;
+    g_assert_false (pfm_config_validate (cfg, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE);
+  }
+}
+
+/* ---- project files ------------------------------------------------------ */
+
+static void
+test_load_failure_untouched (void)
+{
+  g_autoptr(PfmConfig) cfg = config_with ((const char *const[]) {
+    "optics.wavelength=1e-6", "grid.n=128", "medium.file=keep.map", "scaling.params=1e9", NULL });
+  g_autoptr(GPtrArray) before = snapshot (cfg);
+
+  /* Each file starts with valid keys that would change cfg, then fails. */
+  const struct { const char *data; PfmConfigError code; } bad[] = {
+    { "[optics]\nn0=2\nwavelength=-1\n", PFM_CONFIG_ERROR_OUT_OF_RANGE },
+    { "[optics]\nn0=2\n[grid]\nn=abc\n", PFM_CONFIG_ERROR_BAD_TYPE },
+    { "[optics]\nn0=2\n[grid]\nsize=3\n", PFM_CONFIG_ERROR_UNKNOWN_KEY },
+    { "[medium]\nfile=other.map\n[tube]\nna=1.7\n", PFM_CONFIG_ERROR_INCONSISTENT },
+    { "[scaling]\nparams=1e3\n[project]\nversion=2\n", PFM_CONFIG_ERROR_PARSE },
+    { "[optics]\nn0=2\n[grid\nn=64\n", PFM_CONFIG_ERROR_PARSE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (pfm_config_load_data (cfg, bad[i].data, strlen (bad[i].data), &error));
+      g_assert_error (error, PFM_CONFIG_ERROR, (gint) bad[i].code);
+      g_autoptr(GPtrArray) after = snapshot (cfg);
+      assert_same_snapshot (before, after);
+    }
+
+  /* The same through a file on disk. */
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "bad.pfm", NULL);
+  g_assert_true (g_file_set_contents (path, bad[0].data, -1, NULL));
+  g_autoptr(GError) error = NULL;
+  g_assert_false (pfm_config_load_file (cfg, path, &error));
+  g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE);
+  g_assert_nonnull (strstr (error->message, path));
+  g_autoptr(GPtrArray) after = snapshot (cfg);
+  assert_same_snapshot (before, after);
+
+  /* And a good file does change it (so the check above can fail). */
+  g_clear_error (&error);
+  const char *good = "[optics]\nn0=2\n";
+  g_assert_true (pfm_config_load_data (cfg, good, strlen (good), &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cfg->optics.n0, ==, 2.0);
+  /* Keys the file does not name keep their values. */
+  g_assert_cmpfloat (cfg->optics.wavelength, ==, 1e-6);
+  g_assert_cmpint (cfg->grid.n, ==, 128);
+  remove_tree (dir);
+}
+
+/* A non-default value for every key, all consistent together; awkward
+ * values on purpose (full-precision doubles, text with escapes). */
+static const char *const roundtrip_values[] = {
+  "optics.wavelength=1.0333333333333334e-06",
+  "optics.n0=1.4500000000000002",
+  "optics.n2=-2.7000000000000001e-20",
+  "optics.loss=0.1",
+  "tube.profile=grin",
+  "tube.side=2.9999999999999997e-05",
+  "tube.length=0.00012345678901234567",
+  "tube.na=0.123456789",
+  "tube.grin_delta=0.02",
+  "medium.kind=none",
+  "medium.delta_n=0.0033333333333333335",
+  "medium.voxel=7.7e-07",
+  "medium.seed=18446744073709551615",
+  "medium.file= lead space\\and\tbackslash; \"quoted\" # not a comment \xc3\xa9\n2nd line ",
+  "beam.kind=slm",
+  "beam.power=123456.789",
+  "beam.waist=5.5e-06",
+  "beam.offset_x=-1e-06",
+  "beam.offset_y=2.5e-07",
+  "beam.tilt_x=0.01",
+  "beam.tilt_y=-0.02",
+  "beam.slm_pixels=3",
+  "beam.encoding=phase",
+  "beam.input=0.1,0.30000000000000004,1",
+  "beam.phase_range=6.2831853071795862",
+  "detector.regions=9",
+  "detector.bits=8",
+  "detector.noise=0.01",
+  "grid.n=96",
+  "grid.window=7.0000000000000007e-05",
+  "grid.dz=3.3333333333333335e-07",
+  "grid.absorber=0.125",
+  "grid.record_every=3",
+  "defects.seed=42",
+  "defects.sigma=0.5",
+  "defects.corr_length=1e-06",
+  "defects.scale_error=-0.1",
+  "defects.stuck_fraction=0.001",
+  "defects.inclusion_density=1e+15",
+  "defects.inclusion_radius=2e-07",
+  "defects.inclusion_dn=0.1",
+  "defects.taper=0.05",
+  "defects.roughness=1e-08",
+  "defects.drift_time=86400",
+  "defects.drift_tau=1e+08",
+  "defects.temperature_gradient=-12.5",
+  "defects.dn_dT=8.6e-06",
+  "scaling.params=1,2.5e+13,1e+30,3.3333333333333332e+17",
+  "scaling.aspect=500",
+  "scaling.beam_fraction=0.25",
+  "scaling.phi_nl=3.1415926535897931",
+  "scaling.pulse=1e-13",
+  "scaling.e_io=2e-11",
+  "scaling.p_avg=100",
+  "scaling.io_exponent=0.5",
+  "scaling.bits=4",
+  "scaling.e_op=5e-13",
+  "scaling.gpu_mem=8e+10",
+  "scaling.gpu_bw=3.35e+12",
+  "scaling.gpu_volume=0.002",
+  "scaling.bytes_per_param=2",
+  "scaling.gpu_gain=1.3",
+  "scaling.years=5",
+  NULL,
+};
+
+static void
+check_roundtrip (const PfmConfig *cfg, const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pfm_config_save_file (cfg, path, &error));
+  g_assert_no_error (error);
+
+  /* Load into a config that differs from @cfg wherever it can. */
+  g_autoptr(PfmConfig) back = pfm_config_new ();
+  g_assert_true (pfm_config_load_file (back, path, &error));
+  g_assert_no_error (error);
+  g_autoptr(GPtrArray) a = snapshot (cfg);
+  g_autoptr(GPtrArray) b = snapshot (back);
+  assert_same_snapshot (a, b);
+}
+
+static void
+test_roundtrip (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+
+  /* Defaults, with their "auto" values. */
+  g_autoptr(PfmConfig) def = pfm_config_new ();
+  check_roundtrip (def, dir, "defaults.pfm");
+
+  g_autoptr(PfmConfig) cfg = config_with (roundtrip_values);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (pfm_config_validate (cfg, &error));
+  g_assert_no_error (error);
+
+  /* Every key is covered with a value other than its default, so a key
+   * the writer drops (or the reader ignores) shows up below. */
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  g_autoptr(GPtrArray) dv = snapshot (def);
+  g_autoptr(GPtrArray) cv = snapshot (cfg);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (dv->pdata[i], cv->pdata[i]) == 0)
+      g_error ("the round-trip test has no non-default value for %s.%s", keys[i].group, keys[i].key);
+
+  check_roundtrip (cfg, dir, "custom.pfm");
+
+  /* Exactness beyond the text: the doubles are bit-identical. */
+  g_autofree char *path = g_build_filename (dir, "custom.pfm", NULL);
+  g_autoptr(PfmConfig) back = pfm_config_new ();
+  g_assert_true (pfm_config_load_file (back, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (memcmp (&cfg->optics, &back->optics, sizeof cfg->optics) == 0);
+  g_assert_true (memcmp (&cfg->defects, &back->defects, sizeof cfg->defects) == 0);
+  g_assert_cmpuint (back->scaling.n_params, ==, cfg->scaling.n_params);
+  g_assert_true (memcmp (cfg->scaling.params, back->scaling.params,
+                         cfg->scaling.n_params * sizeof (double)) == 0);
+  g_assert_cmpstr (back->medium.file, ==, cfg->medium.file);
+  g_assert_cmpuint (back->medium.seed, ==, G_MAXUINT64);
+
+  /* The saved file is a GKeyFile marked as format version 1. */
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  g_autofree char *version = g_key_file_get_value (kf, "project", "version", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (version, ==, "1");
+
+  remove_tree (dir);
+}
+
+static void
+test_project_version (void)
+{
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  const char *v2 = "[project]\nversion=2\n[optics]\nn0=1.6\n";
+  g_assert_false (pfm_config_load_data (cfg, v2, strlen (v2), &error));
+  g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "version"));
+  g_assert_nonnull (strstr (error->message, "2"));
+  g_assert_cmpfloat (cfg->optics.n0, ==, 1.5);
+  g_clear_error (&error);
+
+  const char *vx = "[project]\nversion=one\n";
+  g_assert_false (pfm_config_load_data (cfg, vx, strlen (vx), &error));
+  g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE);
+  g_clear_error (&error);
+
+  /* Version 1, or none, with free-form metadata. */
+  const char *v1 = "[project]\nversion=1\nname=My tube\nnotes=anything\n[optics]\nn0=1.6\n";
+  g_assert_true (pfm_config_load_data (cfg, v1, strlen (v1), &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cfg->optics.n0, ==, 1.6);
+  const char *nov = "# comment\n\n[optics]\nn0=1.7\n";
+  g_assert_true (pfm_config_load_data (cfg, nov, strlen (nov), &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cfg->optics.n0, ==, 1.7);
+}
+
+static void
+test_bad_files (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  g_autoptr(GPtrArray) before = snapshot (cfg);
+
+  /* Binary: a NUL byte, and bytes that are not UTF-8. */
+  static const char with_nul[] = "[optics]\nn0=1.6\n\0\x01\x02";
+  static const char not_utf8[] = "[optics]\nn0=1.6\n\xff\xfe\x80";
+  const struct { const char *data; gsize len; } bin[] = {
+    { with_nul, sizeof with_nul - 1 },
+    { not_utf8, sizeof not_utf8 - 1 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bin); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_strdup_printf ("%s/binary%u.pfm", dir, i);
+      g_assert_true (g_file_set_contents (path, bin[i].data, bin[i].len, NULL));
+      g_assert_false (pfm_config_load_file (cfg, path, &error));
+      g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE);
+      g_assert_nonnull (strstr (error->message, path));
+      g_assert_nonnull (strstr (error->message, "UTF-8"));
+    }
+
+  /* Truncated saves: cut inside a group header, after "key=", inside a number. */
+  g_autofree char *full = g_build_filename (dir, "full.pfm", NULL);
+  g_autoptr(GError) serr = NULL;
+  g_assert_true (pfm_config_save_file (cfg, full, &serr));
+  g_assert_no_error (serr);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (full, &text, NULL, NULL));
+  const struct { const char *find; gsize keep; PfmConfigError code; } cuts[] = {
+    { "[tube]", 3, PFM_CONFIG_ERROR_PARSE },                 /* "[tu" */
+    { "\nn0=", 4, PFM_CONFIG_ERROR_BAD_TYPE },              /* "n0=" */
+    { "\nwavelength=1.55e-06", 17, PFM_CONFIG_ERROR_BAD_TYPE }, /* "wavelength=1.55e" */
+    { "\nprofile=step", 11, PFM_CONFIG_ERROR_BAD_TYPE },    /* "profile=st" */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      const char *at = strstr (text, cuts[i].find);
+      g_assert_nonnull (at);
+      gsize len = (at - text) + cuts[i].keep;
+      g_autofree char *path = g_strdup_printf ("%s/cut%u.pfm", dir, i);
+      g_assert_true (g_file_set_contents (path, text, len, NULL));
+      g_autoptr(GError) error = NULL;
+      g_test_message ("truncated to %" G_GSIZE_FORMAT " bytes", len);
+      g_assert_false (pfm_config_load_file (cfg, path, &error));
+      g_assert_error (error, PFM_CONFIG_ERROR, (gint) cuts[i].code);
+      g_assert_nonnull (strstr (error->message, path));
+    }
+
+  /* Size limit: exactly PFM_CONFIG_MAX_FILE_SIZE bytes loads, one more does not. */
+  GString *big = g_string_new ("[optics]\nn0=1.6\n");
+  while (big->len < PFM_CONFIG_MAX_FILE_SIZE - 80)
+    g_string_append (big, "# padding padding padding padding padding padding padding padding\n");
+  g_string_append (big, "#");
+  while (big->len < PFM_CONFIG_MAX_FILE_SIZE - 1)
+    g_string_append_c (big, 'x');
+  g_string_append_c (big, '\n');
+  g_assert_cmpuint (big->len, ==, PFM_CONFIG_MAX_FILE_SIZE);
+  g_autofree char *at_limit = g_build_filename (dir, "at-limit.pfm", NULL);
+  g_assert_true (g_file_set_contents (at_limit, big->str, big->len, NULL));
+  {
+    g_autoptr(PfmConfig) c2 = pfm_config_new ();
+    g_autoptr(GError) error = NULL;
+    g_assert_true (pfm_config_load_file (c2, at_limit, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (c2->optics.n0, ==, 1.6);
+  }
+  g_string_append_c (big, '\n');
+  g_autofree char *over = g_build_filename (dir, "over.pfm", NULL);
+  g_assert_true (g_file_set_contents (over, big->str, big->len, NULL));
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (pfm_config_load_file (cfg, over, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_TOO_LARGE);
+    g_assert_nonnull (strstr (error->message, over));
+    g_autofree char *limit = g_strdup_printf ("%d", PFM_CONFIG_MAX_FILE_SIZE);
+    g_assert_nonnull (strstr (error->message, limit));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (pfm_config_load_data (cfg, big->str, big->len, &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_TOO_LARGE);
+  }
+  g_string_free (big, TRUE);
+
+  /* Not a key file at all; a folder; a missing file. */
+  {
+    const char *junk = "this is not\na key file\n";
+    g_autoptr(GError) error = NULL;
+    g_assert_false (pfm_config_load_data (cfg, junk, strlen (junk), &error));
+    g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (pfm_config_load_file (cfg, dir, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, dir));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *missing = g_build_filename (dir, "missing.pfm", NULL);
+    g_assert_false (pfm_config_load_file (cfg, missing, &error));
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  }
+
+  g_autoptr(GPtrArray) after = snapshot (cfg);
+  assert_same_snapshot (before, after);
+  remove_tree (dir);
+}
+
+static void
+test_set_assignment (void)
+{
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+
+  const char *no_eq[] = { "nonsense", "optics.wavelength", "optics.wavelength 1e-6", "" };
+  for (guint i = 0; i < G_N_ELEMENTS (no_eq); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (pfm_config_set_assignment (cfg, no_eq[i], &error));
+      g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE);
+      g_assert_nonnull (strstr (error->message, no_eq[i]));
+      g_assert_nonnull (strstr (error->message, "="));
+    }
+
+  g_autoptr(GError) error = NULL;
+  g_assert_true (pfm_config_set_assignment (cfg, "optics.wavelength=1e-6", &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cfg->optics.wavelength, ==, 1e-6);
+  g_assert_true (pfm_config_set_assignment (cfg, " optics.n0 = 1.25 ", &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cfg->optics.n0, ==, 1.25);
+  /* Only the first '=' splits. */
+  g_assert_true (pfm_config_set_assignment (cfg, "medium.file=a=b.map", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfg->medium.file, ==, "a=b.map");
+
+  g_assert_false (pfm_config_set_assignment (cfg, "=1", &error));
+  g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_UNKNOWN_KEY);
+  g_clear_error (&error);
+  g_assert_false (pfm_config_set_assignment (cfg, "optics.wavelength=", &error));
+  g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE);
+  g_clear_error (&error);
+  g_assert_false (pfm_config_set_assignment (cfg, "optics.wavelength=-1", &error));
+  g_assert_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE);
+  g_assert_cmpfloat (cfg->optics.wavelength, ==, 1e-6);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/config/table", test_table);
+  g_test_add_func ("/config/defaults", test_defaults);
+  g_test_add_func ("/config/range/below-min", test_range_below);
+  g_test_add_func ("/config/range/above-max", test_range_above);
+  g_test_add_func ("/config/range/bounds", test_range_bounds);
+  g_test_add_func ("/config/range/uint64", test_range_uint64);
+  g_test_add_func ("/config/bad-type", test_bad_type);
+  g_test_add_func ("/config/enums", test_enums);
+  g_test_add_func ("/config/auto", test_auto);
+  g_test_add_func ("/config/unknown-key", test_unknown_key);
+  g_test_add_func ("/config/inconsistent", test_inconsistent);
+  g_test_add_func ("/config/consistent", test_consistent);
+  g_test_add_func ("/config/validate-direct", test_validate_direct);
+  g_test_add_func ("/config/load/failure-untouched", test_load_failure_untouched);
+  g_test_add_func ("/config/load/version", test_project_version);
+  g_test_add_func ("/config/load/bad-files", test_bad_files);
+  g_test_add_func ("/config/save-load/roundtrip", test_roundtrip);
+  g_test_add_func ("/config/set-assignment", test_set_assignment);
+
+  return g_test_run ();
+}
