@@ -21,6 +21,7 @@ typedef struct
 static const Command commands[] = {
   { "scaling",   pfm_cli_scaling,   "the scaling model: optical PFM vs GPU fleet (physics.md section 2)" },
   { "propagate", pfm_cli_propagate, "split-step beam propagation through a sample of the tube" },
+  { "bench",     pfm_cli_bench,     "time the split step against FFTW's raw transform (ratios)" },
 };
 
 static void
@@ -63,6 +64,6 @@ main (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       return commands[i].run (argc - 1, argv + 1);
 
-  fprintf (stderr, "pfm-cli: unknown command \"%s\" (commands: scaling, propagate; see pfm-cli --help)\n", argv[1]);
+  fprintf (stderr, "pfm-cli: unknown command \"%s\" (see pfm-cli --help)\n", argv[1]);
   return PFM_EXIT_USAGE;
 }

@@ -91,7 +91,9 @@ const PfmGrid   *pfm_bpm_get_grid             (PfmBpm              *bpm);
 const PfmMedium *pfm_bpm_get_medium           (PfmBpm              *bpm);
 const PfmConfig *pfm_bpm_get_config           (PfmBpm              *bpm);
 
-/* The raw FFT pair of this grid and plan, for ratios against the FFT limit. */
+/* The raw FFT pair of this grid and plan, for ratios against the FFT
+ * limit: call pfm_bpm_bench_prepare() once before timing it. */
+void             pfm_bpm_bench_prepare        (PfmBpm              *bpm);
 void             pfm_bpm_fft_pair             (PfmBpm              *bpm);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmBpm, pfm_bpm_free)

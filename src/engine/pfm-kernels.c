@@ -9,83 +9,160 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "pfm-kernels.h"
 
-/* Lanes of the reductions: independent float accumulators that the
- * vectoriser maps onto SIMD registers (a single scalar sum would force
- * sequential order); each block of LANES * BLOCK points is folded into
- * double, so float rounding never accumulates over more than BLOCK terms. */
-#define LANES 8
-#define BLOCK 16
+/* The nonlinear pass in GCC's portable vector extensions: 8 points at a
+ * time (one AVX register, or two SSE registers where AVX is absent).  The
+ * compiler's auto-vectoriser does not manage the interleaved complex
+ * layout together with the reductions, so it is written out; the scalar
+ * pfm_fast_sincosm1f is the reference it must match (tests). */
+typedef float v8sf __attribute__ ((vector_size (32)));
+typedef int   v8si __attribute__ ((vector_size (32)));
 
-static inline void
-nl_point (float *restrict e, gsize i, float phi, float a, float *I_in, float *I_out)
+#define SPLAT(x) ((v8sf) { x, x, x, x, x, x, x, x })
+#define ISPLAT(x) ((v8si) { x, x, x, x, x, x, x, x })
+
+static inline __attribute__ ((always_inline)) v8sf
+vsel (v8si mask, v8sf a, v8sf b)
 {
-  float re = e[2 * i], im = e[2 * i + 1];
+  return (v8sf) (((v8si) a & mask) | ((v8si) b & ~mask));
+}
+
+static inline __attribute__ ((always_inline)) void
+v_sincosm1 (v8sf x, v8sf *s, v8sf *cm1)
+{
+  const v8sf magic = SPLAT (12582912.0f);
+  v8sf qf = (x * SPLAT (0.636619772367581343f) + magic) - magic;
+  v8si q = __builtin_convertvector (qf, v8si);
+  v8sf r = ((x - qf * SPLAT (1.5703125f)) - qf * SPLAT (4.837512969970703125e-4f)) - qf * SPLAT (7.54978995489188216e-8f);
+  v8sf r2 = r * r;
+  v8sf sr = r + r * r2 * (SPLAT (-1.6666667163e-01f) + r2 * (SPLAT (8.3333337680e-03f) + r2 * (SPLAT (-1.9841270114e-04f) + r2 * SPLAT (2.7557314297e-06f))));
+  v8sf crm1 = r2 * (SPLAT (-0.5f) + r2 * (SPLAT (4.1666667908e-02f) + r2 * (SPLAT (-1.3888889225e-03f) + r2 * SPLAT (2.4801587642e-05f))));
+  v8sf cr = SPLAT (1.0f) + crm1;
+  v8si odd = (q & ISPLAT (1)) != ISPLAT (0);
+  v8si neg = (q & ISPLAT (2)) != ISPLAT (0);
+  v8si cneg = ((q + ISPLAT (1)) & ISPLAT (2)) != ISPLAT (0);
+  v8sf ss = vsel (odd, cr, sr);
+  *s = vsel (neg, -ss, ss);
+  v8sf c_odd = vsel (cneg, -sr, sr) - SPLAT (1.0f);
+  v8sf c_even = vsel (neg, SPLAT (-2.0f) - crm1, crm1);
+  *cm1 = vsel (odd, c_odd, c_even);
+}
+
+static inline __attribute__ ((always_inline)) void
+scalar_point (float *restrict e, gsize k, float phi, float a, double *p_in, double *p_out, float *peak)
+{
+  float re = e[2 * k], im = e[2 * k + 1];
   float s, c;
   pfm_fast_sincosm1f (phi, &s, &c);
   float nr = a * (re + (re * c - im * s));
   float ni = a * (im + (re * s + im * c));
-  e[2 * i] = nr;
-  e[2 * i + 1] = ni;
-  *I_in = re * re + im * im;
-  *I_out = nr * nr + ni * ni;
+  e[2 * k] = nr;
+  e[2 * k + 1] = ni;
+  float I = re * re + im * im;
+  *p_in += I;
+  *p_out += nr * nr + ni * ni;
+  *peak = I > *peak ? I : *peak;
 }
 
-void
-pfm_kernel_nonlinear (float *restrict e, const float *restrict m0, float w0,
-                      const float *restrict m1, float w1,
-                      const float *restrict amp, float kerr, gsize count,
-                      PfmNonlinearStats *stats)
-{
-  float peak = 0.0f;
-  double p_in = 0.0, p_out = 0.0;
-  gsize i = 0;
+/* Reductions fold into double every BLOCK vectors, so float rounding never
+ * accumulates over more than BLOCK terms per lane. */
+#define BLOCK 16
 
-  while (i < count)
+static inline __attribute__ ((always_inline)) void
+nonlinear_body (float *restrict e, const float *restrict m0, float w0,
+                const float *restrict m1, float w1, const float *restrict amp,
+                float kerr, gsize count, PfmNonlinearStats *stats,
+                const gboolean has_m1, const gboolean has_amp)
+{
+  double p_in = 0.0, p_out = 0.0;
+  float peak = 0.0f;
+  const gsize nvec = count / 8;
+  gsize v = 0;
+
+  while (v < nvec)
     {
-      gsize n = MIN (count - i, (gsize) LANES * BLOCK);
-      float acc_in[LANES] = { 0 }, acc_out[LANES] = { 0 }, pk[LANES] = { 0 };
-      gsize j = 0;
-      for (; j + LANES <= n; j += LANES)
-        for (int l = 0; l < LANES; l++)
-          {
-            gsize k = i + j + l;
-            float re = e[2 * k], im = e[2 * k + 1];
-            float I = re * re + im * im;
-            float phi = w0 * m0[k] + (m1 ? w1 * m1[k] : 0.0f) + kerr * I;
-            float Ii, Io;
-            nl_point (e, k, phi, amp ? amp[k] : 1.0f, &Ii, &Io);
-            acc_in[l] += Ii;
-            acc_out[l] += Io;
-            pk[l] = Ii > pk[l] ? Ii : pk[l];
-          }
-      for (; j < n; j++)
+      const gsize vend = MIN (nvec, v + BLOCK);
+      v8sf acc_in = SPLAT (0.0f), acc_out = SPLAT (0.0f), pk = SPLAT (0.0f);
+      for (; v < vend; v++)
         {
-          gsize k = i + j;
-          float re = e[2 * k], im = e[2 * k + 1];
-          float I = re * re + im * im;
-          float phi = w0 * m0[k] + (m1 ? w1 * m1[k] : 0.0f) + kerr * I;
-          float Ii, Io;
-          nl_point (e, k, phi, amp ? amp[k] : 1.0f, &Ii, &Io);
-          acc_in[0] += Ii;
-          acc_out[0] += Io;
-          pk[0] = Ii > pk[0] ? Ii : pk[0];
+          const gsize k = 8 * v;
+          v8sf lo, hi, mm0, mm1, aa;
+          memcpy (&lo, e + 2 * k, sizeof lo);
+          memcpy (&hi, e + 2 * k + 8, sizeof hi);
+          v8sf re = __builtin_shuffle (lo, hi, ((v8si) { 0, 2, 4, 6, 8, 10, 12, 14 }));
+          v8sf im = __builtin_shuffle (lo, hi, ((v8si) { 1, 3, 5, 7, 9, 11, 13, 15 }));
+          v8sf I = re * re + im * im;
+          memcpy (&mm0, m0 + k, sizeof mm0);
+          v8sf phi = SPLAT (w0) * mm0 + SPLAT (kerr) * I;
+          if (has_m1)
+            {
+              memcpy (&mm1, m1 + k, sizeof mm1);
+              phi += SPLAT (w1) * mm1;
+            }
+          v8sf s, c;
+          v_sincosm1 (phi, &s, &c);
+          v8sf nr = re + (re * c - im * s);
+          v8sf ni = im + (re * s + im * c);
+          if (has_amp)
+            {
+              memcpy (&aa, amp + k, sizeof aa);
+              nr *= aa;
+              ni *= aa;
+            }
+          lo = __builtin_shuffle (nr, ni, ((v8si) { 0, 8, 1, 9, 2, 10, 3, 11 }));
+          hi = __builtin_shuffle (nr, ni, ((v8si) { 4, 12, 5, 13, 6, 14, 7, 15 }));
+          memcpy (e + 2 * k, &lo, sizeof lo);
+          memcpy (e + 2 * k + 8, &hi, sizeof hi);
+          acc_in += I;
+          acc_out += nr * nr + ni * ni;
+          pk = vsel (I > pk, I, pk);
         }
-      for (int l = 0; l < LANES; l++)
+      for (int l = 0; l < 8; l++)
         {
           p_in += acc_in[l];
           p_out += acc_out[l];
           peak = pk[l] > peak ? pk[l] : peak;
         }
-      i += n;
+    }
+  for (gsize k = 8 * nvec; k < count; k++)
+    {
+      float re = e[2 * k], im = e[2 * k + 1];
+      float phi = w0 * m0[k] + (has_m1 ? w1 * m1[k] : 0.0f) + kerr * (re * re + im * im);
+      scalar_point (e, k, phi, has_amp ? amp[k] : 1.0f, &p_in, &p_out, &peak);
     }
   stats->peak = peak;
   stats->power_in = p_in;
   stats->power_out = p_out;
 }
 
-void
+/* Built for AVX2 where the CPU has it (chosen at load time), and for
+ * the x86-64 baseline otherwise. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define PFM_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define PFM_CLONES
+#endif
+
+PFM_CLONES void
+pfm_kernel_nonlinear (float *restrict e, const float *restrict m0, float w0,
+                      const float *restrict m1, float w1,
+                      const float *restrict amp, float kerr, gsize count,
+                      PfmNonlinearStats *stats)
+{
+  if (m1 != NULL && amp != NULL)
+    nonlinear_body (e, m0, w0, m1, w1, amp, kerr, count, stats, TRUE, TRUE);
+  else if (m1 != NULL)
+    nonlinear_body (e, m0, w0, m1, w1, amp, kerr, count, stats, TRUE, FALSE);
+  else if (amp != NULL)
+    nonlinear_body (e, m0, w0, m1, w1, amp, kerr, count, stats, FALSE, TRUE);
+  else
+    nonlinear_body (e, m0, w0, m1, w1, amp, kerr, count, stats, FALSE, FALSE);
+}
+
+PFM_CLONES void
 pfm_kernel_cmul (float *restrict e, const float *restrict d, float scale, gsize count)
 {
   for (gsize i = 0; i < count; i++)

@@ -1,0 +1,215 @@
+/* pfm-cli-bench.c - `pfm-cli bench`: the split step against the FFT limit
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each split step costs one forward and one inverse FFT plus pointwise
+ * work; the FFT pair is the floor.  For each grid size and thread count
+ * this measures, in the same run and on the same plans, the time of a full
+ * step (default device: step guide, random voxels, Kerr) and of a raw FFTW
+ * pair, and reports their ratio: a number that means the same on any
+ * machine.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pfm-bpm.h"
+#include "pfm-cli-common.h"
+#include "pfm-export.h"
+
+typedef struct
+{
+  int    n;
+  int    threads;
+  double step_min, step_median;    /* s */
+  double fft_min, fft_median;      /* s, one forward + one inverse */
+  double ratio_min, ratio_median;  /* step / pair, per repeat */
+} BenchRow;
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *v, int n)
+{
+  qsort (v, n, sizeof *v, (int (*) (const void *, const void *)) cmp_double);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Enough iterations for ~0.1 s of work per timing. */
+static int
+iterations_for (int n)
+{
+  double work = (double) n * n * MAX (1.0, log2 ((double) n * n));
+  return CLAMP ((int) (4e7 / work), 5, 2000);
+}
+
+static gboolean
+bench_one (int n, int threads, int repeats, BenchRow *row, GError **error)
+{
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  cfg->grid.n = n;
+  PfmBpmOptions opts = { .threads = threads, .rigor = PFM_PLAN_MEASURE, .no_volume = TRUE };
+  g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, error);
+  if (bpm == NULL || !pfm_bpm_set_input_from_config (bpm, error))
+    return FALSE;
+  pfm_bpm_bench_prepare (bpm);
+
+  const int iters = iterations_for (n);
+  g_autofree double *steps = g_new (double, repeats);
+  g_autofree double *ffts = g_new (double, repeats);
+  g_autofree double *ratios = g_new (double, repeats);
+  g_autoptr(GTimer) t = g_timer_new ();
+
+  for (int i = 0; i < iters / 4 + 1; i++)   /* warm caches and the layer maps */
+    pfm_bpm_step (bpm);
+  for (int r = 0; r < repeats; r++)
+    {
+      /* Interleaved, so both see the same machine state. */
+      g_timer_start (t);
+      for (int i = 0; i < iters; i++)
+        pfm_bpm_fft_pair (bpm);
+      ffts[r] = g_timer_elapsed (t, NULL) / iters;
+      g_timer_start (t);
+      for (int i = 0; i < iters; i++)
+        pfm_bpm_step (bpm);
+      steps[r] = g_timer_elapsed (t, NULL) / iters;
+      ratios[r] = steps[r] / ffts[r];
+    }
+  row->n = n;
+  row->threads = threads;
+  row->step_median = median (steps, repeats);
+  row->fft_median = median (ffts, repeats);
+  row->ratio_median = median (ratios, repeats);
+  row->step_min = steps[0];
+  row->fft_min = ffts[0];
+  row->ratio_min = ratios[0];   /* sorted by median () */
+  return TRUE;
+}
+
+static gboolean
+parse_int_list (const char *text, const char *what, int lo, int hi, GArray *out)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i]; i++)
+    {
+      gint64 v;
+      if (!g_ascii_string_to_signed (g_strstrip (parts[i]), 10, lo, hi, &v, NULL))
+        {
+          pfm_cli_error ("bench", "%s \"%s\": accepted comma-separated integers in [%d, %d]", what, parts[i], lo, hi);
+          return FALSE;
+        }
+      int iv = (int) v;
+      g_array_append_val (out, iv);
+    }
+  return out->len > 0;
+}
+
+int
+pfm_cli_bench (int argc, char **argv)
+{
+  g_autofree char *grids = NULL, *threads = NULL, *format = NULL, *out_path = NULL;
+  int repeats = 5;
+  const GOptionEntry entries[] = {
+    { "grid", 'g', 0, G_OPTION_ARG_STRING, &grids, "Grid sizes n (default 128,256,512,1024)", "LIST" },
+    { "threads", 't', 0, G_OPTION_ARG_STRING, &threads, "FFTW thread counts (default 1,2)", "LIST" },
+    { "repeats", 'r', 0, G_OPTION_ARG_INT, &repeats, "Timed repeats per case, for min and median (default 5)", "N" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "table (default) or json", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write here instead of stdout", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("- time the split step against FFTW's own transform");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx,
+    "ratio = (time of one split step) / (time of one forward + one inverse FFT of\n"
+    "the same size, same plan, same threads, same run).  1.0 is the FFT floor.");
+  if (!pfm_cli_parse (ctx, "bench", &argc, &argv))
+    return PFM_EXIT_USAGE;
+  if (argc > 1)
+    {
+      pfm_cli_error ("bench", "unexpected argument \"%s\"", argv[1]);
+      return PFM_EXIT_USAGE;
+    }
+  gboolean json = FALSE;
+  if (format && strcmp (format, "json") == 0)
+    json = TRUE;
+  else if (format && strcmp (format, "table") != 0)
+    {
+      pfm_cli_error ("bench", "--format %s: accepted table or json", format);
+      return PFM_EXIT_USAGE;
+    }
+  if (repeats < 1 || repeats > 100)
+    {
+      pfm_cli_error ("bench", "--repeats = %d is out of range: accepted [1, 100]", repeats);
+      return PFM_EXIT_USAGE;
+    }
+  g_autoptr(GArray) ns = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) ts = g_array_new (FALSE, FALSE, sizeof (int));
+  if (!parse_int_list (grids ? grids : "128,256,512,1024", "--grid", 16, 8192, ns) ||
+      !parse_int_list (threads ? threads : "1,2", "--threads", 1, 64, ts))
+    return PFM_EXIT_USAGE;
+
+  GString *s = g_string_new (NULL);
+  if (json)
+    g_string_append (s, "[\n");
+  else
+    g_string_append (s, "    n  threads   step (ms)   fft pair (ms)   ratio min   ratio median   steps/s\n");
+  for (guint i = 0; i < ns->len; i++)
+    for (guint j = 0; j < ts->len; j++)
+      {
+        BenchRow row;
+        g_autoptr(GError) error = NULL;
+        if (!bench_one (g_array_index (ns, int, i), g_array_index (ts, int, j), repeats, &row, &error))
+          {
+            pfm_cli_error ("bench", "%s", error->message);
+            g_string_free (s, TRUE);
+            return PFM_EXIT_FAILED;
+          }
+        if (json)
+          {
+            g_string_append_printf (s, "  {\"n\": %d, \"threads\": %d, \"step_s\": ", row.n, row.threads);
+            pfm_export_json_number (s, row.step_median);
+            g_string_append (s, ", \"step_min_s\": ");
+            pfm_export_json_number (s, row.step_min);
+            g_string_append (s, ", \"fft_pair_s\": ");
+            pfm_export_json_number (s, row.fft_median);
+            g_string_append (s, ", \"ratio_min\": ");
+            pfm_export_json_number (s, row.ratio_min);
+            g_string_append (s, ", \"ratio_median\": ");
+            pfm_export_json_number (s, row.ratio_median);
+            g_string_append (s, ", \"steps_per_s\": ");
+            pfm_export_json_number (s, 1.0 / row.step_median);
+            g_string_append_printf (s, ", \"repeats\": %d}%s\n", repeats,
+                                    (i + 1 == ns->len && j + 1 == ts->len) ? "" : ",");
+          }
+        else
+          g_string_append_printf (s, "%5d  %7d   %9.4f   %13.4f   %9.3f   %12.3f   %7.0f\n",
+                                  row.n, row.threads, row.step_median * 1e3, row.fft_median * 1e3,
+                                  row.ratio_min, row.ratio_median, 1.0 / row.step_median);
+        if (!json && out_path == NULL)
+          {
+            fputs (s->str, stdout);
+            fflush (stdout);
+            g_string_truncate (s, 0);
+          }
+      }
+  if (json)
+    g_string_append (s, "]\n");
+  g_autoptr(GError) error = NULL;
+  gboolean ok = pfm_cli_write_output (out_path, s->str, s->len, &error);
+  g_string_free (s, TRUE);
+  if (!ok)
+    {
+      pfm_cli_error ("bench", "%s", error->message);
+      return PFM_EXIT_FAILED;
+    }
+  return PFM_EXIT_OK;
+}

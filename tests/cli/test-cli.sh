@@ -1,0 +1,245 @@
+#!/bin/bash
+# test-cli.sh - the pfm-cli contract (docs: cli.md), from outside
+#
+# Copyright 2026 The PFM Explorer developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli.sh PATH/TO/pfm-cli      (TAP on stdout)
+
+set -u
+
+CLI=${1:?usage: test-cli.sh PATH/TO/pfm-cli}
+if [ ! -x "$CLI" ]; then
+  echo "1..0 # SKIP $CLI is not an executable"
+  exit 0
+fi
+
+# No FFTW wisdom cache in the user's home from a test run.
+export PFM_FFTW_WISDOM="${PFM_FFTW_WISDOM-}"
+unset PFM_MEMORY_BUDGET
+export LC_ALL=C
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/pfm-test-cli-XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+
+n=0
+failed=0
+
+# ok CONDITION-STATUS DESCRIPTION [DIAGNOSTIC...]
+report() {
+  local status=$1 desc=$2
+  shift 2
+  n=$((n + 1))
+  if [ "$status" -eq 0 ]; then
+    echo "ok $n - $desc"
+  else
+    failed=$((failed + 1))
+    echo "not ok $n - $desc"
+    local line
+    for line in "$@"; do
+      printf '%s\n' "$line" | sed 's/^/# /'
+    done
+  fi
+}
+
+skip() {
+  n=$((n + 1))
+  echo "ok $n - # SKIP $1"
+}
+
+# run NAME ARGS...: runs pfm-cli, keeps stdout/stderr/status in $TMP/NAME.*
+run() {
+  local name=$1
+  shift
+  "$CLI" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null
+  echo $? >"$TMP/$name.rc"
+}
+
+rc() { cat "$TMP/$1.rc"; }
+err() { cat "$TMP/$1.err"; }
+err_lines() { wc -l <"$TMP/$1.err" | tr -d ' '; }
+
+# expect_rc NAME WANT DESCRIPTION
+expect_rc() {
+  local got
+  got=$(rc "$1")
+  [ "$got" -eq "$2" ]
+  report $? "$3 (exit $2)" "exit status $got, expected $2" "stderr: $(head -c 600 "$TMP/$1.err")"
+}
+
+# expect_one_line NAME DESCRIPTION: exactly one line on stderr
+expect_one_line() {
+  local lines
+  lines=$(err_lines "$1")
+  [ "$lines" -eq 1 ]
+  report $? "$2: one line on stderr" "$lines lines: $(head -c 600 "$TMP/$1.err")"
+}
+
+# expect_stderr_has NAME DESCRIPTION TEXT...: every TEXT occurs on stderr
+expect_stderr_has() {
+  local name=$1 desc=$2 t missing=""
+  shift 2
+  for t in "$@"; do
+    grep -qF -- "$t" "$TMP/$name.err" || missing="$missing \"$t\""
+  done
+  [ -z "$missing" ]
+  report $? "$desc" "stderr lacks$missing: $(head -c 600 "$TMP/$name.err")"
+}
+
+SMALL=(--set grid.n=64 --set tube.length=2e-5 --set grid.dz=1e-6)
+
+# ---- usage -------------------------------------------------------------
+
+run help --help
+expect_rc help 0 "--help"
+grep -q "propagate" "$TMP/help.out"
+report $? "--help lists the commands on stdout" "stdout: $(head -c 400 "$TMP/help.out")"
+
+run version --version
+expect_rc version 0 "--version"
+grep -Eq '^pfm-cli [0-9]+\.[0-9]+' "$TMP/version.out"
+report $? "--version prints \"pfm-cli X.Y\"" "stdout: $(cat "$TMP/version.out")"
+
+run unknown frobnicate
+expect_rc unknown 2 "unknown command"
+expect_one_line unknown "unknown command"
+
+run noargs
+expect_rc noargs 2 "no command"
+
+# ---- bad values: exit 2, one line naming key, value and range ---------
+
+run badval propagate --set optics.wavelength=-1
+expect_rc badval 2 "--set optics.wavelength=-1"
+expect_one_line badval "--set optics.wavelength=-1"
+expect_stderr_has badval "--set optics.wavelength=-1 names the key, the value and the range" \
+  "optics.wavelength" "-1" "1e-07" "2e-05"
+
+run badnum propagate --set grid.n=abc
+expect_rc badnum 2 "--set grid.n=abc"
+expect_one_line badnum "--set grid.n=abc"
+expect_stderr_has badnum "--set grid.n=abc names the key and the value" "grid.n" "abc"
+
+run nonsense propagate --set nonsense
+expect_rc nonsense 2 "--set nonsense"
+expect_one_line nonsense "--set nonsense"
+
+run unknownkey propagate --set optics.colour=red
+expect_rc unknownkey 2 "--set optics.colour=red (unknown key)"
+
+run inconsistent propagate --set tube.na=1.6
+expect_rc inconsistent 2 "--set tube.na=1.6 (NA above n0)"
+expect_one_line inconsistent "--set tube.na=1.6"
+
+run noproject propagate "$TMP/no-such-project.pfm"
+expect_rc noproject 2 "a nonexistent project file"
+expect_stderr_has noproject "the missing project file is named" "no-such-project.pfm"
+
+printf '[optics]\nwavelength=1e-6\n[project]\nversion=2\n' >"$TMP/v2.pfm"
+run v2 propagate "$TMP/v2.pfm"
+expect_rc v2 2 "a project file of version 2"
+
+run badfield propagate "${SMALL[@]}" --field "$TMP/x.txt"
+expect_rc badfield 2 "--field x.txt"
+[ ! -e "$TMP/x.txt" ]
+report $? "--field x.txt writes nothing"
+
+run badthreads propagate "${SMALL[@]}" --threads 0
+expect_rc badthreads 2 "--threads 0"
+
+# ---- a small run ---------------------------------------------------------
+
+D="$TMP/diag.csv"
+O="$TMP/out.csv"
+F="$TMP/field.vti"
+run small propagate --quiet "${SMALL[@]}" --diagnostics "$D" --output-vector "$O" --field "$F"
+expect_rc small 0 "propagate --quiet on a small case"
+
+[ ! -s "$TMP/small.err" ]
+report $? "--quiet: nothing on stderr" "stderr: $(head -c 600 "$TMP/small.err")"
+
+[ "$(head -n 1 "$D" 2>/dev/null)" = "z,power,width_x,width_y,peak_intensity,b_integral,centroid_x,centroid_y" ]
+report $? "diagnostics header" "got: $(head -n 1 "$D" 2>&1)"
+
+[ "$(head -n 1 "$O" 2>/dev/null)" = "region,power" ]
+report $? "output-vector header" "got: $(head -n 1 "$O" 2>&1)"
+
+! grep -qiE 'nan|inf' "$D" "$O" "$TMP/small.out" 2>/dev/null && [ -s "$D" ] && [ -s "$O" ]
+report $? "no nan/inf in the outputs" "$(grep -iE 'nan|inf' "$D" "$O" "$TMP/small.out" 2>&1 | head -5)"
+
+# Every data row: 8 fields, all numbers.
+awk -F, 'NR > 1 { if (NF != 8) bad++; for (i = 1; i <= NF; i++) if ($i !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/) bad++ }
+         END { exit (NR < 2 || bad) ? 1 : 0 }' "$D" 2>/dev/null
+report $? "diagnostics rows: 8 numeric fields each" "$(head -n 3 "$D" 2>&1)"
+
+first_z=$(sed -n 2p "$D" 2>/dev/null | cut -d, -f1)
+awk -v z="$first_z" 'BEGIN { exit (z != "" && z + 0 == 0) ? 0 : 1 }'
+report $? "first z is 0" "first z: '$first_z'"
+
+last_z=$(tail -n 1 "$D" 2>/dev/null | cut -d, -f1)
+awk -v z="$last_z" 'BEGIN { exit (z != "" && z + 0 == 2e-05) ? 0 : 1 }'
+report $? "last z is the tube length (2e-05)" "last z: '$last_z'"
+
+# 20 steps, a row every 4th step and at z = 0: six rows, z increasing.
+rows=$(($(wc -l <"$D" 2>/dev/null || echo 1) - 1))
+awk -F, 'NR > 2 && $1 + 0 <= prev { bad = 1 } NR > 1 { prev = $1 + 0 } END { exit bad }' "$D" 2>/dev/null
+inc=$?
+[ "$rows" -eq 6 ] && [ "$inc" -eq 0 ]
+report $? "six diagnostics rows (every 4th of 20 steps and z = 0), z increasing" "rows: $rows"
+
+# Power is conserved to within the absorber's losses over 20 um (< 1%).
+awk -F, 'NR == 2 { p0 = $2 } END { exit (p0 > 0 && $2 / p0 > 0.99 && $2 / p0 <= 1.0 + 1e-6) ? 0 : 1 }' "$D" 2>/dev/null
+report $? "power conserved along the small run" "$(cut -d, -f1,2 "$D" 2>&1 | tr '\n' ' ')"
+
+# One row per detector region (16 by default), numbered from 0.
+awk -F, 'NR > 1 { if ($1 != NR - 2 || NF != 2) bad = 1; n++ } END { exit (n == 16 && !bad) ? 0 : 1 }' "$O" 2>/dev/null
+report $? "output vector: 16 regions numbered 0..15" "$(head -n 4 "$O" 2>&1)"
+
+head -c 21 "$F" 2>/dev/null | grep -qF '<?xml version="1.0"?>' && grep -qa 'type="ImageData"' "$F"
+report $? "--field FILE.vti writes a VTK ImageData file"
+
+run smallnpy propagate --quiet "${SMALL[@]}" --field "$TMP/field.npy"
+[ "$(rc smallnpy)" -eq 0 ] && [ "$(head -c 6 "$TMP/field.npy" 2>/dev/null | tail -c 5)" = "NUMPY" ]
+report $? "--field FILE.npy writes a .npy file" "exit $(rc smallnpy): $(err smallnpy | head -c 400)"
+
+# ---- runs that cannot complete: exit 1 -----------------------------------
+
+run nofolder propagate --quiet "${SMALL[@]}" --diagnostics "$TMP/no-such-folder/diag.csv"
+expect_rc nofolder 1 "--diagnostics into a nonexistent folder"
+expect_stderr_has nofolder "the unwritable diagnostics file is named" "no-such-folder/diag.csv"
+
+PFM_MEMORY_BUDGET=100000000 run memory propagate --quiet --set grid.n=16384
+expect_rc memory 1 "a run over the memory budget"
+# 100000000 bytes is 95 MiB: the budget named is the one from the environment.
+expect_stderr_has memory "the memory refusal mentions the budget (PFM_MEMORY_BUDGET)" "budget" "95 MiB"
+expect_one_line memory "the memory refusal"
+
+run strict propagate --quiet --strict "${SMALL[@]}" --set beam.power=1e13 --diagnostics "$TMP/strict.csv"
+expect_rc strict 1 "--strict with an absurd power (under-resolved)"
+expect_stderr_has strict "--strict says the run is under-resolved" "under-resolved"
+
+run lenient propagate --quiet "${SMALL[@]}" --set beam.power=1e13 --diagnostics "$TMP/lenient.csv"
+expect_rc lenient 0 "an absurd power without --strict"
+expect_stderr_has lenient "an under-resolved run says so" "under-resolved"
+# It stopped early: the diagnostics end before the tube's end, and hold no nan/inf.
+lenient_last=$(tail -n 1 "$TMP/lenient.csv" 2>/dev/null | cut -d, -f1)
+awk -v z="$lenient_last" 'BEGIN { exit (z != "" && z != "z" && z + 0 < 2e-05) ? 0 : 1 }' &&
+  ! grep -qiE 'nan|inf' "$TMP/lenient.csv" "$TMP/lenient.out"
+report $? "the under-resolved run stops before the end, without nan/inf" "last z: '$lenient_last'"
+
+# ---- scaling ---------------------------------------------------------------
+
+run scalinghelp scaling --help
+if [ "$(rc scalinghelp)" -eq 2 ] && grep -q "unknown command" "$TMP/scalinghelp.err"; then
+  skip "scaling --format json: the scaling command is not built yet"
+else
+  run scaling scaling --format json
+  [ "$(rc scaling)" -eq 0 ] && [ "$(head -c 1 "$TMP/scaling.out")" = "[" ]
+  report $? "scaling --format json exits 0 and prints a JSON array" \
+    "exit $(rc scaling), stdout starts: $(head -c 80 "$TMP/scaling.out")" "stderr: $(err scaling | head -c 400)"
+  ! grep -qiE '\bnan\b|\binf(inity)?\b' "$TMP/scaling.out"
+  report $? "scaling JSON has no nan/inf (infinite values are null)"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
