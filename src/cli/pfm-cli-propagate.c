@@ -65,7 +65,7 @@ pfm_cli_propagate (int argc, char **argv)
 {
   g_auto(GStrv) sets = NULL;
   g_autofree char *diag_path = NULL, *out_path = NULL, *field_path = NULL, *summary_path = NULL;
-  int threads = 1;
+  int threads = 0;
   gboolean quiet = FALSE, strict = FALSE, estimate = FALSE;
   const GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
@@ -73,7 +73,7 @@ pfm_cli_propagate (int argc, char **argv)
     { "output-vector", 'v', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the detector output vector CSV (- for stdout)", "FILE.csv" },
     { "field", 'f', 0, G_OPTION_ARG_FILENAME, &field_path, "Write the recorded intensity volume (.npy: intensity; .vti: intensity and dn)", "FILE" },
     { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path, "Write the run summary here instead of stdout", "FILE" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "FFTW threads (1..64, default 1)", "N" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "FFTW threads (1..64; default: the fastest for this grid, measured once and cached)", "N" },
     { "estimate", 0, 0, G_OPTION_ARG_NONE, &estimate, "Skip FFTW's plan measurement (plans instantly, runs up to 10x slower)", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, "Exit 1 if the run becomes under-resolved", NULL },
@@ -93,9 +93,9 @@ pfm_cli_propagate (int argc, char **argv)
       pfm_cli_error ("propagate", "expected at most one project file, got %d arguments", argc - 1);
       return PFM_EXIT_USAGE;
     }
-  if (threads < 1 || threads > 64)
+  if (threads < 0 || threads > 64)
     {
-      pfm_cli_error ("propagate", "--threads = %d is out of range: accepted [1, 64]", threads);
+      pfm_cli_error ("propagate", "--threads = %d is out of range: accepted [1, 64], or 0 for the fastest (measured)", threads);
       return PFM_EXIT_USAGE;
     }
   if (field_path && !g_str_has_suffix (field_path, ".npy") && !g_str_has_suffix (field_path, ".vti"))
@@ -109,7 +109,7 @@ pfm_cli_propagate (int argc, char **argv)
     return PFM_EXIT_USAGE;
 
   g_autoptr(GError) error = NULL;
-  PfmBpmOptions opts = { .threads = threads, .rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE,
+  PfmBpmOptions opts = { .threads = threads > 0 ? threads : -1, .rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE,
                          .no_volume = field_path == NULL };
   g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, &error);
   if (bpm == NULL)

@@ -290,7 +290,7 @@ pfm_bpm_new (const PfmConfig *cfg, const PfmBpmOptions *opts, GError **error)
   PfmBpmOptions o = { 0 };
   if (opts != NULL)
     o = *opts;
-  if (o.threads <= 0)
+  if (o.threads == 0)
     o.threads = 1;
   if (o.memory_budget == 0)
     o.memory_budget = pfm_bpm_default_memory_budget ();
@@ -304,6 +304,10 @@ pfm_bpm_new (const PfmConfig *cfg, const PfmBpmOptions *opts, GError **error)
                    cfg->grid.n, need / 1048576.0, o.memory_budget / 1048576.0);
       return NULL;
     }
+
+  /* Only once the run is known to fit: measuring allocates a grid. */
+  if (o.threads < 0)
+    o.threads = pfm_fftw_best_threads (cfg->grid.n);
 
   g_autoptr(PfmBpm) b = g_new0 (PfmBpm, 1);
   b->cfg = pfm_config_copy (cfg);

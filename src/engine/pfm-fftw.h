@@ -27,6 +27,11 @@ fftwf_plan  pfm_fftw_plan_2d       (int           n,
                                     PfmPlanRigor  rigor);
 void        pfm_fftw_destroy_plan  (fftwf_plan    plan);
 
+/* The fastest FFTW thread count for n x n transforms on this machine
+ * (1, 2, 4 or 8, up to the CPU count), measured once and cached beside the
+ * wisdom (takes ~1 s the first time for a size). */
+int         pfm_fftw_best_threads  (int           n);
+
 /* Where wisdom lives: $XDG_CACHE_HOME/pfm-explorer/fftwf-wisdom, or
  * $PFM_FFTW_WISDOM; "" (empty) disables the cache. */
 const char *pfm_fftw_wisdom_path   (void);

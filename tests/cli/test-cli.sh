@@ -144,8 +144,8 @@ expect_rc badfield 2 "--field x.txt"
 [ ! -e "$TMP/x.txt" ]
 report $? "--field x.txt writes nothing"
 
-run badthreads propagate "${SMALL[@]}" --threads 0
-expect_rc badthreads 2 "--threads 0"
+run badthreads propagate "${SMALL[@]}" --threads 65
+expect_rc badthreads 2 "--threads 65"
 
 # ---- a small run ---------------------------------------------------------
 
