@@ -138,10 +138,10 @@ nonlinear_body (float *restrict e, const float *restrict m0, float w0,
   stats->power_out = p_out;
 }
 
-/* Built for AVX2 where the CPU has it (chosen at load time), and for
+/* Built for x86-64-v3 (AVX2, FMA) where the CPU has it (chosen at load time), and for
  * the x86-64 baseline otherwise. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define PFM_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#define PFM_CLONES __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
 #else
 #define PFM_CLONES
 #endif
