@@ -427,6 +427,15 @@ pfm_bpm_set_input_from_config (PfmBpm *b, GError **error)
   return TRUE;
 }
 
+typedef void (*NonlinearKernel) (float *, const float *, float, const float *, float,
+                                 const float *, float, gsize, PfmNonlinearStats *);
+
+static inline NonlinearKernel
+nonlinear_kernel (const PfmBpm *b)
+{
+  return b->opts.exact_trig ? pfm_kernel_nonlinear_exact : pfm_kernel_nonlinear;
+}
+
 /* The real-space part of a step [z, z + h]. */
 static void
 nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
@@ -448,7 +457,7 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
 
   if (!b->has_voxels)
     {
-      pfm_kernel_nonlinear (b->E, b->ps, scale, NULL, 0.0f, amp, kerr, b->nn, st);
+      nonlinear_kernel (b) (b->E, b->ps, scale, NULL, 0.0f, amp, kerr, b->nn, st);
       return;
     }
 
@@ -466,7 +475,7 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
 
   if (l0 == l1)
     {
-      pfm_kernel_nonlinear (b->E, layer_map (b, l0, -1), scale, NULL, 0.0f, amp, kerr, b->nn, st);
+      nonlinear_kernel (b) (b->E, layer_map (b, l0, -1), scale, NULL, 0.0f, amp, kerr, b->nn, st);
       return;
     }
 
@@ -477,7 +486,7 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
       const float w1 = scale - w0;
       const float *m0 = layer_map (b, l0, l1);
       const float *m1 = layer_map (b, l1, l0);
-      pfm_kernel_nonlinear (b->E, m0, w0, m1, w1, amp, kerr, b->nn, st);
+      nonlinear_kernel (b) (b->E, m0, w0, m1, w1, amp, kerr, b->nn, st);
       return;
     }
 
@@ -497,7 +506,7 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
   int slot = 0;
   expand_layer (b, b->layer_avg, b->map[slot]);
   b->map_layer[slot] = -1;
-  pfm_kernel_nonlinear (b->E, b->map[slot], scale, NULL, 0.0f, amp, kerr, b->nn, st);
+  nonlinear_kernel (b) (b->E, b->map[slot], scale, NULL, 0.0f, amp, kerr, b->nn, st);
 }
 
 /* Diffraction owed plus the first half of this step, then N(h).

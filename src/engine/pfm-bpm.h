@@ -43,6 +43,7 @@ typedef struct
   guint64      volume_budget;   /* bytes for the recorded volume; 0 = 64 MiB */
   int          volume_max_side; /* largest transverse side of the volume; 0 = 128 */
   gboolean     no_volume;       /* skip the volume (batch runs) */
+  gboolean     exact_trig;      /* libm sin/cos in the nonlinear pass (reference; ~3x slower) */
 } PfmBpmOptions;
 
 typedef struct

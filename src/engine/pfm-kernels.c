@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "pfm-kernels.h"
@@ -193,4 +194,32 @@ pfm_kernel_cmul_to (float *restrict out, const float *restrict e, const float *r
   if (edge_power != NULL)
     *edge_power += outer;
   return total;
+}
+
+void
+pfm_kernel_nonlinear_exact (float *restrict e, const float *restrict m0, float w0,
+                            const float *restrict m1, float w1,
+                            const float *restrict amp, float kerr, gsize count,
+                            PfmNonlinearStats *stats)
+{
+  double p_in = 0.0, p_out = 0.0;
+  float peak = 0.0f;
+  for (gsize k = 0; k < count; k++)
+    {
+      float re = e[2 * k], im = e[2 * k + 1];
+      float I = re * re + im * im;
+      double phi = (double) w0 * m0[k] + (m1 ? (double) w1 * m1[k] : 0.0) + (double) kerr * I;
+      double s = sin (phi), h = sin (0.5 * phi), c = -2.0 * h * h;   /* cos - 1 */
+      double a = amp ? amp[k] : 1.0;
+      float nr = (float) (a * (re + (re * c - im * s)));
+      float ni = (float) (a * (im + (re * s + im * c)));
+      e[2 * k] = nr;
+      e[2 * k + 1] = ni;
+      p_in += I;
+      p_out += (double) nr * nr + (double) ni * ni;
+      peak = I > peak ? I : peak;
+    }
+  stats->peak = peak;
+  stats->power_in = p_in;
+  stats->power_out = p_out;
 }

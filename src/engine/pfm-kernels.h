@@ -73,6 +73,18 @@ void  pfm_kernel_nonlinear (float             *e,
                             gsize              count,
                             PfmNonlinearStats *stats);
 
+/* The same with libm's sin in double: the reference the fast path is
+ * tested against (PfmBpmOptions.exact_trig). */
+void  pfm_kernel_nonlinear_exact (float             *e,
+                                  const float       *m0,
+                                  float              w0,
+                                  const float       *m1,
+                                  float              w1,
+                                  const float       *amp,
+                                  float              kerr,
+                                  gsize              count,
+                                  PfmNonlinearStats *stats);
+
 /* e = scale (e + e dm1): multiplication by scale (1 + dm1), where dm1
  * holds exp(i phi) - 1 (complex, elementwise). */
 void  pfm_kernel_cmul      (float       *e,
