@@ -1,0 +1,116 @@
+/* pfm-app-util.c - small helpers the views share: save dialogs and toasts
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "pfm-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pfm-app-util.h"
+
+GSettings *
+pfm_app_settings (void)
+{
+  static GSettings *settings;
+  static gboolean looked;
+  if (!looked)
+    {
+      looked = TRUE;
+      GSettingsSchemaSource *src = g_settings_schema_source_get_default ();
+      g_autoptr(GSettingsSchema) schema = src ? g_settings_schema_source_lookup (src, APP_ID, TRUE) : NULL;
+      if (schema != NULL)
+        settings = g_settings_new (APP_ID);
+      else
+        g_message ("GSettings schema %s not installed: window state and folders are not remembered", APP_ID);
+    }
+  return settings;
+}
+
+void
+pfm_toast (GtkWidget *widget, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *msg = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  if (!gtk_widget_activate_action (widget, "win.toast", "s", msg))
+    g_message ("%s", msg);
+}
+
+typedef struct
+{
+  GtkWidget     *widget;
+  PfmSaveFunc    save;
+  gpointer       user_data;
+  GDestroyNotify destroy;
+} SaveData;
+
+static void
+save_data_free (SaveData *d)
+{
+  if (d->destroy)
+    d->destroy (d->user_data);
+  g_object_unref (d->widget);
+  g_free (d);
+}
+
+static void
+response_cb (GtkNativeDialog *dialog, int response, SaveData *d)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+      if (path == NULL)
+        pfm_toast (d->widget, _("Only local files can be written"));
+      else if (!d->save (path, d->user_data, &error))
+        pfm_toast (d->widget, _("Could not save: %s"), error->message);
+      else
+        {
+          g_autofree char *dir = g_path_get_dirname (path);
+          GSettings *settings = pfm_app_settings ();
+          if (settings)
+            g_settings_set_string (settings, "export-folder", dir);
+          pfm_toast (d->widget, _("Saved %s"), path);
+        }
+    }
+  save_data_free (d);
+  g_object_unref (dialog);
+}
+
+void
+pfm_save_dialog (GtkWidget *widget, const char *title, const char *suggested_name,
+                 const char *const *patterns, PfmSaveFunc save, gpointer user_data, GDestroyNotify destroy)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                              GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
+  GSettings *settings = pfm_app_settings ();
+  g_autofree char *folder = settings ? g_settings_get_string (settings, "export-folder") : NULL;
+  if (folder && folder[0])
+    {
+      g_autoptr(GFile) f = g_file_new_for_path (folder);
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), f, NULL);
+    }
+  for (guint i = 0; patterns && patterns[i]; i++)
+    {
+      GtkFileFilter *filter = gtk_file_filter_new ();
+      gtk_file_filter_add_pattern (filter, patterns[i]);
+      gtk_file_filter_set_name (filter, patterns[i]);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+      g_object_unref (filter);
+    }
+  SaveData *d = g_new0 (SaveData, 1);
+  d->widget = g_object_ref (widget);
+  d->save = save;
+  d->user_data = user_data;
+  d->destroy = destroy;
+  g_signal_connect (dialog, "response", G_CALLBACK (response_cb), d);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}

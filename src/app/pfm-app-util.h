@@ -1,0 +1,32 @@
+/* pfm-app-util.h - small helpers the views share: save dialogs and toasts
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef gboolean (*PfmSaveFunc) (const char *path, gpointer user_data, GError **error);
+
+/* Asks for a file name (starting in the last export folder), then calls
+ * @save; reports success or the error as a toast in @widget's window. */
+void pfm_save_dialog (GtkWidget      *widget,
+                      const char     *title,
+                      const char     *suggested_name,
+                      const char     *const *patterns,
+                      PfmSaveFunc     save,
+                      gpointer        user_data,
+                      GDestroyNotify  destroy);
+
+/* Shows @message as a toast in @widget's window (the win.toast action). */
+void pfm_toast       (GtkWidget  *widget,
+                      const char *format,
+                      ...) G_GNUC_PRINTF (2, 3);
+
+/* The application's settings, or NULL when its schema is not installed. */
+GSettings *pfm_app_settings (void);
+
+G_END_DECLS

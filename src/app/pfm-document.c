@@ -1,0 +1,229 @@
+/* pfm-document.c - the open project: one configuration, one source of truth
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Controls edit the document, views observe it: every change goes through
+ * pfm_document_set(), which validates against the engine's table before
+ * anything is applied, and announces it with ::changed (detail: the key).
+ */
+#define G_LOG_DOMAIN "pfm-document"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pfm-document.h"
+
+struct _PfmDocument
+{
+  GObject    parent_instance;
+  PfmConfig *cfg;
+  GFile     *file;
+  gboolean   dirty;
+};
+
+G_DEFINE_FINAL_TYPE (PfmDocument, pfm_document, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_FILE,
+  PROP_DIRTY,
+  PROP_TITLE,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+pfm_document_finalize (GObject *object)
+{
+  PfmDocument *self = PFM_DOCUMENT (object);
+  pfm_config_free (self->cfg);
+  g_clear_object (&self->file);
+  G_OBJECT_CLASS (pfm_document_parent_class)->finalize (object);
+}
+
+static void
+pfm_document_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PfmDocument *self = PFM_DOCUMENT (object);
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+    case PROP_DIRTY:
+      g_value_set_boolean (value, self->dirty);
+      break;
+    case PROP_TITLE:
+      g_value_take_string (value, pfm_document_dup_title (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pfm_document_class_init (PfmDocumentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->finalize = pfm_document_finalize;
+  object_class->get_property = pfm_document_get_property;
+
+  properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIRTY] = g_param_spec_boolean ("dirty", NULL, NULL, FALSE,
+                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL,
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PfmDocument::changed:
+   * @key: "group.key" that changed, or NULL when everything may have.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+pfm_document_init (PfmDocument *self)
+{
+  self->cfg = pfm_config_new ();
+}
+
+PfmDocument *
+pfm_document_new (void)
+{
+  return g_object_new (PFM_TYPE_DOCUMENT, NULL);
+}
+
+const PfmConfig *
+pfm_document_get_config (PfmDocument *self)
+{
+  g_return_val_if_fail (PFM_IS_DOCUMENT (self), NULL);
+  return self->cfg;
+}
+
+static void
+set_dirty (PfmDocument *self, gboolean dirty)
+{
+  if (self->dirty == dirty)
+    return;
+  self->dirty = dirty;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
+}
+
+gboolean
+pfm_document_set (PfmDocument *self, const char *key, const char *value, GError **error)
+{
+  g_return_val_if_fail (PFM_IS_DOCUMENT (self), FALSE);
+
+  g_autofree char *old = pfm_document_get_value (self, key);
+  g_autoptr(PfmConfig) work = pfm_config_copy (self->cfg);
+  if (!pfm_config_set (work, key, value, error) || !pfm_config_validate (work, error))
+    return FALSE;
+  const PfmKeyInfo *k = pfm_config_lookup_key (key);
+  g_autofree char *now = pfm_config_get_string (work, k);
+  if (g_strcmp0 (old, now) == 0)
+    return TRUE;
+  PfmConfig *tmp = self->cfg;
+  self->cfg = g_steal_pointer (&work);
+  work = tmp;
+  set_dirty (self, TRUE);
+  g_signal_emit (self, signals[CHANGED], g_quark_from_string (key), key);
+  return TRUE;
+}
+
+void
+pfm_document_replace (PfmDocument *self, const PfmConfig *cfg)
+{
+  g_return_if_fail (PFM_IS_DOCUMENT (self));
+  pfm_config_free (self->cfg);
+  self->cfg = pfm_config_copy (cfg);
+  set_dirty (self, TRUE);
+  g_signal_emit (self, signals[CHANGED], 0, NULL);
+}
+
+char *
+pfm_document_get_value (PfmDocument *self, const char *key)
+{
+  const PfmKeyInfo *k = pfm_config_lookup_key (key);
+  g_return_val_if_fail (k != NULL, NULL);
+  return pfm_config_get_string (self->cfg, k);
+}
+
+GFile *
+pfm_document_get_file (PfmDocument *self)
+{
+  return self->file;
+}
+
+gboolean
+pfm_document_get_dirty (PfmDocument *self)
+{
+  return self->dirty;
+}
+
+char *
+pfm_document_dup_title (PfmDocument *self)
+{
+  if (self->file == NULL)
+    return g_strdup (_("Untitled project"));
+  return g_file_get_basename (self->file);
+}
+
+static void
+set_file (PfmDocument *self, GFile *file)
+{
+  if (g_set_object (&self->file, file))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+    }
+}
+
+gboolean
+pfm_document_load (PfmDocument *self, GFile *file, GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Only local files can be opened"));
+      return FALSE;
+    }
+  /* Loads into a copy: a bad file leaves the open project untouched. */
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  if (!pfm_config_load_file (cfg, path, error))
+    return FALSE;
+  pfm_config_free (self->cfg);
+  self->cfg = g_steal_pointer (&cfg);
+  set_file (self, file);
+  set_dirty (self, FALSE);
+  g_signal_emit (self, signals[CHANGED], 0, NULL);
+  return TRUE;
+}
+
+gboolean
+pfm_document_save (PfmDocument *self, GFile *file, GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Only local files can be saved"));
+      return FALSE;
+    }
+  if (!pfm_config_save_file (self->cfg, path, error))
+    return FALSE;
+  set_file (self, file);
+  set_dirty (self, FALSE);
+  return TRUE;
+}

@@ -1,0 +1,37 @@
+/* pfm-param-group.h - controls for one group of project keys, from the
+ * engine's validation table
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "pfm-document.h"
+
+G_BEGIN_DECLS
+
+#define PFM_TYPE_PARAM_GROUP (pfm_param_group_get_type ())
+G_DECLARE_FINAL_TYPE (PfmParamGroup, pfm_param_group, PFM, PARAM_GROUP, AdwBin)
+
+/* A preferences group titled @title with one row per key of @group (the
+ * table's order), editing @document. */
+GtkWidget *pfm_param_group_new (PfmDocument *document,
+                                const char  *group,
+                                const char  *title,
+                                const char  *description);
+
+/* Display label and unit of a key: engineering units where they read
+ * better (nm, um, ...); the factor converts the display value to SI. */
+typedef struct
+{
+  const char *key;
+  const char *label;
+  const char *unit;
+  double      factor;
+} PfmKeyDisplay;
+
+const PfmKeyDisplay *pfm_key_display (const char *group_dot_key);
+
+G_END_DECLS

@@ -1,0 +1,120 @@
+/* pfm-plot.h - a Cairo plot: lines, bars or an image, log or linear axes
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One drawing function serves the screen (snapshot), and PNG, SVG and PDF
+ * export, so an exported figure is exactly what the window shows.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define PFM_TYPE_PLOT (pfm_plot_get_type ())
+G_DECLARE_FINAL_TYPE (PfmPlot, pfm_plot, PFM, PLOT, GtkWidget)
+
+typedef enum {
+  PFM_PLOT_LINES,
+  PFM_PLOT_BARS,
+  PFM_PLOT_IMAGE,
+} PfmPlotKind;
+
+typedef struct
+{
+  double fg[4];
+  double bg[4];
+  double grid[4];
+  double scale;      /* line widths and fonts; 1 normal, ~1.6 presentation */
+  gboolean high_contrast;
+} PfmPlotTheme;
+
+GtkWidget  *pfm_plot_new             (PfmPlotKind     kind);
+void        pfm_plot_set_title       (PfmPlot        *plot,
+                                      const char     *title);
+const char *pfm_plot_get_title       (PfmPlot        *plot);
+void        pfm_plot_set_x_axis      (PfmPlot        *plot,
+                                      const char     *label,
+                                      const char     *unit,
+                                      gboolean        log);
+void        pfm_plot_set_y_axis      (PfmPlot        *plot,
+                                      const char     *label,
+                                      const char     *unit,
+                                      gboolean        log);
+/* Fixes an axis range (NAN, NAN = automatic). */
+void        pfm_plot_set_x_range     (PfmPlot        *plot,
+                                      double          min,
+                                      double          max);
+void        pfm_plot_set_y_range     (PfmPlot        *plot,
+                                      double          min,
+                                      double          max);
+
+guint       pfm_plot_add_series      (PfmPlot        *plot,
+                                      const char     *name,
+                                      guint           color,
+                                      gboolean        dashed);
+void        pfm_plot_set_series      (PfmPlot        *plot,
+                                      guint           series,
+                                      const double   *x,
+                                      const double   *y,
+                                      gsize           n);
+void        pfm_plot_append          (PfmPlot        *plot,
+                                      guint           series,
+                                      double          x,
+                                      double          y);
+void        pfm_plot_clear_data      (PfmPlot        *plot);
+gsize       pfm_plot_get_n_points    (PfmPlot        *plot,
+                                      guint           series);
+
+/* Vertical markers with labels ("this design"). */
+void        pfm_plot_set_markers     (PfmPlot        *plot,
+                                      const double   *x,
+                                      gsize           n,
+                                      const char     *label);
+
+/* PFM_PLOT_IMAGE: width x height values, row 0 at the bottom (y min);
+ * log10 colour scale if @log.  The x/y ranges are the image's extent. */
+void        pfm_plot_set_image       (PfmPlot        *plot,
+                                      const float    *values,
+                                      int             width,
+                                      int             height,
+                                      double          x0,
+                                      double          x1,
+                                      double          y0,
+                                      double          y1,
+                                      const char     *value_unit,
+                                      gboolean        log);
+
+/* Fixes the colour scale of an image (NAN, NAN: from the data). */
+void        pfm_plot_set_image_range  (PfmPlot       *plot,
+                                       double         min,
+                                       double         max);
+/* Same length per pixel on both axes (maps of the facet). */
+void        pfm_plot_set_equal_aspect (PfmPlot       *plot,
+                                       gboolean       equal);
+void        pfm_plot_set_presentation (PfmPlot       *plot,
+                                       gboolean       presentation);
+
+void        pfm_plot_draw            (PfmPlot            *plot,
+                                      cairo_t            *cr,
+                                      double              width,
+                                      double              height,
+                                      const PfmPlotTheme *theme);
+
+/* Writes the figure as .png, .svg or .pdf (by extension), atomically. */
+gboolean    pfm_plot_export          (PfmPlot        *plot,
+                                      const char     *path,
+                                      int             width,
+                                      int             height,
+                                      GError        **error);
+/* The plotted data as CSV (series,x,y) or JSON. */
+char       *pfm_plot_to_csv          (PfmPlot        *plot);
+char       *pfm_plot_to_json         (PfmPlot        *plot);
+
+/* Colour @index of the palette (also used by legends outside plots). */
+void        pfm_plot_palette         (guint           index,
+                                      gboolean        high_contrast,
+                                      double          rgb[3]);
+
+G_END_DECLS

@@ -1,0 +1,101 @@
+/* pfm-presets.c - teaching presets: a configuration and why it is interesting
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each preset is checked by the tests (tests/test-presets.c): it validates,
+ * and its run ends the way its explanation says.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pfm-presets.h"
+
+static const char *const paper_settings[] = {
+  "scaling.params=1e12,1e15,1e18",
+  NULL
+};
+
+static const char *const linear_settings[] = {
+  "beam.kind=slm", "beam.slm_pixels=16", "beam.input=random:3", "beam.power=1",
+  "detector.regions=16", "tube.length=1e-3", "grid.dz=1e-6",
+  NULL
+};
+
+static const char *const kerr_settings[] = {
+  "beam.kind=gaussian", "beam.waist=6e-6", "beam.power=1.5e7",
+  "tube.length=1e-3", "grid.dz=0.5e-6", "medium.delta_n=2e-3",
+  NULL
+};
+
+static const char *const collapse_settings[] = {
+  "tube.profile=none", "medium.kind=none", "beam.power=1.2e8", "beam.waist=8e-6",
+  "tube.length=200e-6", "grid.dz=0.25e-6", "grid.record_every=2",
+  NULL
+};
+
+static const char *const grin_settings[] = {
+  "tube.profile=grin", "tube.grin_delta=0.01", "medium.kind=none", "optics.n2=0",
+  "beam.waist=5e-6", "beam.offset_x=5e-6", "tube.length=711e-6", "grid.dz=1e-6",
+  NULL
+};
+
+static const PfmPreset presets[] = {
+  { "paper", N_("Paper Table 1 device"),
+    N_("The paper's worked example: one voxel of about (λ/n)³ per parameter, a tube 1000 times longer "
+       "than it is wide, a beam half its width and enough peak power for a 2π Kerr phase. The Scaling "
+       "view computes its size, energy and time per inference from these assumptions for 10¹² to 10¹⁸ "
+       "parameters, beside a GPU fleet and the published Table 1."),
+    paper_settings, "scaling" },
+  { "linear", N_("Linear regime: a fixed matrix"),
+    N_("At low peak power the glass does not respond to the light: the output field is a fixed linear "
+       "function of the input field, a matrix written into the voxels. Sixteen SLM pixels encode the "
+       "input vector; sixteen detector regions read the output. Change the input and the output "
+       "changes linearly in the field (the detectors measure power)."),
+    linear_settings, "propagation" },
+  { "kerr", N_("Kerr nonlinearity"),
+    N_("At 15 MW (about 0.6 of the critical power) the Kerr effect adds a few radians of phase "
+       "that depend on the light itself: the transform now depends on its input, as in a deep network. "
+       "Watch the B-integral grow along z; raise the power and the beam narrows."),
+    kerr_settings, "propagation" },
+  { "collapse", N_("Self-focusing collapse"),
+    N_("Five times the critical power in homogeneous glass: the beam focuses itself and collapses after "
+       "about 50 µm, close to Marburger's formula. The engine stops when the grid can no longer resolve "
+       "the beam, and says so. The paper argues that the nanostructure suppresses collapse: switch "
+       "the profile and voxels back on to test it."),
+    collapse_settings, "propagation" },
+  { "grin", N_("GRIN self-imaging"),
+    N_("In a parabolic graded-index core an offset beam swings across the axis like a ray and returns to "
+       "its starting point after one period, 2πR/√(2Δ) ≈ 711 µm here: the guide images its input onto "
+       "itself. Follow the centroid in the xz map."),
+    grin_settings, "propagation" },
+};
+
+const PfmPreset *
+pfm_presets (guint *n)
+{
+  *n = G_N_ELEMENTS (presets);
+  return presets;
+}
+
+const PfmPreset *
+pfm_preset_lookup (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    if (g_str_equal (presets[i].id, id))
+      return &presets[i];
+  return NULL;
+}
+
+PfmConfig *
+pfm_preset_config (const PfmPreset *preset, GError **error)
+{
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  for (guint i = 0; preset->settings[i]; i++)
+    if (!pfm_config_set_assignment (cfg, preset->settings[i], error))
+      return NULL;
+  if (!pfm_config_validate (cfg, error))
+    return NULL;
+  return g_steal_pointer (&cfg);
+}

@@ -1,0 +1,21 @@
+/* pfm-volume-view.h - the recorded volume: field and index, slice by slice
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "pfm-runner.h"
+
+G_BEGIN_DECLS
+
+#define PFM_TYPE_VOLUME_VIEW (pfm_volume_view_get_type ())
+G_DECLARE_FINAL_TYPE (PfmVolumeView, pfm_volume_view, PFM, VOLUME_VIEW, AdwBin)
+
+GtkWidget *pfm_volume_view_new              (PfmRunner     *runner);
+void       pfm_volume_view_set_presentation (PfmVolumeView *self,
+                                             gboolean       presentation);
+
+G_END_DECLS

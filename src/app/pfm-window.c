@@ -1,0 +1,629 @@
+/* pfm-window.c - the main window: parameters, views, files
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "pfm-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pfm-app-util.h"
+#include "pfm-document.h"
+#include "pfm-param-group.h"
+#include "pfm-presets.h"
+#include "pfm-propagation-view.h"
+#include "pfm-runner.h"
+#include "pfm-scaling-view.h"
+#include "pfm-volume-view.h"
+#include "pfm-window.h"
+
+struct _PfmWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  AdwViewStack    *view_stack;
+  GtkBox          *sidebar_box;
+  GtkRevealer     *preset_revealer;
+  GtkLabel        *preset_label;
+  GMenu           *presets_section;
+  GMenu           *recent_menu;
+
+  PfmDocument     *document;
+  PfmRunner       *runner;
+  GtkWidget       *scaling_view;
+  GtkWidget       *propagation_view;
+  GtkWidget       *volume_view;
+  gboolean         presentation;
+  gboolean         close_confirmed;
+  GHashTable      *groups;          /* group name -> its sidebar widget */
+
+  /* --screenshot */
+  char            *shot_path;
+  void           (*shot_done) (PfmWindow *, GError *, gpointer);
+  gpointer         shot_data;
+  guint            shot_frames;
+};
+
+G_DEFINE_FINAL_TYPE (PfmWindow, pfm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const char *const project_patterns[] = { "*.pfm", NULL };
+
+/* --- title, recent files ---------------------------------------------------- */
+
+static void
+update_title (PfmWindow *self)
+{
+  g_autofree char *name = pfm_document_dup_title (self->document);
+  g_autofree char *title = g_strdup_printf ("%s%s — %s", pfm_document_get_dirty (self->document) ? "• " : "",
+                                            name, _("PFM Explorer"));
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static void
+update_recent (PfmWindow *self)
+{
+  g_menu_remove_all (self->recent_menu);
+  GtkRecentManager *rm = gtk_recent_manager_get_default ();
+  GList *items = gtk_recent_manager_get_items (rm);
+  guint n = 0;
+  for (GList *l = items; l && n < 8; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char *uri = gtk_recent_info_get_uri (info);
+      if (!g_str_has_suffix (uri, ".pfm") || !gtk_recent_info_exists (info))
+        continue;
+      g_autofree char *action = g_strdup_printf ("win.open-recent('%s')", uri);
+      g_autoptr(GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (uri));
+      g_menu_append_item (self->recent_menu, item);
+      n++;
+    }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  if (n == 0)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No recent projects"), "win.none");
+      g_menu_append_item (self->recent_menu, item);
+    }
+}
+
+static void
+add_recent (PfmWindow *self, GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  GSettings *settings = pfm_app_settings ();
+  if (settings && parent)
+    {
+      g_autofree char *dir = g_file_get_path (parent);
+      if (dir)
+        g_settings_set_string (settings, "last-folder", dir);
+    }
+  update_recent (self);
+}
+
+/* --- files ------------------------------------------------------------------ */
+
+gboolean
+pfm_window_open_file (PfmWindow *self, GFile *file, GError **error)
+{
+  if (!pfm_document_load (self->document, file, error))
+    return FALSE;
+  add_recent (self, file);
+  gtk_revealer_set_reveal_child (self->preset_revealer, FALSE);
+  return TRUE;
+}
+
+static void
+open_response_cb (GtkNativeDialog *dialog, int response, PfmWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+      if (!pfm_window_open_file (self, file, &error))
+        pfm_toast (GTK_WIDGET (self), _("Could not open: %s"), error->message);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+set_start_folder (GtkFileChooser *chooser)
+{
+  GSettings *settings = pfm_app_settings ();
+  g_autofree char *folder = settings ? g_settings_get_string (settings, "last-folder") : NULL;
+  if (folder && folder[0])
+    {
+      g_autoptr(GFile) f = g_file_new_for_path (folder);
+      gtk_file_chooser_set_current_folder (chooser, f, NULL);
+    }
+}
+
+static void
+open_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  PfmWindow *self = PFM_WINDOW (widget);
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
+                                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("PFM Explorer projects"));
+  gtk_file_filter_add_pattern (filter, "*.pfm");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  set_start_folder (GTK_FILE_CHOOSER (dialog));
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_recent_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  PfmWindow *self = PFM_WINDOW (widget);
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+  g_autoptr(GError) error = NULL;
+  if (!pfm_window_open_file (self, file, &error))
+    pfm_toast (widget, _("Could not open: %s"), error->message);
+}
+
+static gboolean
+save_project (const char *path, gpointer user_data, GError **error)
+{
+  PfmWindow *self = user_data;
+  g_autofree char *full = g_str_has_suffix (path, ".pfm") ? g_strdup (path) : g_strconcat (path, ".pfm", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (full);
+  if (!pfm_document_save (self->document, file, error))
+    return FALSE;
+  add_recent (self, file);
+  return TRUE;
+}
+
+static void
+save_as_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  PfmWindow *self = PFM_WINDOW (widget);
+  g_autofree char *name = pfm_document_get_file (self->document)
+    ? g_file_get_basename (pfm_document_get_file (self->document)) : g_strdup (_("project.pfm"));
+  pfm_save_dialog (widget, _("Save Project"), name, project_patterns, save_project, self, NULL);
+}
+
+static gboolean
+save_current (PfmWindow *self)
+{
+  GFile *file = pfm_document_get_file (self->document);
+  if (file == NULL)
+    {
+      save_as_action (GTK_WIDGET (self), NULL, NULL);
+      return FALSE;
+    }
+  g_autoptr(GError) error = NULL;
+  if (!pfm_document_save (self->document, file, &error))
+    {
+      pfm_toast (GTK_WIDGET (self), _("Could not save: %s"), error->message);
+      return FALSE;
+    }
+  g_autofree char *path = g_file_get_path (file);
+  pfm_toast (GTK_WIDGET (self), _("Saved %s"), path);
+  return TRUE;
+}
+
+static void
+save_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  save_current (PFM_WINDOW (widget));
+}
+
+static void
+new_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  PfmWindow *self = PFM_WINDOW (widget);
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  pfm_document_replace (self->document, cfg);
+  gtk_revealer_set_reveal_child (self->preset_revealer, FALSE);
+}
+
+/* --- presets, views, modes ------------------------------------------------------ */
+
+gboolean
+pfm_window_apply_preset (PfmWindow *self, const char *id, GError **error)
+{
+  const PfmPreset *p = pfm_preset_lookup (id);
+  if (p == NULL)
+    {
+      guint n;
+      const PfmPreset *all = pfm_presets (&n);
+      g_autoptr(GString) names = g_string_new (NULL);
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "", all[i].id);
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("unknown preset “%s”: accepted %s"), id, names->str);
+      return FALSE;
+    }
+  g_autoptr(PfmConfig) cfg = pfm_preset_config (p, error);
+  if (cfg == NULL)
+    return FALSE;
+  pfm_document_replace (self->document, cfg);
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s.</b> %s", _(p->title), _(p->explanation));
+  gtk_label_set_markup (self->preset_label, markup);
+  gtk_revealer_set_reveal_child (self->preset_revealer, TRUE);
+  pfm_window_set_view (self, p->view);
+  return TRUE;
+}
+
+static void
+preset_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  g_autoptr(GError) error = NULL;
+  if (!pfm_window_apply_preset (PFM_WINDOW (widget), g_variant_get_string (param, NULL), &error))
+    pfm_toast (widget, "%s", error->message);
+}
+
+static void
+hide_preset_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  gtk_revealer_set_reveal_child (PFM_WINDOW (widget)->preset_revealer, FALSE);
+}
+
+gboolean
+pfm_window_set_view (PfmWindow *self, const char *name)
+{
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) == NULL)
+    return FALSE;
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  return TRUE;
+}
+
+static void
+view_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  pfm_window_set_view (PFM_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+set_presentation (PfmWindow *self, gboolean on)
+{
+  self->presentation = on;
+  if (on)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_fullscreen (GTK_WINDOW (self));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+    }
+  pfm_scaling_view_set_presentation (PFM_SCALING_VIEW (self->scaling_view), on);
+  pfm_propagation_view_set_presentation (PFM_PROPAGATION_VIEW (self->propagation_view), on);
+  pfm_volume_view_set_presentation (PFM_VOLUME_VIEW (self->volume_view), on);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", on);
+}
+
+static void
+presentation_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  PfmWindow *self = PFM_WINDOW (widget);
+  set_presentation (self, !self->presentation);
+}
+
+static void
+leave_presentation_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  set_presentation (PFM_WINDOW (widget), FALSE);
+}
+
+static void
+toast_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  AdwToast *toast = adw_toast_new (g_variant_get_string (param, NULL));
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (PFM_WINDOW (widget)->toast_overlay, toast);
+}
+
+static void
+run_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  pfm_runner_start (PFM_WINDOW (widget)->runner);
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  pfm_runner_cancel (PFM_WINDOW (widget)->runner);
+}
+
+/* --- closing ------------------------------------------------------------------------ */
+
+static void
+close_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *self)
+{
+  if (g_str_equal (response, "discard"))
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (response, "save"))
+    {
+      if (save_current (self))
+        {
+          self->close_confirmed = TRUE;
+          gtk_window_close (GTK_WINDOW (self));
+        }
+    }
+}
+
+static void
+save_window_state (PfmWindow *self)
+{
+  GSettings *settings = pfm_app_settings ();
+  if (settings == NULL || self->presentation)
+    return;
+  int w, h;
+  gtk_window_get_default_size (GTK_WINDOW (self), &w, &h);
+  g_settings_set_int (settings, "window-width", w);
+  g_settings_set_int (settings, "window-height", h);
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+pfm_window_close_request (GtkWindow *window)
+{
+  PfmWindow *self = PFM_WINDOW (window);
+  if (pfm_document_get_dirty (self->document) && !self->close_confirmed && self->shot_path == NULL)
+    {
+      g_autofree char *name = pfm_document_dup_title (self->document);
+      GtkWidget *dialog = adw_message_dialog_new (window, _("Save Changes?"), NULL);
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("“%s” has unsaved changes. Changes which are not saved will be lost."), name);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"), "discard", _("_Discard"), "save", _("_Save"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
+  save_window_state (self);
+  /* A run in flight is cancelled; the application waits for it to stop. */
+  pfm_runner_cancel (self->runner);
+  return GTK_WINDOW_CLASS (pfm_window_parent_class)->close_request (window);
+}
+
+/* --- screenshot ------------------------------------------------------------------------- */
+
+static gboolean
+results_ready (PfmWindow *self)
+{
+  const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (g_strcmp0 (view, "scaling") == 0)
+    return TRUE;
+  return !pfm_runner_is_running (self->runner) && pfm_runner_get_record (self->runner) != NULL;
+}
+
+static gboolean
+write_screenshot (PfmWindow *self, GError **error)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  g_object_unref (paintable);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the window drew nothing"));
+      return FALSE;
+    }
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
+  if (!g_file_set_contents_full (self->shot_path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+shot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  PfmWindow *self = PFM_WINDOW (widget);
+  if (!results_ready (self))
+    {
+      self->shot_frames = 0;
+      return G_SOURCE_CONTINUE;
+    }
+  /* A few frames after the results arrive, so they have been laid out and drawn. */
+  if (++self->shot_frames < 4)
+    {
+      gtk_widget_queue_draw (widget);
+      return G_SOURCE_CONTINUE;
+    }
+  g_autoptr(GError) error = NULL;
+  write_screenshot (self, &error);
+  self->shot_done (self, error, self->shot_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+pfm_window_screenshot (PfmWindow *self, const char *path, void (*done) (PfmWindow *, GError *, gpointer), gpointer data)
+{
+  g_free (self->shot_path);
+  self->shot_path = g_strdup (path);
+  self->shot_done = done;
+  self->shot_data = data;
+  self->shot_frames = 0;
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), shot_tick_cb, NULL, NULL);
+}
+
+/* --- construction --------------------------------------------------------------------- */
+
+static void
+document_notify_cb (PfmDocument *doc, GParamSpec *pspec, PfmWindow *self)
+{
+  update_title (self);
+}
+
+static void
+pfm_window_dispose (GObject *object)
+{
+  PfmWindow *self = PFM_WINDOW (object);
+  if (self->runner)
+    pfm_runner_cancel (self->runner);
+  if (self->document)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->document);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PFM_TYPE_WINDOW);
+  G_OBJECT_CLASS (pfm_window_parent_class)->dispose (object);
+}
+
+static void
+pfm_window_finalize (GObject *object)
+{
+  PfmWindow *self = PFM_WINDOW (object);
+  g_free (self->shot_path);
+  g_clear_pointer (&self->groups, g_hash_table_unref);
+  G_OBJECT_CLASS (pfm_window_parent_class)->finalize (object);
+}
+
+static void
+pfm_window_class_init (PfmWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = pfm_window_dispose;
+  object_class->finalize = pfm_window_finalize;
+  window_class->close_request = pfm_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar_box);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, preset_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, preset_label);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, presets_section);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, recent_menu);
+
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.preset", "s", preset_action);
+  gtk_widget_class_install_action (widget_class, "win.hide-preset", NULL, hide_preset_action);
+  gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
+  gtk_widget_class_install_action (widget_class, "win.presentation", NULL, presentation_action);
+  gtk_widget_class_install_action (widget_class, "win.leave-presentation", NULL, leave_presentation_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.presentation", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.leave-presentation", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.view", "s", "scaling");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.view", "s", "propagation");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.view", "s", "volume");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.view", "s", "defects");
+}
+
+/* The sidebar shows the groups that drive the visible view. */
+static void
+update_sidebar (PfmWindow *self)
+{
+  const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+  gboolean scaling = g_strcmp0 (view, "scaling") == 0;
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, self->groups);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      const char *group = key;
+      gboolean show = g_str_equal (group, "optics") || (scaling == g_str_equal (group, "scaling"));
+      gtk_widget_set_visible (value, show);
+    }
+}
+
+static void
+add_view (PfmWindow *self, GtkWidget *child, const char *name, const char *title, const char *icon)
+{
+  AdwViewStackPage *page = adw_view_stack_add_titled (self->view_stack, child, name, title);
+  adw_view_stack_page_set_icon_name (page, icon);
+}
+
+static void
+pfm_window_init (PfmWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->document = pfm_document_new ();
+  self->runner = pfm_runner_new (self->document);
+  g_signal_connect (self->document, "notify::dirty", G_CALLBACK (document_notify_cb), self);
+  g_signal_connect (self->document, "notify::title", G_CALLBACK (document_notify_cb), self);
+
+  static const struct { const char *group, *title, *description; } groups[] = {
+    { "optics", N_("Optics"), N_("The light and the glass (paper: λ = 1550 nm, fused silica).") },
+    { "scaling", N_("Scaling assumptions"), N_("The full-size device and the GPU fleet (paper: Table 1 and Appendix A).") },
+    { "beam", N_("Beam"), N_("The input: a Gaussian beam or a vector written by an SLM.") },
+    { "tube", N_("Tube"), N_("The guide around the voxels; the simulated sample is a short piece of it.") },
+    { "medium", N_("Medium"), N_("The written index voxels: one voxel, one parameter.") },
+    { "detector", N_("Detector"), N_("The output vector: power in each region of the output facet.") },
+    { "grid", N_("Grid"), N_("Numerical resolution of the split-step engine.") },
+  };
+  self->groups = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      GtkWidget *w = pfm_param_group_new (self->document, groups[i].group, _(groups[i].title), _(groups[i].description));
+      g_hash_table_insert (self->groups, (gpointer) groups[i].group, w);
+      gtk_box_append (self->sidebar_box, w);
+    }
+
+  self->scaling_view = pfm_scaling_view_new (self->document);
+  self->propagation_view = pfm_propagation_view_new (self->runner);
+  self->volume_view = pfm_volume_view_new (self->runner);
+  add_view (self, self->scaling_view, "scaling", _("Scaling"), "view-continuous-symbolic");
+  add_view (self, self->propagation_view, "propagation", _("Propagation"), "media-playlist-consecutive-symbolic");
+  add_view (self, self->volume_view, "volume", _("Volume"), "view-grid-symbolic");
+
+  guint n;
+  const PfmPreset *presets = pfm_presets (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(presets[i].title), NULL);
+      g_menu_item_set_action_and_target_value (item, "win.preset", g_variant_new_string (presets[i].id));
+      g_menu_append_item (self->presets_section, item);
+    }
+  update_recent (self);
+  update_title (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", FALSE);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child-name", G_CALLBACK (update_sidebar), self);
+  update_sidebar (self);
+
+  GSettings *settings = pfm_app_settings ();
+  if (settings)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  pfm_runner_start (self->runner);
+}
+
+PfmWindow *
+pfm_window_new (AdwApplication *app)
+{
+  return g_object_new (PFM_TYPE_WINDOW, "application", app, NULL);
+}

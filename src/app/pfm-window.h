@@ -1,0 +1,32 @@
+/* pfm-window.h - the main window: parameters, views, files
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define PFM_TYPE_WINDOW (pfm_window_get_type ())
+G_DECLARE_FINAL_TYPE (PfmWindow, pfm_window, PFM, WINDOW, AdwApplicationWindow)
+
+PfmWindow *pfm_window_new             (AdwApplication *app);
+gboolean   pfm_window_open_file       (PfmWindow      *self,
+                                       GFile          *file,
+                                       GError        **error);
+gboolean   pfm_window_apply_preset    (PfmWindow      *self,
+                                       const char     *id,
+                                       GError        **error);
+/* "scaling", "propagation", "volume" or "defects". */
+gboolean   pfm_window_set_view        (PfmWindow      *self,
+                                       const char     *name);
+/* Once the visible view's results are complete and drawn, writes the
+ * window to @path as PNG and calls @done with the outcome. */
+void       pfm_window_screenshot      (PfmWindow      *self,
+                                       const char     *path,
+                                       void          (*done) (PfmWindow *, GError *, gpointer),
+                                       gpointer        user_data);
+
+G_END_DECLS

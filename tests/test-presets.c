@@ -1,0 +1,138 @@
+/* test-presets.c - each teaching preset shows what its explanation says
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The presets (src/app/pfm-presets.c) are plain configurations; this test
+ * runs the engine on each and checks the claim its explanation makes, so a
+ * change of default or of the engine cannot silently turn a lesson wrong.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "pfm-bpm.h"
+#include "pfm-presets.h"
+#include "pfm-scaling.h"
+
+static PfmRecord *
+run_preset (const char *id, PfmConfig **cfg_out)
+{
+  const PfmPreset *p = pfm_preset_lookup (id);
+  g_assert_nonnull (p);
+  g_autoptr(GError) error = NULL;
+  PfmConfig *cfg = pfm_preset_config (p, &error);
+  g_assert_no_error (error);
+  PfmBpmOptions opts = { .threads = 1 };
+  g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, &error);
+  g_assert_no_error (error);
+  PfmRecord *rec = pfm_bpm_run (bpm, NULL, &error);
+  g_assert_no_error (error);
+  *cfg_out = cfg;
+  return rec;
+}
+
+#define LAST(rec) (&g_array_index ((rec)->rows, PfmDiagRow, (rec)->rows->len - 1))
+
+static void
+test_all_valid (void)
+{
+  guint n;
+  const PfmPreset *all = pfm_presets (&n);
+  g_assert_cmpuint (n, >=, 5);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PfmConfig) cfg = pfm_preset_config (&all[i], &error);
+      g_assert_no_error (error);
+      g_assert_true (g_str_equal (all[i].view, "scaling") || g_str_equal (all[i].view, "propagation"));
+      g_assert_true (strlen (all[i].explanation) > 80);
+    }
+}
+
+static void
+test_paper (void)
+{
+  /* "computes its size, energy and time ... beside the published Table 1":
+   * the computed cells are within the factor of 3 the scaling tests use. */
+  g_autoptr(PfmConfig) cfg = pfm_preset_config (pfm_preset_lookup ("paper"), NULL);
+  PfmScalingInputs in;
+  pfm_scaling_inputs_from_config (&in, cfg);
+  for (gsize i = 0; i < cfg->scaling.n_params; i++)
+    {
+      PfmScalingPoint pt;
+      g_assert_true (pfm_scaling_compute (&in, cfg->scaling.params[i], &pt, NULL));
+      const PfmScalingPublished *pub = pfm_scaling_published_lookup (cfg->scaling.params[i]);
+      g_assert_nonnull (pub);
+      g_assert_cmpfloat (fabs (log (pt.energy / pub->optical_energy)), <, log (3.0));
+      g_assert_cmpfloat (fabs (log (pt.time / pub->optical_time)), <, log (3.0));
+    }
+}
+
+static void
+test_linear (void)
+{
+  /* "does not respond to the light": B-integral far below a radian. */
+  PfmConfig *cfg;
+  g_autoptr(PfmRecord) rec = run_preset ("linear", &cfg);
+  g_assert_cmpint (rec->status, ==, PFM_RUN_COMPLETED);
+  g_assert_cmpfloat (LAST (rec)->b_integral, <, 1e-3);
+  g_assert_cmpint (rec->n_output, ==, 16);
+  pfm_config_free (cfg);
+}
+
+static void
+test_kerr (void)
+{
+  /* "about 0.6 of the critical power ... a few radians of phase". */
+  PfmConfig *cfg;
+  g_autoptr(PfmRecord) rec = run_preset ("kerr", &cfg);
+  g_assert_cmpint (rec->status, ==, PFM_RUN_COMPLETED);
+  double p_cr = pfm_scaling_critical_power (cfg->optics.wavelength, cfg->optics.n0, cfg->optics.n2);
+  g_assert_cmpfloat (fabs (cfg->beam.power / p_cr - 0.6), <, 0.1);
+  g_assert_cmpfloat (LAST (rec)->b_integral, >, 1.0);
+  g_assert_cmpfloat (LAST (rec)->b_integral, <, 6.0);
+  pfm_config_free (cfg);
+}
+
+static void
+test_collapse (void)
+{
+  /* "collapses after about 50 um ... The engine stops ... and says so". */
+  PfmConfig *cfg;
+  g_autoptr(PfmRecord) rec = run_preset ("collapse", &cfg);
+  g_assert_cmpint (rec->status, ==, PFM_RUN_UNRESOLVED);
+  g_assert_cmpfloat (rec->stop_z, >, 35e-6);
+  g_assert_cmpfloat (rec->stop_z, <, 65e-6);
+  pfm_config_free (cfg);
+}
+
+static void
+test_grin (void)
+{
+  /* "returns to its starting point after one period": the centroid is back
+   * at the offset (within 2%) and crossed to -offset half way. */
+  PfmConfig *cfg;
+  g_autoptr(PfmRecord) rec = run_preset ("grin", &cfg);
+  g_assert_cmpint (rec->status, ==, PFM_RUN_COMPLETED);
+  double x0 = cfg->beam.offset_x, min_x = 0;
+  for (guint i = 0; i < rec->rows->len; i++)
+    min_x = MIN (min_x, g_array_index (rec->rows, PfmDiagRow, i).centroid_x);
+  g_assert_cmpfloat (fabs (LAST (rec)->centroid_x / x0 - 1.0), <, 0.02);
+  g_assert_cmpfloat (fabs (min_x / x0 + 1.0), <, 0.02);
+  pfm_config_free (cfg);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/presets/valid", test_all_valid);
+  g_test_add_func ("/presets/paper", test_paper);
+  g_test_add_func ("/presets/linear", test_linear);
+  g_test_add_func ("/presets/kerr", test_kerr);
+  g_test_add_func ("/presets/collapse", test_collapse);
+  g_test_add_func ("/presets/grin", test_grin);
+  return g_test_run ();
+}
