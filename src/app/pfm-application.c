@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * pfm-explorer [PROJECT.pfm] [--preset NAME] [--view scaling|propagation|volume]
- *              [--size WxH] [--screenshot FILE.png]
+ *              [--size WxH] [--presentation] [--screenshot FILE.png]
  * With --screenshot the app waits until the chosen view's results are
  * complete and drawn, writes the window as PNG and exits (0, or 1 with a
  * message).
@@ -27,6 +27,7 @@ struct _PfmApplication
   char          *view;
   char          *size;
   char          *screenshot;
+  gboolean       presentation;
   int            exit_status;
 };
 
@@ -141,6 +142,8 @@ present (PfmApplication *self, PfmWindow *window)
       return;
     }
   gtk_window_present (GTK_WINDOW (window));
+  if (self->presentation)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
   if (self->screenshot)
     pfm_window_screenshot (window, self->screenshot, screenshot_done, self);
 }
@@ -185,6 +188,7 @@ pfm_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "view", "s", &self->view);
   g_variant_dict_lookup (options, "size", "s", &self->size);
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
+  g_variant_dict_lookup (options, "presentation", "b", &self->presentation);
   if (self->screenshot)
     {
       /* A screenshot run is its own instance, never handed to a running one. */
@@ -252,6 +256,7 @@ pfm_application_init (PfmApplication *self)
     { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation or volume"), N_("VIEW") },
     { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size"), N_("WxH") },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("When the view's results are drawn, save the window as PNG and exit"), N_("FILE.png") },
+    { "presentation", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start in presentation mode (full screen, large type, high contrast)"), NULL },
     { NULL }
   };
   g_application_add_main_option_entries (G_APPLICATION (self), entries);

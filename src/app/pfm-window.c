@@ -26,6 +26,7 @@ struct _PfmWindow
   AdwToastOverlay *toast_overlay;
   AdwViewStack    *view_stack;
   GtkBox          *sidebar_box;
+  GtkWidget       *sidebar;
   GtkRevealer     *preset_revealer;
   GtkLabel        *preset_label;
   GMenu           *presets_section;
@@ -285,6 +286,8 @@ static void
 set_presentation (PfmWindow *self, gboolean on)
 {
   self->presentation = on;
+  /* On a projector the plots need the room; parameters stay one F11 away. */
+  gtk_widget_set_visible (self->sidebar, !on);
   if (on)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
@@ -506,6 +509,7 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar_box);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, preset_revealer);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, preset_label);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, presets_section);
