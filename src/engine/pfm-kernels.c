@@ -72,6 +72,20 @@ scalar_point (float *restrict e, gsize k, float phi, float a, double *p_in, doub
  * accumulates over more than BLOCK terms per lane. */
 #define BLOCK 16
 
+/* sin and cos - 1 for |x| <= pi/4: the polynomials alone.  Where a whole
+ * block of phases is that small (always, in a resolved run: the engine
+ * stops a run whose phase per step exceeds 0.5 rad) the range reduction and
+ * the quadrant selects, which cost twice the polynomials, are skipped. */
+static inline __attribute__ ((always_inline)) void
+v_sincosm1_small (v8sf r, v8sf *s, v8sf *cm1)
+{
+  v8sf r2 = r * r;
+  *s = r + r * r2 * (SPLAT (-1.6666667163e-01f) + r2 * (SPLAT (8.3333337680e-03f) + r2 * (SPLAT (-1.9841270114e-04f) + r2 * SPLAT (2.7557314297e-06f))));
+  *cm1 = r2 * (SPLAT (-0.5f) + r2 * (SPLAT (4.1666667908e-02f) + r2 * (SPLAT (-1.3888889225e-03f) + r2 * SPLAT (2.4801587642e-05f))));
+}
+
+#define PI_4 0.785398163f
+
 static inline __attribute__ ((always_inline)) void
 nonlinear_body (float *restrict e, const float *restrict m0, float w0,
                 const float *restrict m1, float w1, const float *restrict amp,
@@ -82,20 +96,23 @@ nonlinear_body (float *restrict e, const float *restrict m0, float w0,
   float peak = 0.0f;
   const gsize nvec = count / 8;
   gsize v = 0;
+  v8sf re[BLOCK], im[BLOCK], ph[BLOCK];
 
   while (v < nvec)
     {
-      const gsize vend = MIN (nvec, v + BLOCK);
-      v8sf acc_in = SPLAT (0.0f), acc_out = SPLAT (0.0f), pk = SPLAT (0.0f);
-      for (; v < vend; v++)
+      const gsize nb = MIN (nvec - v, (gsize) BLOCK);
+      v8sf acc_in = SPLAT (0.0f), acc_out = SPLAT (0.0f), pk = SPLAT (0.0f), big = SPLAT (0.0f);
+
+      /* Pass 1 over the block: intensities and phases. */
+      for (gsize b = 0; b < nb; b++)
         {
-          const gsize k = 8 * v;
-          v8sf lo, hi, mm0, mm1, aa;
+          const gsize k = 8 * (v + b);
+          v8sf lo, hi, mm0, mm1;
           memcpy (&lo, e + 2 * k, sizeof lo);
           memcpy (&hi, e + 2 * k + 8, sizeof hi);
-          v8sf re = __builtin_shuffle (lo, hi, ((v8si) { 0, 2, 4, 6, 8, 10, 12, 14 }));
-          v8sf im = __builtin_shuffle (lo, hi, ((v8si) { 1, 3, 5, 7, 9, 11, 13, 15 }));
-          v8sf I = re * re + im * im;
+          re[b] = __builtin_shuffle (lo, hi, ((v8si) { 0, 2, 4, 6, 8, 10, 12, 14 }));
+          im[b] = __builtin_shuffle (lo, hi, ((v8si) { 1, 3, 5, 7, 9, 11, 13, 15 }));
+          v8sf I = re[b] * re[b] + im[b] * im[b];
           memcpy (&mm0, m0 + k, sizeof mm0);
           v8sf phi = SPLAT (w0) * mm0 + SPLAT (kerr) * I;
           if (has_m1)
@@ -103,23 +120,39 @@ nonlinear_body (float *restrict e, const float *restrict m0, float w0,
               memcpy (&mm1, m1 + k, sizeof mm1);
               phi += SPLAT (w1) * mm1;
             }
-          v8sf s, c;
-          v_sincosm1 (phi, &s, &c);
-          v8sf nr = re + (re * c - im * s);
-          v8sf ni = im + (re * s + im * c);
+          ph[b] = phi;
+          v8sf aphi = vsel (phi < SPLAT (0.0f), -phi, phi);
+          big = vsel (aphi > big, aphi, big);
+          acc_in += I;
+          pk = vsel (I > pk, I, pk);
+        }
+      float bmax = 0.0f;
+      for (int l = 0; l < 8; l++)
+        bmax = big[l] > bmax ? big[l] : bmax;
+      const gboolean small = bmax <= PI_4;
+
+      /* Pass 2: rotate (and damp). */
+      for (gsize b = 0; b < nb; b++)
+        {
+          const gsize k = 8 * (v + b);
+          v8sf s, c, aa;
+          if (small)
+            v_sincosm1_small (ph[b], &s, &c);
+          else
+            v_sincosm1 (ph[b], &s, &c);
+          v8sf nr = re[b] + (re[b] * c - im[b] * s);
+          v8sf ni = im[b] + (re[b] * s + im[b] * c);
           if (has_amp)
             {
               memcpy (&aa, amp + k, sizeof aa);
               nr *= aa;
               ni *= aa;
             }
-          lo = __builtin_shuffle (nr, ni, ((v8si) { 0, 8, 1, 9, 2, 10, 3, 11 }));
-          hi = __builtin_shuffle (nr, ni, ((v8si) { 4, 12, 5, 13, 6, 14, 7, 15 }));
+          v8sf lo = __builtin_shuffle (nr, ni, ((v8si) { 0, 8, 1, 9, 2, 10, 3, 11 }));
+          v8sf hi = __builtin_shuffle (nr, ni, ((v8si) { 4, 12, 5, 13, 6, 14, 7, 15 }));
           memcpy (e + 2 * k, &lo, sizeof lo);
           memcpy (e + 2 * k + 8, &hi, sizeof hi);
-          acc_in += I;
           acc_out += nr * nr + ni * ni;
-          pk = vsel (I > pk, I, pk);
         }
       for (int l = 0; l < 8; l++)
         {
@@ -127,11 +160,12 @@ nonlinear_body (float *restrict e, const float *restrict m0, float w0,
           p_out += acc_out[l];
           peak = pk[l] > peak ? pk[l] : peak;
         }
+      v += nb;
     }
   for (gsize k = 8 * nvec; k < count; k++)
     {
-      float re = e[2 * k], im = e[2 * k + 1];
-      float phi = w0 * m0[k] + (has_m1 ? w1 * m1[k] : 0.0f) + kerr * (re * re + im * im);
+      float r = e[2 * k], i = e[2 * k + 1];
+      float phi = w0 * m0[k] + (has_m1 ? w1 * m1[k] : 0.0f) + kerr * (r * r + i * i);
       scalar_point (e, k, phi, has_amp ? amp[k] : 1.0f, &p_in, &p_out, &peak);
     }
   stats->peak = peak;
