@@ -82,7 +82,17 @@ color_scheme_action (GSimpleAction *action, GVariant *param, gpointer user_data)
     g_settings_set_string (settings, "color-scheme", g_variant_get_string (param, NULL));
 }
 
+static void
+unit_style_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  g_simple_action_set_state (action, param);
+  GSettings *settings = pfm_app_settings ();
+  if (settings)
+    g_settings_set_string (settings, "unit-style", g_variant_get_string (param, NULL));
+}
+
 static const GActionEntry app_entries[] = {
+  { "unit-style", NULL, "s", "'engineering'", unit_style_action },
   { "about", about_action },
   { "quit", quit_action },
   { "color-scheme", NULL, "s", "'default'", color_scheme_action },
@@ -142,10 +152,14 @@ present (PfmApplication *self, PfmWindow *window)
       return;
     }
   gtk_window_present (GTK_WINDOW (window));
-  if (self->presentation)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
+  GSettings *settings = pfm_app_settings ();
+  if (!self->screenshot && settings && g_settings_get_boolean (settings, "presentation-mode"))
+    self->presentation = TRUE;   /* a classroom machine left in presentation mode stays there */
+  /* The screenshot is armed first: a screenshot run never stores settings. */
   if (self->screenshot)
     pfm_window_screenshot (window, self->screenshot, screenshot_done, self);
+  if (self->presentation)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
 }
 
 static void
@@ -223,6 +237,9 @@ pfm_application_startup (GApplication *app)
       apply_color_scheme (scheme);
       GAction *action = g_action_map_lookup_action (G_ACTION_MAP (app), "color-scheme");
       g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (scheme));
+      g_autofree char *units = g_settings_get_string (settings, "unit-style");
+      action = g_action_map_lookup_action (G_ACTION_MAP (app), "unit-style");
+      g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (units));
     }
 }
 

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "pfm-app-util.h"
 #include "pfm-param-group.h"
 
 static const PfmKeyDisplay displays[] = {
@@ -124,15 +125,45 @@ control_free (gpointer p)
   g_free (c);
 }
 
+/* Engineering units (nm, um, pJ...) unless the user chose plain SI. */
+static double
+display_factor (Control *c)
+{
+  if (c->display == NULL)
+    return 1.0;
+  GSettings *settings = pfm_app_settings ();
+  g_autofree char *style = settings ? g_settings_get_string (settings, "unit-style") : NULL;
+  return g_strcmp0 (style, "si") == 0 ? 1.0 : c->display->factor;
+}
+
+static const char *
+display_unit (Control *c)
+{
+  if (c->display == NULL)
+    return c->info->unit;
+  return display_factor (c) == 1.0 && c->display->factor != 1.0 ? c->info->unit : c->display->unit;
+}
+
+static void
+set_title (Control *c)
+{
+  const char *label = c->display ? _(c->display->label) : c->info->key;
+  const char *unit = display_unit (c);
+  g_autofree char *title = (unit && unit[0]) ? g_strdup_printf ("%s (%s)", label, _(unit)) : g_strdup (label);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (c->row), title);
+  if (c->entry)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (c->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+}
+
 static char *
 display_text (Control *c)
 {
   g_autofree char *si = pfm_document_get_value (c->group->document, c->key);
-  if (c->info->type != PFM_KEY_DOUBLE || c->display == NULL || c->display->factor == 1.0)
+  if (c->info->type != PFM_KEY_DOUBLE || display_factor (c) == 1.0)
     return g_steal_pointer (&si);
   if (g_str_equal (si, "auto"))
     return g_steal_pointer (&si);
-  double v = g_ascii_strtod (si, NULL) / c->display->factor;
+  double v = g_ascii_strtod (si, NULL) / display_factor (c);
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (buf, sizeof buf, "%.6g", v);
   return g_strdup (buf);
@@ -188,7 +219,7 @@ apply_text (Control *c, const char *text)
 {
   g_autofree char *value = NULL;
   g_autofree char *trim = g_strstrip (g_strdup (text));
-  if (c->info->type == PFM_KEY_DOUBLE && c->display && c->display->factor != 1.0 &&
+  if (c->info->type == PFM_KEY_DOUBLE && display_factor (c) != 1.0 &&
       g_ascii_strcasecmp (trim, "auto") != 0)
     {
       char *end = NULL;
@@ -196,7 +227,7 @@ apply_text (Control *c, const char *text)
       if (end != trim && *end == '\0')
         {
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
-          g_ascii_dtostr (buf, sizeof buf, v * c->display->factor);
+          g_ascii_dtostr (buf, sizeof buf, v * display_factor (c));
           value = g_strdup (buf);
         }
     }
@@ -280,30 +311,23 @@ make_row (PfmParamGroup *self, const PfmKeyInfo *info)
   c->display = pfm_key_display (c->key);
   g_ptr_array_add (self->controls, c);
 
-  const char *label = c->display ? _(c->display->label) : info->key;
-  const char *unit = c->display ? c->display->unit : info->unit;
-  g_autofree char *title = (unit && unit[0]) ? g_strdup_printf ("%s (%s)", label, _(unit)) : g_strdup (label);
-
   if (info->type == PFM_KEY_ENUM)
     {
       GtkStringList *model = gtk_string_list_new ((const char *const *) info->choices);
       c->row = adw_combo_row_new ();
       adw_combo_row_set_model (ADW_COMBO_ROW (c->row), G_LIST_MODEL (model));
       g_object_unref (model);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (c->row), title);
       g_signal_connect (c->row, "notify::selected", G_CALLBACK (combo_selected_cb), c);
     }
   else
     {
       c->row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (c->row), title);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (c->row), FALSE);
       c->entry = gtk_entry_new ();
       gtk_editable_set_width_chars (GTK_EDITABLE (c->entry), info->type == PFM_KEY_STRING || info->type == PFM_KEY_DOUBLE_LIST ? 14 : 9);
       gtk_editable_set_max_width_chars (GTK_EDITABLE (c->entry), 16);
       gtk_widget_set_valign (c->entry, GTK_ALIGN_CENTER);
       gtk_entry_set_alignment (GTK_ENTRY (c->entry), 1.0);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (c->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
       g_signal_connect (c->entry, "activate", G_CALLBACK (entry_activate_cb), c);
       GtkEventController *focus = gtk_event_controller_focus_new ();
       g_signal_connect (focus, "leave", G_CALLBACK (entry_focus_leave_cb), c);
@@ -314,6 +338,7 @@ make_row (PfmParamGroup *self, const PfmKeyInfo *info)
       gtk_widget_set_tooltip_text (c->entry, _(info->description));
     }
   gtk_widget_set_tooltip_text (c->row, _(info->description));
+  set_title (c);
 
   if (g_str_equal (c->key, "beam.power"))
     {
@@ -333,9 +358,22 @@ make_row (PfmParamGroup *self, const PfmKeyInfo *info)
 }
 
 static void
+units_changed_cb (GSettings *settings, const char *key, PfmParamGroup *self)
+{
+  for (guint i = 0; i < self->controls->len; i++)
+    {
+      Control *c = self->controls->pdata[i];
+      set_title (c);
+      sync_control (c);
+    }
+}
+
+static void
 pfm_param_group_dispose (GObject *object)
 {
   PfmParamGroup *self = PFM_PARAM_GROUP (object);
+  if (pfm_app_settings ())
+    g_signal_handlers_disconnect_by_data (pfm_app_settings (), self);
   if (self->document)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);
@@ -382,5 +420,7 @@ pfm_param_group_new (PfmDocument *document, const char *group, const char *title
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (prefs), make_row (self, &keys[i]));
   adw_bin_set_child (ADW_BIN (self), prefs);
   g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
+  if (pfm_app_settings ())
+    g_signal_connect (pfm_app_settings (), "changed::unit-style", G_CALLBACK (units_changed_cb), self);
   return GTK_WIDGET (self);
 }

@@ -301,6 +301,9 @@ set_presentation (PfmWindow *self, gboolean on)
   pfm_scaling_view_set_presentation (PFM_SCALING_VIEW (self->scaling_view), on);
   pfm_propagation_view_set_presentation (PFM_PROPAGATION_VIEW (self->propagation_view), on);
   pfm_volume_view_set_presentation (PFM_VOLUME_VIEW (self->volume_view), on);
+  GSettings *settings = pfm_app_settings ();
+  if (settings && self->shot_path == NULL)
+    g_settings_set_boolean (settings, "presentation-mode", on);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", on);
 }
 
