@@ -136,7 +136,7 @@ configure_window (PfmApplication *self, PfmWindow *window)
     }
   if (self->view && !pfm_window_set_view (window, self->view))
     {
-      g_printerr ("pfm-explorer: --view %s: accepted scaling, propagation or volume\n", self->view);
+      g_printerr ("pfm-explorer: --view %s: accepted scaling, propagation, volume or defects\n", self->view);
       return FALSE;
     }
   return TRUE;
@@ -270,7 +270,7 @@ pfm_application_init (PfmApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "preset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Start with a teaching preset (paper, linear, kerr, collapse, grin)"), N_("NAME") },
-    { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation or volume"), N_("VIEW") },
+    { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation, volume or defects"), N_("VIEW") },
     { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size"), N_("WxH") },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("When the view's results are drawn, save the window as PNG and exit"), N_("FILE.png") },
     { "presentation", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start in presentation mode (full screen, large type, high contrast)"), NULL },

@@ -56,6 +56,7 @@ struct _PfmPlot
 
   gboolean     presentation;
   gboolean     equal_aspect;
+  char        *placeholder;
   double       hover_x, hover_y;   /* widget coordinates, < 0: none */
 };
 
@@ -112,6 +113,20 @@ colormap (double t)
   return rgb;
 }
 
+/* Blue - white - red for signed quantities (differences, index changes). */
+static guint32
+colormap_diverging (double t)
+{
+  static const double lo[3] = { 0.23, 0.30, 0.75 }, mid[3] = { 0.97, 0.97, 0.97 }, hi[3] = { 0.71, 0.02, 0.15 };
+  t = CLAMP (t, 0.0, 1.0);
+  const double *a = t < 0.5 ? lo : mid, *b = t < 0.5 ? mid : hi;
+  double f = t < 0.5 ? 2 * t : 2 * t - 1;
+  guint32 rgb = 0xff000000u;
+  for (int c = 0; c < 3; c++)
+    rgb |= ((guint32) (255.0 * (a[c] * (1 - f) + b[c] * f) + 0.5)) << (16 - 8 * c);
+  return rgb;
+}
+
 static void
 series_free (gpointer p)
 {
@@ -136,6 +151,7 @@ pfm_plot_finalize (GObject *object)
   g_free (self->marker_label);
   g_free (self->image);
   g_free (self->image_unit);
+  g_free (self->placeholder);
   G_OBJECT_CLASS (pfm_plot_parent_class)->finalize (object);
 }
 
@@ -958,11 +974,14 @@ draw_image (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
     return;
   if (self->image_log)
     mn = MAX (mn, mx - 4.0);   /* four decades of dynamic range */
+  gboolean diverging = FALSE;
   if (isfinite (self->image_min) && isfinite (self->image_max) && self->image_max > self->image_min)
     {
       mn = self->image_log ? log10 (self->image_min) : self->image_min;
       mx = self->image_log ? log10 (self->image_max) : self->image_max;
+      diverging = !self->image_log && self->image_min == -self->image_max;
     }
+  guint32 (*cmap) (double) = diverging ? colormap_diverging : colormap;
   if (mx <= mn)
     mx = mn + 1;
   cairo_surface_t *surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
@@ -976,7 +995,7 @@ draw_image (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
           double v = self->image[(gsize) j * w + i];
           if (self->image_log)
             v = v > 0 ? log10 (v) : mn;
-          row[i] = colormap ((v - mn) / (mx - mn));
+          row[i] = cmap ((v - mn) / (mx - mn));
         }
     }
   cairo_surface_mark_dirty (surf);
@@ -998,7 +1017,7 @@ draw_image (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
   double bx = f->right + 12 * s, bw = 12 * s;
   for (int k = 0; k < 64; k++)
     {
-      guint32 c = colormap (k / 63.0);
+      guint32 c = cmap (k / 63.0);
       cairo_set_source_rgb (cr, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
       double yk = f->bottom - (k + 1) / 64.0 * (f->bottom - f->top);
       cairo_rectangle (cr, bx, yk, bw, (f->bottom - f->top) / 64.0 + 0.5);
@@ -1143,6 +1162,25 @@ pfm_plot_draw (PfmPlot *self, cairo_t *cr, double width, double height, const Pf
       draw_legend (self, cr, &f, t);
     }
   draw_hover (self, cr, &f, t);
+
+  gboolean empty = self->kind == PFM_PLOT_IMAGE ? self->image == NULL : TRUE;
+  for (guint i = 0; self->kind != PFM_PLOT_IMAGE && i < self->series->len; i++)
+    empty &= ((Series *) self->series->pdata[i])->x->len == 0;
+  if (empty && self->placeholder)
+    {
+      g_autofree char *esc = g_markup_printf_escaped ("<i>%s</i>", self->placeholder);
+      double c[4] = { t->fg[0], t->fg[1], t->fg[2], 0.6 };
+      set_color (cr, c);
+      draw_text (cr, esc, 11 * s, 0.5 * (f.left + f.right), 0.5 * (f.top + f.bottom), 0.5, 0.5, 0);
+    }
+}
+
+void
+pfm_plot_set_placeholder (PfmPlot *self, const char *text)
+{
+  g_free (self->placeholder);
+  self->placeholder = g_strdup (text);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* --- export ------------------------------------------------------------- */

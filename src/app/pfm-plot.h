@@ -86,6 +86,9 @@ void        pfm_plot_set_image       (PfmPlot        *plot,
                                       const char     *value_unit,
                                       gboolean        log);
 
+/* Text shown in an empty plot ("Run a batch to fill this"). */
+void        pfm_plot_set_placeholder  (PfmPlot       *plot,
+                                       const char    *text);
 /* Fixes the colour scale of an image (NAN, NAN: from the data). */
 void        pfm_plot_set_image_range  (PfmPlot       *plot,
                                        double         min,

@@ -1,4 +1,4 @@
-/* pfm-volume-view.h - the recorded volume: field and index, slice by slice
+/* pfm-volume-view.h - the recorded volume: the light in 3D, and slice by slice
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "pfm-app-util.h"
+#include "pfm-defects-view.h"
 #include "pfm-document.h"
 #include "pfm-param-group.h"
 #include "pfm-presets.h"
@@ -37,6 +38,7 @@ struct _PfmWindow
   GtkWidget       *scaling_view;
   GtkWidget       *propagation_view;
   GtkWidget       *volume_view;
+  GtkWidget       *defects_view;
   gboolean         presentation;
   gboolean         close_confirmed;
   GHashTable      *groups;          /* group name -> its sidebar widget */
@@ -301,6 +303,7 @@ set_presentation (PfmWindow *self, gboolean on)
   pfm_scaling_view_set_presentation (PFM_SCALING_VIEW (self->scaling_view), on);
   pfm_propagation_view_set_presentation (PFM_PROPAGATION_VIEW (self->propagation_view), on);
   pfm_volume_view_set_presentation (PFM_VOLUME_VIEW (self->volume_view), on);
+  pfm_defects_view_set_presentation (PFM_DEFECTS_VIEW (self->defects_view), on);
   GSettings *settings = pfm_app_settings ();
   if (settings && self->shot_path == NULL)
     g_settings_set_boolean (settings, "presentation-mode", on);
@@ -407,6 +410,8 @@ results_ready (PfmWindow *self)
   const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
   if (g_strcmp0 (view, "scaling") == 0)
     return TRUE;
+  if (g_strcmp0 (view, "defects") == 0)
+    return pfm_defects_view_is_ready (PFM_DEFECTS_VIEW (self->defects_view));
   return !pfm_runner_is_running (self->runner) && pfm_runner_get_record (self->runner) != NULL;
 }
 
@@ -552,13 +557,20 @@ update_sidebar (PfmWindow *self)
 {
   const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
   gboolean scaling = g_strcmp0 (view, "scaling") == 0;
+  gboolean defects = g_strcmp0 (view, "defects") == 0;
   GHashTableIter it;
   gpointer key, value;
   g_hash_table_iter_init (&it, self->groups);
   while (g_hash_table_iter_next (&it, &key, &value))
     {
       const char *group = key;
-      gboolean show = g_str_equal (group, "optics") || (scaling == g_str_equal (group, "scaling"));
+      gboolean show;
+      if (scaling)
+        show = g_str_equal (group, "optics") || g_str_equal (group, "scaling");
+      else if (defects)
+        show = g_str_equal (group, "defects") || g_str_equal (group, "beam") || g_str_equal (group, "detector");
+      else
+        show = !g_str_equal (group, "scaling") && !g_str_equal (group, "defects");
       gtk_widget_set_visible (value, show);
     }
 }
@@ -588,6 +600,7 @@ pfm_window_init (PfmWindow *self)
     { "medium", N_("Medium"), N_("The written index voxels: one voxel, one parameter.") },
     { "detector", N_("Detector"), N_("The output vector: power in each region of the output facet.") },
     { "grid", N_("Grid"), N_("Numerical resolution of the split-step engine.") },
+    { "defects", N_("Fabrication defects"), N_("How a fabricated copy differs from the design; each model is reproducible from its seed.") },
   };
   self->groups = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
@@ -603,6 +616,8 @@ pfm_window_init (PfmWindow *self)
   add_view (self, self->scaling_view, "scaling", _("Scaling"), "view-continuous-symbolic");
   add_view (self, self->propagation_view, "propagation", _("Propagation"), "media-playlist-consecutive-symbolic");
   add_view (self, self->volume_view, "volume", _("Volume"), "view-grid-symbolic");
+  self->defects_view = pfm_defects_view_new (self->document);
+  add_view (self, self->defects_view, "defects", _("Defects"), "dialog-warning-symbolic");
 
   guint n;
   const PfmPreset *presets = pfm_presets (&n);

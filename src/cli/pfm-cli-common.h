@@ -44,5 +44,8 @@ gboolean   pfm_cli_write_output (const char  *path,
 int pfm_cli_propagate (int argc, char **argv);
 int pfm_cli_scaling   (int argc, char **argv);
 int pfm_cli_bench     (int argc, char **argv);
+int pfm_cli_defects   (int argc, char **argv);
+int pfm_cli_tm        (int argc, char **argv);
+int pfm_cli_merge     (int argc, char **argv);
 
 G_END_DECLS

@@ -22,6 +22,9 @@ static const Command commands[] = {
   { "scaling",   pfm_cli_scaling,   "the scaling model: optical PFM vs GPU fleet (physics.md section 2)" },
   { "propagate", pfm_cli_propagate, "split-step beam propagation through a sample of the tube" },
   { "bench",     pfm_cli_bench,     "time the split step against FFTW's raw transform (ratios)" },
+  { "defects",   pfm_cli_defects,   "Monte-Carlo batch of fabricated copies: errors, yield, calibration" },
+  { "tm",        pfm_cli_tm,        "the linear transmission matrix from SLM macro-pixels to detector regions" },
+  { "merge",     pfm_cli_merge,     "combine the shards of a defects batch into the whole batch's result" },
 };
 
 static void

@@ -92,10 +92,13 @@ pfm_beam_fill_slm (const PfmConfig *cfg, const PfmGrid *g, const double *values,
   for (gsize i = 0; i < 2 * nn; i++)
     field[i] = 0.0f;
 
+  /* An SLM of beam.slm_bits bits shows the nearest of its 2^bits levels. */
+  const double levels = cfg->beam.slm_bits > 0 ? ldexp (1.0, cfg->beam.slm_bits) - 1.0 : 0.0;
+
   for (int p = 0; p < npix; p++)
     {
       const int c = p % cols, r = p / cols;
-      const double v = values[p];
+      const double v = levels > 0.0 ? round (CLAMP (values[p], 0.0, 1.0) * levels) / levels : values[p];
       const double re = phase ? cos (cfg->beam.phase_range * v) : v;
       const double im = phase ? sin (cfg->beam.phase_range * v) : 0.0;
       if (re == 0.0 && im == 0.0)

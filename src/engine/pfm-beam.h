@@ -19,7 +19,8 @@ gboolean pfm_beam_fill      (const PfmConfig *cfg,
                              float           *field,
                              GError         **error);
 
-/* The same for an explicit input vector of beam.slm_pixels values in [0, 1]. */
+/* The same for an explicit input vector of beam.slm_pixels values in [0, 1],
+ * each rounded to the SLM's 2^beam.slm_bits levels when slm_bits > 0. */
 void     pfm_beam_fill_slm  (const PfmConfig *cfg,
                              const PfmGrid   *grid,
                              const double    *values,

@@ -62,6 +62,11 @@ struct _PfmBpm
   guint8      *edge;       /* outer band of spatial frequencies */
   int         *cvox, *rvox;/* voxel index of each column / row, -1 outside */
   gboolean     has_voxels;
+  gboolean     profile_varies; /* a copy whose guide changes along z */
+  gboolean     layered;    /* has_voxels || profile_varies: per-layer maps */
+  int          nlz;        /* layers the maps distinguish (medium->nlz) */
+  float       *ps_layer;   /* k0 dz dn_profile of layer ps_layer_l (profile_varies) */
+  int          ps_layer_l;
   float       *map[2];     /* ps + k0 dz dn_voxel(layer), for two cached layers */
   int          map_layer[2];
   float       *layer;      /* nvx * nvy scratch */
@@ -134,6 +139,10 @@ pfm_bpm_estimate_memory (const PfmConfig *cfg, const PfmBpmOptions *opts)
       if (g_stat (cfg->medium.file, &st) == 0)
         bytes += st.st_size;
     }
+  /* A fabricated copy: its voxels, and a profile per layer. */
+  bytes += pfm_medium_estimate_copy_bytes (cfg);
+  if (pfm_defects_profile_varies (cfg))
+    bytes += nn * sizeof (float);
   return bytes;
 }
 
@@ -241,10 +250,32 @@ fill_static (PfmBpm *b)
     }
 }
 
-/* map = ps + k0 dz layer[voxel(p)] */
-static void
-expand_layer (const PfmBpm *b, const float *layer, float *map)
+/* The profile phase k0 dz dn_profile of layer @l: the static one, or for
+ * a copy whose guide changes along z, that layer's (cached). */
+static const float *
+profile_phase (PfmBpm *b, int l)
 {
+  if (!b->profile_varies)
+    return b->ps;
+  l = CLAMP (l, 0, b->nlz - 1);
+  if (b->ps_layer_l != l)
+    {
+      pfm_medium_fill_profile (b->medium, l, b->n, b->grid.dx, b->k0 * b->dz, b->ps_layer);
+      b->ps_layer_l = l;
+    }
+  return b->ps_layer;
+}
+
+/* map = ps(l) + k0 dz layer[voxel(p)] */
+static void
+expand_layer (PfmBpm *b, int l, const float *layer, float *map)
+{
+  const float *ps = profile_phase (b, l);
+  if (!b->has_voxels)
+    {
+      memcpy (map, ps, b->nn * sizeof (float));
+      return;
+    }
   const int nvx = b->medium->nvx;
   const float s = (float) (b->k0 * b->dz);
   for (int j = 0; j < b->n; j++)
@@ -253,14 +284,14 @@ expand_layer (const PfmBpm *b, const float *layer, float *map)
       const int iy = b->rvox[j];
       if (iy < 0)
         {
-          memcpy (map + row, b->ps + row, b->n * sizeof (float));
+          memcpy (map + row, ps + row, b->n * sizeof (float));
           continue;
         }
       const float *lrow = layer + (gsize) iy * nvx;
       for (int i = 0; i < b->n; i++)
         {
           const int ix = b->cvox[i];
-          map[row + i] = b->ps[row + i] + (ix >= 0 ? s * lrow[ix] : 0.0f);
+          map[row + i] = ps[row + i] + (ix >= 0 ? s * lrow[ix] : 0.0f);
         }
     }
 }
@@ -273,8 +304,9 @@ layer_map (PfmBpm *b, int l, int keep)
       return b->map[s];
   /* Replace the slot that does not hold layer @keep. */
   int s = (b->map_layer[0] == keep) ? 1 : 0;
-  pfm_medium_fill_layer (b->medium, l, b->layer);
-  expand_layer (b, b->layer, b->map[s]);
+  if (b->has_voxels)
+    pfm_medium_fill_layer (b->medium, l, b->layer);
+  expand_layer (b, l, b->layer, b->map[s]);
   b->map_layer[s] = l;
   return b->map[s];
 }
@@ -329,7 +361,11 @@ pfm_bpm_new (const PfmConfig *cfg, const PfmBpmOptions *opts, GError **error)
   b->medium = pfm_medium_new (cfg, error);
   if (b->medium == NULL)
     return NULL;
-  b->has_voxels = cfg->medium.kind != PFM_MEDIUM_NONE;
+  b->has_voxels = b->medium->has_voxels;
+  b->profile_varies = b->medium->profile_varies;
+  b->layered = b->has_voxels || b->profile_varies;
+  b->nlz = b->medium->nlz;
+  b->ps_layer_l = -1;
 
   const gsize cbytes = b->nn * sizeof (fftwf_complex);
   const gsize fbytes = b->nn * sizeof (float);
@@ -343,15 +379,18 @@ pfm_bpm_new (const PfmConfig *cfg, const PfmBpmOptions *opts, GError **error)
   b->edge = g_try_malloc (b->nn);
   b->cvox = g_new (int, b->n);
   b->rvox = g_new (int, b->n);
-  if (b->has_voxels)
+  if (b->layered)
     {
       b->map[0] = fftwf_malloc (fbytes);
       b->map[1] = fftwf_malloc (fbytes);
       b->layer = g_try_new (float, (gsize) b->medium->nvx * b->medium->nvy);
       b->layer_avg = g_try_new (float, (gsize) b->medium->nvx * b->medium->nvy);
     }
+  if (b->profile_varies)
+    b->ps_layer = fftwf_malloc (fbytes);
   if (!b->E || !b->S || !b->d_full || !b->d_half || !b->d_tmp || !b->ps || !b->amp || !b->edge ||
-      (b->has_voxels && (!b->map[0] || !b->map[1] || !b->layer || !b->layer_avg)))
+      (b->layered && (!b->map[0] || !b->map[1] || !b->layer || !b->layer_avg)) ||
+      (b->profile_varies && !b->ps_layer))
     {
       g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
                    "out of memory allocating a %d x %d grid: lower grid.n", b->n, b->n);
@@ -390,6 +429,7 @@ pfm_bpm_free (PfmBpm *b)
   g_clear_pointer (&b->amp, fftwf_free);
   g_clear_pointer (&b->map[0], fftwf_free);
   g_clear_pointer (&b->map[1], fftwf_free);
+  g_clear_pointer (&b->ps_layer, fftwf_free);
   g_free (b->edge);
   g_free (b->cvox);
   g_free (b->rvox);
@@ -455,7 +495,7 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
       amp = tmp;
     }
 
-  if (!b->has_voxels)
+  if (!b->layered)
     {
       nonlinear_kernel (b) (b->E, b->ps, scale, NULL, 0.0f, amp, kerr, b->nn, st);
       return;
@@ -464,7 +504,7 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
   /* The voxel layers under [z, z + h], weighted by the length of the step
    * inside each, so the step sees the exact z-average of the index. */
   const double a = b->voxel;
-  const int nvz = b->medium->nvz;
+  const int nvz = b->nlz;
   const double z0 = b->z, z1 = b->z + h;
   int l0 = (int) floor (z0 / a);
   int l1 = (int) floor (z1 / a * (1.0 - 1e-12));
@@ -491,6 +531,26 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
     }
 
   /* dz spans several voxels (warned about up front): average them. */
+  if (b->profile_varies)
+    {
+      /* The profile changes too: average whole maps, built in slot 1. */
+      memset (b->map[0], 0, b->nn * sizeof (float));
+      for (int l = l0; l <= l1; l++)
+        {
+          double lo = MAX (z0, l * a), hi = MIN (z1, (l + 1) * a);
+          if (hi <= lo)
+            continue;
+          float w = (float) ((hi - lo) / h);
+          if (b->has_voxels)
+            pfm_medium_fill_layer (b->medium, l, b->layer);
+          expand_layer (b, l, b->layer, b->map[1]);
+          for (gsize p = 0; p < b->nn; p++)
+            b->map[0][p] += w * b->map[1][p];
+        }
+      b->map_layer[0] = b->map_layer[1] = -1;
+      nonlinear_kernel (b) (b->E, b->map[0], scale, NULL, 0.0f, amp, kerr, b->nn, st);
+      return;
+    }
   const gsize nv = (gsize) b->medium->nvx * b->medium->nvy;
   memset (b->layer_avg, 0, nv * sizeof (float));
   for (int l = l0; l <= l1; l++)
@@ -504,7 +564,7 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
         b->layer_avg[v] += w * b->layer[v];
     }
   int slot = 0;
-  expand_layer (b, b->layer_avg, b->map[slot]);
+  expand_layer (b, l0, b->layer_avg, b->map[slot]);
   b->map_layer[slot] = -1;
   nonlinear_kernel (b) (b->E, b->map[slot], scale, NULL, 0.0f, amp, kerr, b->nn, st);
 }
@@ -623,6 +683,7 @@ record_volume_slice (PfmBpm *b, PfmRecord *rec, const float *f)
   int lz = (int) floor (b->z / b->voxel);
   if (b->has_voxels)
     pfm_medium_fill_layer (b->medium, MIN (lz, b->medium->nvz), b->layer);
+  const float *ps = profile_phase (b, lz);
   const float norm = 1.0f / (fct * fct);
 
   for (int J = 0; J < vn; J++)
@@ -634,7 +695,7 @@ record_volume_slice (PfmBpm *b, PfmRecord *rec, const float *f)
             {
               const gsize p = (gsize) j * b->n + i;
               si += f[2 * p] * f[2 * p] + f[2 * p + 1] * f[2 * p + 1];
-              double dn = b->ps[p] * inv_k0dz;
+              double dn = ps[p] * inv_k0dz;
               if (b->has_voxels && b->cvox[i] >= 0 && b->rvox[j] >= 0)
                 dn += b->layer[(gsize) b->rvox[j] * nvx + b->cvox[i]];
               sd += dn;
@@ -684,8 +745,9 @@ record_slice (PfmBpm *b, PfmRecord *rec, const PfmBpmCallbacks *cb, gboolean for
       rec->stop_z = b->z;
       rec->stop_reason = g_strdup_printf ("the spectrum reached the grid's edge at z = %.4g m "
                                           "(%.2g of the power in the outer %.0f%% of spatial frequencies, "
-                                          "above %.0e): the beam has narrowed below what the grid resolves "
-                                          "(self-focusing collapse?); raise grid.n or narrow grid.window",
+                                          "above %.0e): the field holds finer detail than the grid resolves "
+                                          "(self-focusing collapse, or light scattered to wide angles by a strong "
+                                          "index step such as a void?); raise grid.n or narrow grid.window",
                                           b->z, edge / total, 100 * PFM_BPM_EDGE_BAND, PFM_BPM_MAX_EDGE_POWER);
     }
 

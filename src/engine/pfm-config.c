@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "pfm-config.h"
+#include "pfm-export.h"
 #include "pfm-rng.h"
 
 G_DEFINE_QUARK (pfm-config-error-quark, pfm_config_error)
@@ -97,6 +98,8 @@ static const PfmKeyInfo keys[] = {
       "Input vector: random:SEED, or slm_pixels comma-separated values in [0, 1]."),
   D  ("beam", "phase_range", beam.phase_range, "rad", 0.0, 100.0, "3.141592653589793",
       "Phase encoding maps an input value x in [0, 1] to the phase phase_range * x."),
+  I  ("beam", "slm_bits", beam.slm_bits, 0, 24, "0",
+      "SLM resolution: each input value is rounded to one of 2^bits levels before encoding (0 = ideal)."),
 
   I  ("detector", "regions", detector.regions, 1, 4096, "16",
       "Number of detector regions tiled over the core's output facet (the output dimension)."),
@@ -119,31 +122,35 @@ static const PfmKeyInfo keys[] = {
   U  ("defects", "seed", defects.seed, "1",
       "Seed of the fabricated copy's perturbations."),
   D  ("defects", "sigma", defects.sigma, "", 0.0, 10.0, "0",
-      "Voxel write error: Gaussian, rms relative to delta_n."),
+      "Voxel write error: Gaussian, rms relative to delta_n (independent per voxel, or correlated over corr_length)."),
   D  ("defects", "corr_length", defects.corr_length, "m", 0.0, 1e-3, "0",
-      "Correlation length of spatially correlated index noise (0 = uncorrelated)."),
+      "Correlation length l_c of the write error: its correlation is exp(-r^2 / l_c^2) (0 = independent voxels)."),
   D  ("defects", "scale_error", defects.scale_error, "", -0.9, 10.0, "0",
       "Systematic relative error of the written index contrast."),
   D  ("defects", "stuck_fraction", defects.stuck_fraction, "", 0.0, 1.0, "0",
-      "Fraction of voxels that fail, stuck at 0 or at the maximum."),
+      "Fraction of written voxels that fail, half stuck at 0 and half at the maximum +delta_n."),
   D  ("defects", "inclusion_density", defects.inclusion_density, "1/m^3", 0.0, 1e21, "0",
-      "Number density of scattering inclusions (bubbles, voids)."),
+      "Number density of scattering inclusions (bubbles, voids) in the written block."),
   D  ("defects", "inclusion_radius", defects.inclusion_radius, "m", 0.0, 1e-4, "5e-07",
       "Radius of each scattering inclusion."),
   D  ("defects", "inclusion_dn", defects.inclusion_dn, "", -1.0, 1.0, "-0.45",
-      "Index contrast of an inclusion (a void in silica is about -0.45)."),
+      "Index of an inclusion relative to n0: it replaces the voxel's index where it sits (a void in silica is about -0.45)."),
   D  ("defects", "taper", defects.taper, "", -0.9, 0.9, "0",
-      "Relative change of the core side over the length."),
+      "Relative change of the core side from the input to the output facet (linear in z)."),
   D  ("defects", "roughness", defects.roughness, "m", 0.0, 1e-5, "0",
-      "Sidewall roughness, rms."),
+      "Sidewall roughness: each wall of the core moves by a random amount of this rms at every voxel layer."),
   D  ("defects", "drift_time", defects.drift_time, "s", 0.0, 1e10, "0",
       "Age of the device: the written index relaxes as exp(-t / tau)."),
   DX ("defects", "drift_tau", defects.drift_tau, "s", 0.0, 1e12, "3.15e7",
       "Relaxation time constant of the written index."),
   D  ("defects", "temperature_gradient", defects.temperature_gradient, "K/m", -1e6, 1e6, "0",
-      "Temperature gradient along z; the index changes by dn/dT times the temperature change."),
+      "Transverse temperature gradient along x (zero change on the axis): the index tilts by dn/dT x gradient x x, which steers the light."),
   D  ("defects", "dn_dT", defects.dn_dT, "1/K", -1e-3, 1e-3, "1e-05",
       "Thermo-optic coefficient (silica ~1e-5 /K)."),
+  D  ("defects", "side_error", defects.side_error, "", -0.5, 0.5, "0",
+      "Relative error of the core side (the guide's cladding boundary; the voxel lattice stays where it was written)."),
+  D  ("defects", "offset", defects.offset, "", -0.1, 0.1, "0",
+      "Systematic index offset added to every written voxel, before drift."),
 
   { "scaling", "params", PFM_KEY_DOUBLE_LIST, OFF (scaling.params), "", 1.0, 1e30, FALSE, FALSE, NULL,
     "1e12,1e15,1e18", "Parameter counts P to tabulate (comma-separated)." },
@@ -280,15 +287,25 @@ check_double_range (const PfmKeyInfo *k, double v, GError **error)
   return FALSE;
 }
 
+/* @text as a message shows it: escaped to printable ASCII (a message must
+ * stay one line of valid UTF-8 whatever a file holds) and cut to 64 bytes,
+ * so a 1 MiB value cannot become a 1 MiB message. */
+static char *
+shown_text (const char *text)
+{
+  char *shown = g_strescape (text, NULL);
+  if (strlen (shown) > 64)
+    strcpy (shown + 60, "...");
+  return shown;
+}
+
 static gboolean
 bad_type (const PfmKeyInfo *k, const char *value, const char *what, GError **error)
 {
   g_autofree char *range = NULL;
   if (k->type == PFM_KEY_DOUBLE || k->type == PFM_KEY_INT || k->type == PFM_KEY_DOUBLE_LIST)
     range = range_text (k);
-  g_autofree char *shown = g_strescape (value, NULL);
-  if (strlen (shown) > 64)
-    strcpy (shown + 60, "...");
+  g_autofree char *shown = shown_text (value);
   g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE,
                "%s.%s = \"%s\" is not %s%s%s",
                k->group, k->key, shown, what,
@@ -432,7 +449,7 @@ pfm_config_set (PfmConfig *cfg, const char *group_dot_key, const char *value, GE
   const PfmKeyInfo *k = pfm_config_lookup_key (group_dot_key);
   if (k == NULL)
     {
-      g_autofree char *shown = g_strescape (group_dot_key, NULL);
+      g_autofree char *shown = shown_text (group_dot_key);
       g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_UNKNOWN_KEY,
                    "unknown key \"%s\": keys are group.key, e.g. optics.wavelength "
                    "(see pfm-cli --help or the README for the list)", shown);
@@ -447,7 +464,7 @@ pfm_config_set_assignment (PfmConfig *cfg, const char *assignment, GError **erro
   const char *eq = strchr (assignment, '=');
   if (eq == NULL)
     {
-      g_autofree char *shown = g_strescape (assignment, NULL);
+      g_autofree char *shown = shown_text (assignment);
       g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
                    "--set \"%s\": expected group.key=value, e.g. optics.wavelength=1.55e-6", shown);
       return FALSE;
@@ -506,9 +523,10 @@ pfm_config_load_key_file (PfmConfig *cfg, GKeyFile *kf, GError **error)
           g_autofree char *version = g_key_file_get_value (kf, "project", "version", NULL);
           if (version != NULL && g_strcmp0 (g_strstrip (version), "1") != 0)
             {
+              g_autofree char *shown = shown_text (version);
               g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
                            "project.version = %s is not supported: this build reads version 1",
-                           version);
+                           shown);
               return FALSE;
             }
           continue;
@@ -559,11 +577,48 @@ pfm_config_load_data (PfmConfig *cfg, const char *data, gsize length, GError **e
     }
   if (!g_key_file_load_from_data (kf, data, length, G_KEY_FILE_NONE, &local))
     {
+      /* GLib quotes the offending line whole: keep the start of it. */
+      const char *msg = local->message;
+      const char *cut = g_utf8_strlen (msg, -1) > 200 ? g_utf8_offset_to_pointer (msg, 200) : NULL;
       g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
-                   "project file is not a valid key file: %s", local->message);
+                   "project file is not a valid key file: %.*s%s",
+                   cut ? (int) (cut - msg) : (int) strlen (msg), msg, cut ? "..." : "");
       return FALSE;
     }
   return pfm_config_load_key_file (cfg, kf, error);
+}
+
+/* Reads at most @max bytes of @path.  A FIFO or a device (/dev/zero,
+ * /dev/urandom) has no size to check up front; g_file_get_contents would
+ * read it until memory runs out. */
+static gboolean
+read_bounded (const char *path, gsize max, char **data, gsize *length, GError **error)
+{
+  FILE *f = g_fopen (path, "rb");
+  if (f == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "could not open %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  GString *buf = g_string_sized_new (MIN (max, 65536));
+  char chunk[16384];
+  gsize got;
+  while (buf->len < max && (got = fread (chunk, 1, MIN (sizeof chunk, max - buf->len), f)) > 0)
+    g_string_append_len (buf, chunk, got);
+  int failed = ferror (f) ? errno : 0;
+  fclose (f);
+  if (failed)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (failed),
+                   "could not read %s: %s", path, g_strerror (failed));
+      g_string_free (buf, TRUE);
+      return FALSE;
+    }
+  *length = buf->len;
+  *data = g_string_free (buf, FALSE);
+  return TRUE;
 }
 
 gboolean
@@ -590,11 +645,8 @@ pfm_config_load_file (PfmConfig *cfg, const char *path, GError **error)
         return FALSE;
       }
   }
-  if (!g_file_get_contents (path, &data, &length, &local))
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+  if (!read_bounded (path, PFM_CONFIG_MAX_FILE_SIZE + 1, &data, &length, error))
+    return FALSE;
   if (!pfm_config_load_data (cfg, data, length, &local))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
@@ -625,9 +677,10 @@ pfm_config_save_file (const PfmConfig *cfg, const char *path, GError **error)
   g_autoptr(GKeyFile) kf = pfm_config_to_key_file (cfg);
   gsize len = 0;
   g_autofree char *data = g_key_file_to_data (kf, &len, NULL);
-  return g_file_set_contents_full (path, data, len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0644, error);
+  /* Not g_file_set_contents_full directly: on a device (/dev/stdout,
+   * /dev/full) it renamed a regular file over the node and reported
+   * success; pfm_export_write_atomic writes through devices. */
+  return pfm_export_write_atomic (path, data, len, error);
 }
 
 double
@@ -652,6 +705,11 @@ guint
 pfm_config_n_steps (const PfmConfig *cfg)
 {
   double s = ceil (cfg->tube.length / cfg->grid.dz * (1.0 - 1e-12));
+  /* A tiny dz gives more steps than a guint holds: saturate rather than
+   * convert out of range (undefined; on x86 it wrapped to 0 steps, which
+   * slipped past the 1e8-step limit in pfm_config_validate). */
+  if (!(s < (double) G_MAXUINT))
+    return G_MAXUINT;
   return (guint) MAX (1.0, s);
 }
 
@@ -735,6 +793,33 @@ pfm_config_validate (const PfmConfig *cfg, GError **error)
   if (inner <= 0.5 * side && cfg->tube.profile != PFM_PROFILE_NONE)
     return inconsistent (error, "grid.absorber = %g leaves %g m of window inside the absorber, less than tube.side = %g m: "
                          "lower grid.absorber or enlarge grid.window", cfg->grid.absorber, 2 * inner, side);
+  if (cfg->tube.profile != PFM_PROFILE_NONE &&
+      (cfg->defects.side_error != 0.0 || cfg->defects.taper != 0.0 || cfg->defects.roughness > 0.0))
+    {
+      /* The fabricated core at its widest and narrowest; a wall moves by
+       * at most 4 rms of roughness (pfm-defects.h). */
+      const double f = 1.0 + cfg->defects.side_error;
+      const double widest = side * f * (1.0 + MAX (cfg->defects.taper, 0.0)) + 8.0 * cfg->defects.roughness;
+      const double narrowest = side * f * (1.0 + MIN (cfg->defects.taper, 0.0)) - 8.0 * cfg->defects.roughness;
+      if (widest >= 2.0 * inner)
+        return inconsistent (error, "the fabricated core reaches %g m across (tube.side = %g m with defects.side_error = %g, "
+                             "defects.taper = %g and defects.roughness = %g m), more than the window's non-absorbing "
+                             "part (%g m): enlarge grid.window or lower grid.absorber",
+                             widest, side, cfg->defects.side_error, cfg->defects.taper, cfg->defects.roughness, 2 * inner);
+      if (narrowest <= 0.0)
+        return inconsistent (error, "defects.roughness = %g m can close the core (tube.side = %g m, side error %g, taper %g): "
+                             "accepted roughness below an eighth of the narrowest side",
+                             cfg->defects.roughness, side, cfg->defects.side_error, cfg->defects.taper);
+    }
+  /* All the power in one grid cell is the most intensity a run can reach
+   * without gain; keep it far inside single precision (3.4e38), so no
+   * product or FFT sum of the field overflows.  This also refuses a
+   * spacing so small that dx^2 underflows (a tube.side of 1e-308 m). */
+  if (!(cfg->beam.power / (dx * dx) <= 1e30))
+    return inconsistent (error, "beam.power = %g W on a grid spacing of %g m (grid.window / grid.n) allows intensities "
+                         "up to %g W/m^2, beyond the 1e30 W/m^2 a single-precision field holds safely: "
+                         "lower beam.power, enlarge grid.window or lower grid.n",
+                         cfg->beam.power, dx, cfg->beam.power / (dx * dx));
   if (cfg->grid.dz > cfg->tube.length)
     return inconsistent (error, "grid.dz = %g m must not exceed tube.length = %g m", cfg->grid.dz, cfg->tube.length);
   if ((double) pfm_config_n_steps (cfg) > 1e8)
@@ -778,7 +863,11 @@ pfm_config_parse_input_vector (const PfmConfig *cfg, double *values, GError **er
     {
       guint64 seed;
       if (!g_ascii_string_to_unsigned (in + 7, 10, 0, G_MAXUINT64, &seed, NULL))
-        return inconsistent (error, "beam.input = \"%.64s\": random:SEED needs an unsigned integer seed", in);
+        {
+          /* Not "%.64s": a byte count can cut a UTF-8 character in two. */
+          g_autofree char *shown = shown_text (in);
+          return inconsistent (error, "beam.input = \"%s\": random:SEED needs an unsigned integer seed", shown);
+        }
       PfmRng rng;
       pfm_rng_init (&rng, seed);
       for (int i = 0; i < n; i++)
@@ -792,6 +881,9 @@ pfm_config_parse_input_vector (const PfmConfig *cfg, double *values, GError **er
                          "comma-separated values in [0, 1]", g_strv_length (parts), n);
   for (int i = 0; i < n; i++)
     if (!parse_double (parts[i], &values[i]) || values[i] < 0.0 || values[i] > 1.0)
-      return inconsistent (error, "beam.input value %d = \"%.32s\" is not a number in [0, 1]", i + 1, parts[i]);
+      {
+        g_autofree char *shown = shown_text (parts[i]);
+        return inconsistent (error, "beam.input value %d = \"%s\" is not a number in [0, 1]", i + 1, shown);
+      }
   return TRUE;
 }

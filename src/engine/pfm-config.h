@@ -78,6 +78,7 @@ struct _PfmConfig
     PfmEncoding encoding;
     char *input;         /* "random:SEED" or a comma-separated list */
     double phase_range;  /* rad: phase encoding maps x in [0,1] to phase_range * x */
+    int slm_bits;        /* SLM quantisation, 0 = ideal */
   } beam;
   struct {
     int regions;
@@ -104,8 +105,10 @@ struct _PfmConfig
     double roughness;
     double drift_time;
     double drift_tau;
-    double temperature_gradient;
+    double temperature_gradient;  /* K/m, along x */
     double dn_dT;
+    double side_error;   /* relative error of the core side */
+    double offset;       /* index offset added to every written voxel */
   } defects;
   struct {
     double *params;      /* parameter counts to tabulate */

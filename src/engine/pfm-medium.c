@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -27,6 +28,84 @@ lattice_count (double extent, double voxel)
   /* The relative slack keeps a side that is an exact multiple of the voxel
    * from gaining a sliver voxel through rounding. */
   return MAX (1, (int) ceil (extent / voxel * (1.0 - 1e-9)));
+}
+
+static inline float
+nominal_dn (const PfmMedium *m, int ix, int iy, int iz)
+{
+  switch (m->kind)
+    {
+    case PFM_MEDIUM_RANDOM:
+      return (float) (m->delta_n * (2.0 * pfm_rng_hash_uniform (m->seed, ix, iy, iz) - 1.0));
+    case PFM_MEDIUM_FILE:
+      return m->map[((gsize) iz * m->nvy + iy) * m->nvx + ix];
+    case PFM_MEDIUM_NONE:
+    default:
+      return 0.0f;
+    }
+}
+
+static void
+nominal_layer (const PfmMedium *m, int iz, float *layer)
+{
+  if (iz < 0 || iz >= m->nvz)
+    {
+      memset (layer, 0, (gsize) m->nvx * m->nvy * sizeof (float));
+      return;
+    }
+  for (int iy = 0; iy < m->nvy; iy++)
+    for (int ix = 0; ix < m->nvx; ix++)
+      layer[iy * m->nvx + ix] = nominal_dn (m, ix, iy, iz);
+}
+
+static guint64
+copy_bytes (int nvx, int nvy, int nvz)
+{
+  guint64 b = (guint64) nvx * nvy * nvz * sizeof (float);
+  return b <= PFM_MEDIUM_MAX_COPY_BYTES ? b : 0;
+}
+
+/* A copy's voxels: one pass over the layers, kept when they fit, which
+ * also measures the largest |dn| for the step-phase check.  Returns the
+ * bound on |dn| of the copy's voxels. */
+static double
+copy_voxels (PfmMedium *m, const PfmConfig *cfg, double nominal_bound)
+{
+  const gsize nv = (gsize) m->nvx * m->nvy;
+  if (copy_bytes (m->nvx, m->nvy, m->nvz) > 0)
+    m->copy_map = g_try_new (float, nv * m->nvz);
+  if (m->copy_map == NULL)
+    return pfm_defects_voxel_bound (m->defects, nominal_bound);
+
+  float vmax = 0.0f;
+  for (int iz = 0; iz < m->nvz; iz++)
+    {
+      float *layer = m->copy_map + nv * iz;
+      nominal_layer (m, iz, layer);
+      pfm_defects_apply_layer (m->defects, iz, layer);
+      for (gsize v = 0; v < nv; v++)
+        vmax = MAX (vmax, fabsf (layer[v]));
+    }
+  return vmax;
+}
+
+guint64
+pfm_medium_estimate_copy_bytes (const PfmConfig *cfg)
+{
+  g_return_val_if_fail (cfg != NULL, 0);
+  if (!pfm_defects_active (cfg) || !pfm_defects_touch_voxels (cfg))
+    return 0;
+  if (cfg->medium.kind == PFM_MEDIUM_FILE)
+    {
+      /* The file holds the same float32 values, plus a short header. */
+      GStatBuf st;
+      if (cfg->medium.file == NULL || g_stat (cfg->medium.file, &st) != 0)
+        return 0;
+      return (guint64) st.st_size <= PFM_MEDIUM_MAX_COPY_BYTES ? (guint64) st.st_size : 0;
+    }
+  const double voxel = pfm_config_voxel (cfg);
+  int nxy = lattice_count (cfg->tube.side, voxel), nz = lattice_count (cfg->tube.length, voxel);
+  return copy_bytes (nxy, nxy, nz);
 }
 
 PfmMedium *
@@ -78,6 +157,25 @@ pfm_medium_new (const PfmConfig *cfg, GError **error)
       for (gsize i = 0; i < n; i++)
         vox = MAX (vox, fabs (m->map[i]));
     }
+  m->has_voxels = m->kind != PFM_MEDIUM_NONE;
+  m->nlz = m->nvz;
+
+  if (pfm_defects_active (cfg))
+    {
+      m->defects = pfm_defects_new (cfg, m->nvx, m->nvy, m->nvz, m->voxel, m->kind != PFM_MEDIUM_NONE, error);
+      if (m->defects == NULL)
+        return NULL;
+      m->profile_varies = pfm_defects_profile_varies (cfg);
+      if (m->profile_varies)
+        m->nlz = MAX (m->nvz, lattice_count (m->length, m->voxel));
+      /* The temperature's index tilt is largest at the window's edge. */
+      prof += fabs (pfm_defects_thermal_dn (m->defects, 0.5 * pfm_config_window (cfg)));
+      if (pfm_defects_changes_voxels (m->defects))
+        {
+          m->has_voxels = TRUE;
+          vox = copy_voxels (m, cfg, vox);
+        }
+    }
   m->max_abs_dn = prof + vox;
   return g_steal_pointer (&m);
 }
@@ -88,6 +186,8 @@ pfm_medium_free (PfmMedium *medium)
   if (medium == NULL)
     return;
   g_free (medium->map);
+  g_free (medium->copy_map);
+  pfm_defects_free (medium->defects);
   g_free (medium);
 }
 
@@ -100,9 +200,91 @@ overlap (double c, double d, double h)
   return hi > lo ? (hi - lo) / d : 0.0;
 }
 
+/* Length of [c - d/2, c + d/2] inside [lo, hi], as a fraction of d. */
+static inline double
+overlap2 (double c, double d, double lo, double hi)
+{
+  double a = MAX (c - 0.5 * d, lo);
+  double b = MIN (c + 0.5 * d, hi);
+  return b > a ? (b - a) / d : 0.0;
+}
+
+static double
+n_clad_minus_n0 (const PfmMedium *m)
+{
+  return sqrt (m->n0 * m->n0 - m->na * m->na) - m->n0;
+}
+
+/* The profile of a copy, with the core's walls at @b. */
+static double
+copy_profile_dn (const PfmMedium *m, const PfmCoreBounds *b, double x, double y, double dx)
+{
+  double dn = pfm_defects_thermal_dn (m->defects, x);
+  switch (m->profile)
+    {
+    case PFM_PROFILE_STEP:
+      {
+        double inside = overlap2 (x, dx, b->x_lo, b->x_hi) * overlap2 (y, dx, b->y_lo, b->y_hi);
+        return dn + n_clad_minus_n0 (m) * (1.0 - inside);
+      }
+    case PFM_PROFILE_GRIN:
+      {
+        double R = b->radius;
+        double rr = MIN ((x * x + y * y) / (R * R), 1.0);
+        return dn - m->n0 * m->grin_delta * rr;
+      }
+    case PFM_PROFILE_NONE:
+    default:
+      return dn;
+    }
+}
+
+void
+pfm_medium_fill_profile (const PfmMedium *m, int layer, int n, double dx, double scale, float *out)
+{
+  g_return_if_fail (m != NULL && out != NULL && n > 0);
+  if (m->defects == NULL)
+    {
+      for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++)
+          out[(gsize) j * n + i] = (float) (scale * pfm_medium_profile_dn (m, (i - n / 2) * dx, (j - n / 2) * dx, dx));
+      return;
+    }
+  PfmCoreBounds b;
+  pfm_defects_core_bounds (m->defects, m->profile_varies ? layer : -1, &b);
+  if (m->profile != PFM_PROFILE_STEP)
+    {
+      for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++)
+          out[(gsize) j * n + i] = (float) (scale * copy_profile_dn (m, &b, (i - n / 2) * dx, (j - n / 2) * dx, dx));
+      return;
+    }
+  /* The step profile is separable: per-axis overlaps, then a product. */
+  g_autofree double *ox = g_new (double, n);
+  g_autofree double *oy = g_new (double, n);
+  g_autofree double *t = g_new (double, n);
+  for (int i = 0; i < n; i++)
+    {
+      const double x = (i - n / 2) * dx;
+      ox[i] = overlap2 (x, dx, b.x_lo, b.x_hi);
+      oy[i] = overlap2 (x, dx, b.y_lo, b.y_hi);
+      t[i] = pfm_defects_thermal_dn (m->defects, x);
+    }
+  const double c = n_clad_minus_n0 (m);
+  for (int j = 0; j < n; j++)
+    for (int i = 0; i < n; i++)
+      out[(gsize) j * n + i] = (float) (scale * (t[i] + c * (1.0 - ox[i] * oy[j])));
+}
+
 double
 pfm_medium_profile_dn (const PfmMedium *m, double x, double y, double dx)
 {
+  if (m->defects != NULL)
+    {
+      PfmCoreBounds b;
+      pfm_defects_core_bounds (m->defects, -1, &b);
+      return copy_profile_dn (m, &b, x, y, dx);
+    }
   switch (m->profile)
     {
     case PFM_PROFILE_STEP:
@@ -127,7 +309,7 @@ pfm_medium_profile_dn (const PfmMedium *m, double x, double y, double dx)
 int
 pfm_medium_voxel_index (const PfmMedium *m, double x, int count)
 {
-  if (m->kind == PFM_MEDIUM_NONE || fabs (x) > 0.5 * m->side)
+  if (!m->has_voxels || fabs (x) > 0.5 * m->side)
     return -1;
   int i = (int) floor ((x + 0.5 * m->side) / m->voxel);
   return (i >= 0 && i < count) ? i : -1;
@@ -138,24 +320,33 @@ pfm_medium_voxel_dn (const PfmMedium *m, int ix, int iy, int iz)
 {
   if (ix < 0 || iy < 0 || iz < 0 || ix >= m->nvx || iy >= m->nvy || iz >= m->nvz)
     return 0.0f;
-  switch (m->kind)
+  const gsize nv = (gsize) m->nvx * m->nvy;
+  if (m->copy_map != NULL)
+    return m->copy_map[nv * iz + (gsize) iy * m->nvx + ix];
+  if (m->defects != NULL && pfm_defects_changes_voxels (m->defects))
     {
-    case PFM_MEDIUM_RANDOM:
-      return (float) (m->delta_n * (2.0 * pfm_rng_hash_uniform (m->seed, ix, iy, iz) - 1.0));
-    case PFM_MEDIUM_FILE:
-      return m->map[((gsize) iz * m->nvy + iy) * m->nvx + ix];
-    case PFM_MEDIUM_NONE:
-    default:
-      return 0.0f;
+      g_autofree float *layer = g_new (float, nv);
+      pfm_medium_fill_layer (m, iz, layer);
+      return layer[(gsize) iy * m->nvx + ix];
     }
+  return nominal_dn (m, ix, iy, iz);
 }
 
 void
 pfm_medium_fill_layer (const PfmMedium *m, int iz, float *layer)
 {
-  for (int iy = 0; iy < m->nvy; iy++)
-    for (int ix = 0; ix < m->nvx; ix++)
-      layer[iy * m->nvx + ix] = pfm_medium_voxel_dn (m, ix, iy, iz);
+  if (m->copy_map != NULL)
+    {
+      const gsize nv = (gsize) m->nvx * m->nvy;
+      if (iz >= 0 && iz < m->nvz)
+        memcpy (layer, m->copy_map + nv * iz, nv * sizeof (float));
+      else
+        memset (layer, 0, nv * sizeof (float));
+      return;
+    }
+  nominal_layer (m, iz, layer);
+  if (m->defects != NULL && pfm_defects_changes_voxels (m->defects))
+    pfm_defects_apply_layer (m->defects, iz, layer);
 }
 
 guint64
@@ -167,27 +358,19 @@ pfm_medium_n_parameters (const PfmMedium *m)
 }
 
 gboolean
-pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values, GError **error)
+pfm_medium_load_map_data (const char *data, gsize len, const char *name,
+                          int *nx, int *ny, int *nz, float **values, GError **error)
 {
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  GStatBuf st;
-  if (g_stat (path, &st) == 0 && (guint64) st.st_size > 64 + 4 * PFM_MEDIUM_MAX_FILE_VOXELS)
-    {
-      g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_TOO_LARGE,
-                   "index map %s is %lld bytes: accepted at most %" G_GUINT64_FORMAT " voxels",
-                   path, (long long) st.st_size, PFM_MEDIUM_MAX_FILE_VOXELS);
-      return FALSE;
-    }
-  if (!g_file_get_contents (path, &data, &len, error))
-    return FALSE;
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (nx != NULL && ny != NULL && nz != NULL && values != NULL, FALSE);
+  if (name == NULL)
+    name = "index map";
 
   const gsize mlen = strlen (MAP_MAGIC);
   if (len < mlen || memcmp (data, MAP_MAGIC, mlen) != 0)
     {
       g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_FORMAT,
-                   "%s is not an index map: it must start with the line \"PFM-INDEX-MAP 1\"", path);
+                   "%s is not an index map: it must start with the line \"PFM-INDEX-MAP 1\"", name);
       return FALSE;
     }
   const char *p = data + mlen;
@@ -208,7 +391,7 @@ pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values
       {
         g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_TOO_LARGE,
                      "%s: %" G_GUINT64_FORMAT " voxels: accepted at most %" G_GUINT64_FORMAT,
-                     path, n, PFM_MEDIUM_MAX_FILE_VOXELS);
+                     name, n, PFM_MEDIUM_MAX_FILE_VOXELS);
         return FALSE;
       }
     gsize off = nl + 1 - data;
@@ -217,7 +400,7 @@ pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values
         g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_FORMAT,
                      "%s: header says %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
                      " voxels (%" G_GUINT64_FORMAT " bytes of float32) but %" G_GSIZE_FORMAT " bytes follow",
-                     path, d[0], d[1], d[2], 4 * n, len - off);
+                     name, d[0], d[1], d[2], 4 * n, len - off);
         return FALSE;
       }
     float *v = g_new (float, n);
@@ -231,7 +414,7 @@ pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values
           {
             g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_FORMAT,
                          "%s: voxel %" G_GUINT64_FORMAT " has dn = %g: accepted finite values in [-0.5, 0.5]",
-                         path, i, (double) v[i]);
+                         name, i, (double) v[i]);
             g_free (v);
             return FALSE;
           }
@@ -245,8 +428,37 @@ pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values
 
 bad_header:
   g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_FORMAT,
-               "%s: the second line must be \"NX NY NZ\", three integers in [1, 65536]", path);
+               "%s: the second line must be \"NX NY NZ\", three integers in [1, 65536]", name);
   return FALSE;
+}
+
+gboolean
+pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  GStatBuf st;
+  /* A FIFO or a device (/dev/zero) has no size to check: reading it would
+   * not stop before memory runs out. */
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_FORMAT,
+                   "%s is not a regular file: an index map must be a file", path);
+      return FALSE;
+    }
+  if (g_stat (path, &st) == 0 && (guint64) st.st_size > 64 + 4 * PFM_MEDIUM_MAX_FILE_VOXELS)
+    {
+      g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_TOO_LARGE,
+                   "index map %s is %lld bytes: accepted at most %" G_GUINT64_FORMAT " voxels",
+                   path, (long long) st.st_size, PFM_MEDIUM_MAX_FILE_VOXELS);
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, &data, &len, error))
+    return FALSE;
+  return pfm_medium_load_map_data (data, len, path, nx, ny, nz, values, error);
 }
 
 gboolean

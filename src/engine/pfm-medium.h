@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "pfm-config.h"
+#include "pfm-defects.h"
 #include "pfm-types.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,10 @@ typedef enum {
 
 /* Largest index map accepted from a file (voxels). */
 #define PFM_MEDIUM_MAX_FILE_VOXELS (G_GUINT64_CONSTANT (1) << 28)
+
+/* A fabricated copy's voxels are computed once and kept when they take at
+ * most this many bytes; larger copies are recomputed layer by layer. */
+#define PFM_MEDIUM_MAX_COPY_BYTES  (G_GUINT64_CONSTANT (256) << 20)
 
 struct _PfmMedium
 {
@@ -39,6 +44,13 @@ struct _PfmMedium
   /* kind = file: nvx * nvy * nvz values, x fastest. */
   float        *map;
   double        max_abs_dn;  /* bound on |dn| of voxels + profile */
+
+  /* A fabricated copy (pfm-defects.h); NULL for the nominal device. */
+  PfmDefects   *defects;
+  float        *copy_map;        /* the copy's voxels when materialised, x fastest */
+  gboolean      has_voxels;      /* the voxel lattice carries an index (written, or inclusions) */
+  gboolean      profile_varies;  /* the guide changes along z (taper, roughness) */
+  int           nlz;             /* z layers of edge voxel the propagator distinguishes */
 };
 
 GQuark     pfm_medium_error_quark (void);
@@ -48,18 +60,35 @@ PfmMedium *pfm_medium_new        (const PfmConfig *cfg,
 void       pfm_medium_free       (PfmMedium       *medium);
 
 /* Index change of the guiding profile (relative to n0) averaged over the
- * pixel of edge @dx centred at (x, y). */
+ * pixel of edge @dx centred at (x, y).  For a copy this includes the
+ * z-independent defects (side error, temperature gradient); where the
+ * profile varies along z (profile_varies), use pfm_medium_fill_profile. */
 double     pfm_medium_profile_dn (const PfmMedium *medium,
                                   double           x,
                                   double           y,
                                   double           dx);
+
+/* The profile of voxel layer @layer (z in [layer, layer + 1) voxel edges)
+ * on an n x n grid of spacing @dx centred on the axis (x_i = (i - n/2) dx),
+ * times @scale, into @out (n * n floats, x fastest). */
+void       pfm_medium_fill_profile (const PfmMedium *medium,
+                                    int              layer,
+                                    int              n,
+                                    double           dx,
+                                    double           scale,
+                                    float           *out);
+
+/* Bytes a copy of @cfg keeps for its voxels (0 for the nominal device or
+ * a copy recomputed layer by layer); for memory estimates. */
+guint64    pfm_medium_estimate_copy_bytes (const PfmConfig *cfg);
 
 /* Voxel lattice index of coordinate @x (transverse), or -1 outside the core. */
 int        pfm_medium_voxel_index (const PfmMedium *medium,
                                    double           x,
                                    int              count);
 
-/* dn of voxel (ix, iy, iz); 0 outside the lattice. */
+/* dn of voxel (ix, iy, iz); 0 outside the lattice.  For a copy that is
+ * not materialised this computes a whole layer (slow per call). */
 float      pfm_medium_voxel_dn   (const PfmMedium *medium,
                                   int              ix,
                                   int              iy,
@@ -80,6 +109,16 @@ gboolean   pfm_medium_load_map   (const char      *path,
                                   int             *nz,
                                   float          **values,
                                   GError         **error);
+/* The same from memory (a fuzz target's entry point); @name stands for
+ * the file in messages (NULL: "index map"). */
+gboolean   pfm_medium_load_map_data (const char   *data,
+                                     gsize         len,
+                                     const char   *name,
+                                     int          *nx,
+                                     int          *ny,
+                                     int          *nz,
+                                     float       **values,
+                                     GError      **error);
 gboolean   pfm_medium_save_map   (const char      *path,
                                   int              nx,
                                   int              ny,

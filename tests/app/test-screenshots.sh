@@ -19,6 +19,8 @@ cases=(
   "preset-kerr|--preset kerr"
   "preset-collapse|--preset collapse"
   "preset-grin|--preset grin"
+  "view-defects|--view defects"
+  "preset-variability|--preset variability"
 )
 echo "1..$(( ${#cases[@]} + 2 ))"
 n=0

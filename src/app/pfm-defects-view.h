@@ -1,0 +1,23 @@
+/* pfm-defects-view.h - fabricated copies, Monte-Carlo batches, calibration
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "pfm-document.h"
+
+G_BEGIN_DECLS
+
+#define PFM_TYPE_DEFECTS_VIEW (pfm_defects_view_get_type ())
+G_DECLARE_FINAL_TYPE (PfmDefectsView, pfm_defects_view, PFM, DEFECTS_VIEW, AdwBin)
+
+GtkWidget *pfm_defects_view_new              (PfmDocument    *document);
+/* TRUE once the fabricated copy of the current settings is shown. */
+gboolean   pfm_defects_view_is_ready         (PfmDefectsView *self);
+void       pfm_defects_view_set_presentation (PfmDefectsView *self,
+                                              gboolean        presentation);
+
+G_END_DECLS

@@ -1,0 +1,1645 @@
+/* pfm-batch.c - Monte-Carlo batches of fabricated copies, transmission
+ * matrices and the digital calibration layer (physics.md section 4)
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Definitions are in pfm-batch.h.  Work is split into jobs that each own a
+ * propagator (FFTW plans come from the in-process wisdom, so every job
+ * uses the same algorithm): the nominal device's inputs in chunks, then
+ * one job per copy.  A propagation does not depend on what its propagator
+ * ran before (pfm_bpm_set_input resets the state; every cache is a pure
+ * function of its key), so the numbers do not depend on the chunking.
+ */
+#define G_LOG_DOMAIN "pfm-batch"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <math.h>
+#include <string.h>
+
+#include "pfm-batch.h"
+#include "pfm-beam.h"
+#include "pfm-defects.h"
+#include "pfm-detector.h"
+#include "pfm-export.h"
+#include "pfm-rng.h"
+
+G_DEFINE_QUARK (pfm-batch-error-quark, pfm_batch_error)
+
+#define FORMAT_NAME "pfm-explorer defects 1"
+
+enum {
+  TAG_TEST = 0x74657374,         /* "test" */
+  TAG_CALIBRATION = 0x63616c69,  /* "cali" */
+  TAG_DETECTOR = 0x64657465,     /* "dete" */
+};
+
+static const char *const metric_names[PFM_N_METRICS] = {
+  "relative_error", "cosine_similarity", "effective_bits", "tm_error",
+};
+
+const char *
+pfm_metric_name (PfmMetric m)
+{
+  g_return_val_if_fail (m >= 0 && m < PFM_N_METRICS, NULL);
+  return metric_names[m];
+}
+
+int
+pfm_metric_from_name (const char *name)
+{
+  for (int m = 0; m < PFM_N_METRICS; m++)
+    if (g_strcmp0 (name, metric_names[m]) == 0)
+      return m;
+  return -1;
+}
+
+gboolean
+pfm_metric_higher_is_better (PfmMetric m)
+{
+  return m == PFM_METRIC_COSINE_SIMILARITY || m == PFM_METRIC_EFFECTIVE_BITS;
+}
+
+void
+pfm_batch_options_init (PfmBatchOptions *o)
+{
+  g_return_if_fail (o != NULL);
+  memset (o, 0, sizeof *o);
+  o->copies = 32;
+  o->shard_index = 1;
+  o->shard_count = 1;
+  o->n_inputs = 16;
+  o->n_calibration = 48;
+  o->input_seed = 1;
+  o->ridge = 1e-2;
+  o->yield_metric = PFM_METRIC_RELATIVE_ERROR;
+  o->threshold = 0.1;
+  o->tm_error = FALSE;
+  o->threads = 0;
+  o->rigor = PFM_PLAN_MEASURE;
+}
+
+void
+pfm_batch_shard_range (guint copies, guint shard_index, guint shard_count, guint *first, guint *count)
+{
+  g_return_if_fail (shard_count >= 1 && shard_index >= 1 && shard_index <= shard_count);
+  const guint64 a = (guint64) copies * (shard_index - 1) / shard_count;
+  const guint64 b = (guint64) copies * shard_index / shard_count;
+  *first = (guint) a;
+  *count = (guint) (b - a);
+}
+
+static gboolean
+check_options (const PfmBatchOptions *o, GError **error)
+{
+  if (o->copies < 1 || o->copies > 1000000)
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_OPTIONS,
+                   "copies = %u: accepted [1, 1000000]", o->copies);
+      return FALSE;
+    }
+  if (o->shard_count < 1 || o->shard_count > o->copies || o->shard_index < 1 || o->shard_index > o->shard_count)
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_OPTIONS,
+                   "shard %u/%u: accepted I/K with 1 <= I <= K <= copies (%u)",
+                   o->shard_index, o->shard_count, o->copies);
+      return FALSE;
+    }
+  if (o->n_inputs < 1 || o->n_inputs > 100000 || o->n_calibration > 100000)
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_OPTIONS,
+                   "%u test and %u calibration inputs: accepted [1, 100000] and [0, 100000]",
+                   o->n_inputs, o->n_calibration);
+      return FALSE;
+    }
+  if (!(o->ridge >= 0.0 && o->ridge <= 1e6) || !isfinite (o->threshold) ||
+      o->yield_metric < 0 || o->yield_metric >= PFM_N_METRICS ||
+      (o->yield_metric == PFM_METRIC_TM_ERROR && !o->tm_error))
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_OPTIONS,
+                   "ridge = %g, threshold = %g, yield metric %d: accepted a ridge in [0, 1e6], a finite threshold "
+                   "and a measured metric", o->ridge, o->threshold, (int) o->yield_metric);
+      return FALSE;
+    }
+  if (o->threads < 0 || o->threads > 1024)
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_OPTIONS,
+                   "threads = %d: accepted [1, 1024], or 0 for the CPUs that fit the memory budget", o->threads);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- metrics and calibration -------------------------------------------- */
+
+void
+pfm_batch_metrics (const double *y, const double *y0, guint n, guint dim, double *metric)
+{
+  double se = 0.0, s0 = 0.0, cos_sum = 0.0;
+  for (guint i = 0; i < n; i++)
+    {
+      const double *a = y + (gsize) i * dim, *b = y0 + (gsize) i * dim;
+      double ab = 0.0, aa = 0.0, bb = 0.0;
+      for (guint r = 0; r < dim; r++)
+        {
+          const double d = a[r] - b[r];
+          se += d * d;
+          ab += a[r] * b[r];
+          aa += a[r] * a[r];
+          bb += b[r] * b[r];
+        }
+      s0 += bb;
+      /* Two dark vectors agree; one dark vector is orthogonal to anything. */
+      cos_sum += (aa > 0.0 && bb > 0.0) ? ab / sqrt (aa * bb) : (aa == bb ? 1.0 : 0.0);
+    }
+  metric[PFM_METRIC_RELATIVE_ERROR] = se == 0.0 ? 0.0 : (s0 > 0.0 ? sqrt (se / s0) : INFINITY);
+  metric[PFM_METRIC_COSINE_SIMILARITY] = n > 0 ? cos_sum / n : NAN;
+  /* rms over the same count of values: the ratio of the sums. */
+  metric[PFM_METRIC_EFFECTIVE_BITS] = se == 0.0 ? INFINITY : (s0 > 0.0 ? 0.5 * log2 (s0 / se) : -INFINITY);
+}
+
+/* Cholesky factorisation in place (lower triangle); FALSE if not positive definite. */
+static gboolean
+cholesky (double *M, guint d)
+{
+  for (guint j = 0; j < d; j++)
+    {
+      double s = M[(gsize) j * d + j];
+      for (guint k = 0; k < j; k++)
+        s -= M[(gsize) j * d + k] * M[(gsize) j * d + k];
+      if (!(s > 0.0))
+        return FALSE;
+      const double l = sqrt (s);
+      M[(gsize) j * d + j] = l;
+      for (guint i = j + 1; i < d; i++)
+        {
+          double t = M[(gsize) i * d + j];
+          for (guint k = 0; k < j; k++)
+            t -= M[(gsize) i * d + k] * M[(gsize) j * d + k];
+          M[(gsize) i * d + j] = t / l;
+        }
+    }
+  return TRUE;
+}
+
+/* Solves L L^T x = b in place (L from cholesky). */
+static void
+cholesky_solve (const double *L, guint d, double *x)
+{
+  for (guint i = 0; i < d; i++)
+    {
+      double t = x[i];
+      for (guint k = 0; k < i; k++)
+        t -= L[(gsize) i * d + k] * x[k];
+      x[i] = t / L[(gsize) i * d + i];
+    }
+  for (guint i = d; i-- > 0;)
+    {
+      double t = x[i];
+      for (guint k = i + 1; k < d; k++)
+        t -= L[(gsize) k * d + i] * x[k];
+      x[i] = t / L[(gsize) i * d + i];
+    }
+}
+
+gboolean
+pfm_calibration_fit (const double *y, const double *y0, guint n, guint d, double ridge, double *A, double *b)
+{
+  g_return_val_if_fail (y != NULL && y0 != NULL && A != NULL && b != NULL && d > 0, FALSE);
+  if (n == 0)
+    return FALSE;
+  g_autofree double *my = g_new0 (double, d);
+  g_autofree double *m0 = g_new0 (double, d);
+  for (guint c = 0; c < n; c++)
+    for (guint r = 0; r < d; r++)
+      {
+        my[r] += y[(gsize) c * d + r];
+        m0[r] += y0[(gsize) c * d + r];
+      }
+  for (guint r = 0; r < d; r++)
+    {
+      my[r] /= n;
+      m0[r] /= n;
+    }
+
+  /* C = sum x x^T and B = sum x t^T of the centred outputs. */
+  g_autofree double *C = g_new0 (double, (gsize) d * d);
+  g_autofree double *W = g_new0 (double, (gsize) d * d);
+  g_autofree double *x = g_new (double, d);
+  g_autofree double *t = g_new (double, d);
+  for (guint c = 0; c < n; c++)
+    {
+      for (guint r = 0; r < d; r++)
+        {
+          x[r] = y[(gsize) c * d + r] - my[r];
+          t[r] = y0[(gsize) c * d + r] - m0[r];
+        }
+      for (guint i = 0; i < d; i++)
+        for (guint j = 0; j < d; j++)
+          {
+            C[(gsize) i * d + j] += x[i] * x[j];
+            W[(gsize) i * d + j] += x[i] * t[j];
+          }
+    }
+  double trace = 0.0;
+  for (guint i = 0; i < d; i++)
+    trace += C[(gsize) i * d + i];
+  const double lambda = ridge * trace / d;
+
+  if (trace == 0.0)
+    {
+      /* Nothing varies: the layer can only shift (A = I). */
+      memset (A, 0, (gsize) d * d * sizeof (double));
+      for (guint i = 0; i < d; i++)
+        {
+          A[(gsize) i * d + i] = 1.0;
+          b[i] = m0[i] - my[i];
+        }
+      return TRUE;
+    }
+
+  /* (C + lambda I) W = B + lambda I, then A = W^T. */
+  for (guint i = 0; i < d; i++)
+    {
+      C[(gsize) i * d + i] += lambda;
+      W[(gsize) i * d + i] += lambda;
+    }
+  if (!cholesky (C, d))
+    return FALSE;
+  g_autofree double *col = g_new (double, d);
+  for (guint r = 0; r < d; r++)
+    {
+      for (guint k = 0; k < d; k++)
+        col[k] = W[(gsize) k * d + r];
+      cholesky_solve (C, d, col);
+      for (guint k = 0; k < d; k++)
+        A[(gsize) r * d + k] = col[k];
+    }
+  for (guint r = 0; r < d; r++)
+    {
+      double s = m0[r];
+      for (guint k = 0; k < d; k++)
+        s -= A[(gsize) r * d + k] * my[k];
+      b[r] = s;
+    }
+  for (gsize i = 0; i < (gsize) d * d; i++)
+    if (!isfinite (A[i]))
+      return FALSE;
+  return TRUE;
+}
+
+void
+pfm_calibration_apply (const double *A, const double *b, guint d, const double *y, double *out)
+{
+  for (guint r = 0; r < d; r++)
+    {
+      double s = b[r];
+      for (guint k = 0; k < d; k++)
+        s += A[(gsize) r * d + k] * y[k];
+      out[r] = s;
+    }
+}
+
+/* ---- the batch ------------------------------------------------------------ */
+
+typedef struct
+{
+  const PfmBatchOptions   *o;
+  const PfmBatchCallbacks *cb;
+  PfmConfig *nominal;        /* ideal I/O, no defects */
+  PfmConfig *base;           /* the configuration: copies take its I/O */
+  int        npix, nreg;
+  guint      n_all;          /* calibration inputs first, then test inputs */
+  double    *inputs;         /* n_all x npix */
+  double    *y0;             /* n_all x nreg */
+  double    *tm0;            /* nreg x npix complex, when tm_error */
+  guint      first, count;   /* the shard's copies */
+  PfmCopyResult *results;    /* count */
+
+  GMutex     lock;
+  guint      done, total;
+  gint       abort;
+  GError    *error;
+} Batch;
+
+typedef enum {
+  JOB_NOMINAL_INPUTS,
+  JOB_NOMINAL_TM,
+  JOB_COPY,
+} JobKind;
+
+typedef struct
+{
+  JobKind kind;
+  guint   a, b;              /* inputs / pixels [a, b), or the copy's slot a */
+} Job;
+
+static void
+fail (Batch *B, GError *error)
+{
+  g_mutex_lock (&B->lock);
+  if (B->error == NULL)
+    B->error = error;
+  else
+    g_error_free (error);
+  g_mutex_unlock (&B->lock);
+  g_atomic_int_set (&B->abort, 1);
+}
+
+static void
+advance (Batch *B, guint n)
+{
+  g_mutex_lock (&B->lock);
+  B->done += n;
+  if (B->cb && B->cb->progress)
+    B->cb->progress (B->done, B->total, B->cb->user_data);
+  g_mutex_unlock (&B->lock);
+}
+
+static void
+step_cb (guint step, guint n_steps, double z, gpointer user_data)
+{
+  Batch *B = user_data;
+  if (B->cb && B->cb->cancel && g_atomic_int_get (B->cb->cancel))
+    g_atomic_int_set (&B->abort, 1);
+}
+
+static gboolean
+aborted (Batch *B)
+{
+  if (B->cb && B->cb->cancel && g_atomic_int_get (B->cb->cancel))
+    g_atomic_int_set (&B->abort, 1);
+  return g_atomic_int_get (&B->abort) != 0;
+}
+
+static void
+input_vector (guint64 seed, guint64 tag, guint i, int npix, double *v)
+{
+  PfmRng rng;
+  pfm_rng_init (&rng, pfm_rng_hash (seed, tag, i, 0));
+  for (int p = 0; p < npix; p++)
+    v[p] = pfm_rng_uniform (&rng);
+}
+
+static PfmBpm *
+new_bpm (Batch *B, const PfmConfig *cfg)
+{
+  PfmBpmOptions bo = { .threads = 1, .rigor = B->o->rigor, .no_volume = TRUE,
+                       .memory_budget = G_MAXUINT64 };
+  GError *error = NULL;
+  PfmBpm *bpm = pfm_bpm_new (cfg, &bo, &error);
+  if (bpm == NULL)
+    fail (B, error);
+  return bpm;
+}
+
+/* Propagates one SLM input; reads the regions into @y.  Returns the run's
+ * status, or -1 on a hard failure (recorded in B). */
+static int
+run_input (Batch *B, PfmBpm *bpm, const double *values, float *field, guint64 noise_seed, double *y)
+{
+  const PfmConfig *cfg = pfm_bpm_get_config (bpm);
+  const PfmGrid *g = pfm_bpm_get_grid (bpm);
+  pfm_beam_fill_slm (cfg, g, values, field);
+  pfm_bpm_set_input (bpm, field);
+  PfmBpmCallbacks cb = { .progress = step_cb, .user_data = B, .cancel = &B->abort };
+  GError *error = NULL;
+  g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, &cb, &error);
+  if (rec == NULL)
+    {
+      fail (B, error);
+      return -1;
+    }
+  if (rec->status == PFM_RUN_COMPLETED)
+    pfm_detector_read (cfg, g, pfm_bpm_get_field (bpm), noise_seed, y);
+  return rec->status;
+}
+
+/* Region of each grid point, and each region's point count. */
+static void
+region_map (const PfmConfig *cfg, const PfmGrid *g, int *region, double *count)
+{
+  for (int r = 0; r < cfg->detector.regions; r++)
+    count[r] = 0.0;
+  for (int j = 0; j < g->n; j++)
+    for (int i = 0; i < g->n; i++)
+      {
+        const int r = pfm_detector_region (cfg, pfm_grid_x (g, i), pfm_grid_x (g, j));
+        region[(gsize) j * g->n + i] = r;
+        if (r >= 0)
+          count[r] += 1.0;
+      }
+}
+
+/* The configuration a transmission matrix is measured with. */
+static PfmConfig *
+tm_config (const PfmConfig *cfg)
+{
+  PfmConfig *t = pfm_config_copy (cfg);
+  t->optics.n2 = 0.0;
+  t->beam.kind = PFM_BEAM_SLM;
+  t->beam.encoding = PFM_ENCODING_AMPLITUDE;
+  return t;
+}
+
+/* Columns [p0, p1) of the region transmission matrix of @bpm's device
+ * (a tm_config); @tm is nreg x npix complex.  FALSE on a failure, a cancel
+ * or an unresolved run (then *unresolved is set). */
+static gboolean
+region_tm_columns (Batch *B, PfmBpm *bpm, guint p0, guint p1, float *field, double *tm,
+                   gboolean *unresolved, guint *columns_done)
+{
+  const PfmConfig *cfg = pfm_bpm_get_config (bpm);
+  const PfmGrid *g = pfm_bpm_get_grid (bpm);
+  const int npix = cfg->beam.slm_pixels, nreg = cfg->detector.regions;
+  g_autofree int *region = g_new (int, (gsize) g->n * g->n);
+  g_autofree double *count = g_new (double, nreg);
+  g_autofree double *values = g_new0 (double, npix);
+  g_autofree double *acc = g_new (double, 2 * nreg);
+  region_map (cfg, g, region, count);
+  const double P = cfg->beam.power;
+
+  for (guint p = p0; p < p1; p++)
+    {
+      if (aborted (B))
+        return FALSE;
+      memset (values, 0, npix * sizeof (double));
+      values[p] = 1.0;
+      pfm_beam_fill_slm (cfg, g, values, field);
+      pfm_bpm_set_input (bpm, field);
+      PfmBpmCallbacks cb = { .progress = step_cb, .user_data = B, .cancel = &B->abort };
+      GError *error = NULL;
+      g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, &cb, &error);
+      if (rec == NULL)
+        {
+          fail (B, error);
+          return FALSE;
+        }
+      if (rec->status != PFM_RUN_COMPLETED)
+        {
+          *unresolved = rec->status == PFM_RUN_UNRESOLVED;
+          return FALSE;
+        }
+      const float *F = pfm_bpm_get_field (bpm);
+      memset (acc, 0, 2 * nreg * sizeof (double));
+      for (gsize q = 0; q < (gsize) g->n * g->n; q++)
+        {
+          const int r = region[q];
+          if (r < 0)
+            continue;
+          acc[2 * r] += F[2 * q];
+          acc[2 * r + 1] += F[2 * q + 1];
+        }
+      for (int r = 0; r < nreg; r++)
+        {
+          /* (sum F dx^2) / sqrt(count dx^2 P) */
+          const double s = count[r] > 0.0 ? g->dx / sqrt (count[r] * P) : 0.0;
+          tm[2 * ((gsize) r * npix + p)] = acc[2 * r] * s;
+          tm[2 * ((gsize) r * npix + p) + 1] = acc[2 * r + 1] * s;
+        }
+      advance (B, 1);
+      (*columns_done)++;
+    }
+  return TRUE;
+}
+
+static double
+tm_distance (const double *t, const double *t0, gsize n)
+{
+  double se = 0.0, s0 = 0.0;
+  for (gsize i = 0; i < 2 * n; i++)
+    {
+      se += (t[i] - t0[i]) * (t[i] - t0[i]);
+      s0 += t0[i] * t0[i];
+    }
+  return se == 0.0 ? 0.0 : sqrt (se / s0);
+}
+
+static void
+copy_job (Batch *B, guint slot)
+{
+  const PfmBatchOptions *o = B->o;
+  PfmCopyResult *res = &B->results[slot];
+  const guint j = B->first + slot;
+  const guint per_copy = B->n_all + (o->tm_error ? (guint) B->npix : 0);
+  res->index = j;
+  res->seed = pfm_defects_copy_seed (B->base->defects.seed, j);
+  res->resolved = FALSE;
+  for (int m = 0; m < PFM_N_METRICS; m++)
+    res->metric[m] = res->calibrated[m] = NAN;
+
+  g_autoptr(PfmConfig) cfg = pfm_config_copy (B->base);
+  cfg->defects.seed = res->seed;
+  g_autoptr(PfmBpm) bpm = new_bpm (B, cfg);
+  if (bpm == NULL)
+    return;
+  const PfmGrid *g = pfm_bpm_get_grid (bpm);
+  g_autofree float *field = g_new (float, 2 * (gsize) g->n * g->n);
+  g_autofree double *Y = g_new (double, (gsize) B->n_all * B->nreg);
+
+  guint done = 0;
+  for (guint i = 0; i < B->n_all; i++)
+    {
+      if (aborted (B))
+        return;
+      const guint64 noise_seed = pfm_rng_hash (res->seed, TAG_DETECTOR, i, 0);
+      int st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, noise_seed, Y + (gsize) i * B->nreg);
+      if (st < 0 || st == PFM_RUN_CANCELLED)
+        return;
+      done++;
+      advance (B, 1);
+      if (st != PFM_RUN_COMPLETED)
+        {
+          /* Under-resolved: no metrics for this copy. */
+          advance (B, per_copy - done);
+          return;
+        }
+    }
+  g_clear_pointer (&bpm, pfm_bpm_free);
+
+  const guint nc = o->n_calibration, nt = o->n_inputs, R = B->nreg;
+  const double *Yt = Y + (gsize) nc * R, *Y0t = B->y0 + (gsize) nc * R;
+  pfm_batch_metrics (Yt, Y0t, nt, R, res->metric);
+  if (nc > 0)
+    {
+      g_autofree double *A = g_new (double, (gsize) R * R);
+      g_autofree double *b = g_new (double, R);
+      if (pfm_calibration_fit (Y, B->y0, nc, R, o->ridge, A, b))
+        {
+          g_autofree double *Yc = g_new (double, (gsize) nt * R);
+          for (guint i = 0; i < nt; i++)
+            pfm_calibration_apply (A, b, R, Yt + (gsize) i * R, Yc + (gsize) i * R);
+          pfm_batch_metrics (Yc, Y0t, nt, R, res->calibrated);
+        }
+    }
+
+  if (o->tm_error)
+    {
+      g_autoptr(PfmConfig) tcfg = tm_config (cfg);
+      g_autoptr(PfmBpm) tbpm = new_bpm (B, tcfg);
+      if (tbpm == NULL)
+        return;
+      g_autofree double *tm = g_new (double, 2 * (gsize) B->nreg * B->npix);
+      gboolean unresolved = FALSE;
+      guint cols = 0;
+      if (!region_tm_columns (B, tbpm, 0, B->npix, field, tm, &unresolved, &cols))
+        {
+          if (unresolved)
+            advance (B, per_copy - done - cols);
+          return;
+        }
+      res->metric[PFM_METRIC_TM_ERROR] = tm_distance (tm, B->tm0, (gsize) B->nreg * B->npix);
+    }
+  res->resolved = TRUE;
+}
+
+static void
+job_func (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  Batch *B = user_data;
+
+  if (!aborted (B))
+    switch (job->kind)
+      {
+      case JOB_NOMINAL_INPUTS:
+        {
+          g_autoptr(PfmBpm) bpm = new_bpm (B, B->nominal);
+          if (bpm == NULL)
+            break;
+          const PfmGrid *g = pfm_bpm_get_grid (bpm);
+          g_autofree float *field = g_new (float, 2 * (gsize) g->n * g->n);
+          for (guint i = job->a; i < job->b && !aborted (B); i++)
+            {
+              int st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, 0, B->y0 + (gsize) i * B->nreg);
+              if (st == PFM_RUN_UNRESOLVED)
+                fail (B, g_error_new (PFM_BATCH_ERROR, PFM_BATCH_ERROR_UNRESOLVED,
+                                      "the nominal device's run for input %u stopped under-resolved: "
+                                      "fix the grid or the power first (see pfm-cli propagate)", i));
+              if (st != PFM_RUN_COMPLETED)
+                break;
+              advance (B, 1);
+            }
+          break;
+        }
+      case JOB_NOMINAL_TM:
+        {
+          g_autoptr(PfmConfig) tcfg = tm_config (B->nominal);
+          g_autoptr(PfmBpm) bpm = new_bpm (B, tcfg);
+          if (bpm == NULL)
+            break;
+          const PfmGrid *g = pfm_bpm_get_grid (bpm);
+          g_autofree float *field = g_new (float, 2 * (gsize) g->n * g->n);
+          gboolean unresolved = FALSE;
+          guint cols = 0;
+          /* Each job fills its own columns of tm0. */
+          if (!region_tm_columns (B, bpm, job->a, job->b, field, B->tm0, &unresolved, &cols) && unresolved)
+            fail (B, g_error_new (PFM_BATCH_ERROR, PFM_BATCH_ERROR_UNRESOLVED,
+                                  "the nominal device's transmission-matrix run stopped under-resolved"));
+          break;
+        }
+      case JOB_COPY:
+        copy_job (B, job->a);
+        break;
+      }
+  g_free (job);
+}
+
+guint64
+pfm_batch_estimate_memory (const PfmConfig *cfg, const PfmBatchOptions *options)
+{
+  g_return_val_if_fail (cfg != NULL, 0);
+  PfmBatchOptions defaults;
+  pfm_batch_options_init (&defaults);
+  const PfmBatchOptions *o = options ? options : &defaults;
+  PfmBpmOptions bo = { .threads = 1, .no_volume = TRUE };
+  const guint64 nn = (guint64) cfg->grid.n * cfg->grid.n;
+  /* A propagator, an input field, a region map; the outputs of every input. */
+  return pfm_bpm_estimate_memory (cfg, &bo) + nn * (8 + 4) +
+         (guint64) (o->n_inputs + o->n_calibration) * cfg->detector.regions * sizeof (double);
+}
+
+/* How many workers: the asked number, or the CPUs that fit the budget. */
+static int
+worker_count (const PfmConfig *cfg, const PfmBatchOptions *o, guint jobs, GError **error)
+{
+  const guint64 budget = o->memory_budget ? o->memory_budget : pfm_bpm_default_memory_budget ();
+  const guint64 per = pfm_batch_estimate_memory (cfg, o);
+  if (per > budget)
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                   "one copy of grid.n = %d needs about %.3g MiB, over the memory budget of %.3g MiB: "
+                   "lower grid.n or raise PFM_MEMORY_BUDGET", cfg->grid.n, per / 1048576.0, budget / 1048576.0);
+      return 0;
+    }
+  if (o->threads > 0)
+    {
+      if ((guint64) o->threads * per > budget)
+        {
+          g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                       "%d threads each need about %.3g MiB, %.3g MiB in all, over the memory budget of %.3g MiB: "
+                       "use at most %d threads or raise PFM_MEMORY_BUDGET", o->threads, per / 1048576.0,
+                       o->threads * (per / 1048576.0), budget / 1048576.0, (int) (budget / per));
+          return 0;
+        }
+      return o->threads;
+    }
+  guint64 n = MIN ((guint64) g_get_num_processors (), budget / per);
+  return (int) CLAMP (n, 1, MAX (jobs, 1));
+}
+
+static gboolean
+run_jobs (Batch *B, int threads, GPtrArray *jobs)
+{
+  if (threads <= 1 || jobs->len <= 1)
+    {
+      for (guint i = 0; i < jobs->len; i++)
+        job_func (jobs->pdata[i], B);
+      return TRUE;
+    }
+  GError *error = NULL;
+  GThreadPool *pool = g_thread_pool_new (job_func, B, MIN ((guint) threads, jobs->len), FALSE, &error);
+  if (pool == NULL)
+    {
+      fail (B, error);
+      for (guint i = 0; i < jobs->len; i++)
+        g_free (jobs->pdata[i]);
+      return FALSE;
+    }
+  for (guint i = 0; i < jobs->len; i++)
+    g_thread_pool_push (pool, jobs->pdata[i], NULL);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  return TRUE;
+}
+
+static Job *
+job_new (JobKind kind, guint a, guint b)
+{
+  Job *j = g_new (Job, 1);
+  j->kind = kind;
+  j->a = a;
+  j->b = b;
+  return j;
+}
+
+/* Splits [0, n) into at most @parts contiguous jobs. */
+static void
+push_chunks (GPtrArray *jobs, JobKind kind, guint n, int parts)
+{
+  parts = MAX (1, MIN (parts, (int) n));
+  for (int k = 0; k < parts; k++)
+    {
+      guint a = (guint) ((guint64) n * k / parts), b = (guint) ((guint64) n * (k + 1) / parts);
+      if (b > a)
+        g_ptr_array_add (jobs, job_new (kind, a, b));
+    }
+}
+
+static void
+settings_from_config (PfmBatchResult *res, const PfmConfig *cfg)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_ptr_array_add (res->keys, g_strdup_printf ("%s.%s", keys[i].group, keys[i].key));
+      g_ptr_array_add (res->values, pfm_config_get_string (cfg, &keys[i]));
+    }
+}
+
+static PfmBatchResult *
+result_new (void)
+{
+  PfmBatchResult *r = g_new0 (PfmBatchResult, 1);
+  r->keys = g_ptr_array_new_with_free_func (g_free);
+  r->values = g_ptr_array_new_with_free_func (g_free);
+  r->copies = g_array_new (FALSE, TRUE, sizeof (PfmCopyResult));
+  return r;
+}
+
+void
+pfm_batch_result_free (PfmBatchResult *r)
+{
+  if (r == NULL)
+    return;
+  g_ptr_array_unref (r->keys);
+  g_ptr_array_unref (r->values);
+  g_array_unref (r->copies);
+  g_free (r);
+}
+
+static gboolean
+passes (const PfmBatchOptions *o, double v)
+{
+  if (isnan (v))
+    return FALSE;
+  return pfm_metric_higher_is_better (o->yield_metric) ? v >= o->threshold : v <= o->threshold;
+}
+
+static void
+stats_of (const PfmBatchResult *r, gboolean calibrated, int m, PfmMetricStats *s)
+{
+  double sum = 0.0, lo = INFINITY, hi = -INFINITY;
+  guint n = 0;
+  for (guint i = 0; i < r->copies->len; i++)
+    {
+      const PfmCopyResult *c = &g_array_index (r->copies, PfmCopyResult, i);
+      const double v = calibrated ? c->calibrated[m] : c->metric[m];
+      if (!c->resolved || isnan (v))
+        continue;
+      sum += v;
+      lo = MIN (lo, v);
+      hi = MAX (hi, v);
+      n++;
+    }
+  s->mean = n > 0 ? sum / n : NAN;
+  double ss = 0.0;
+  for (guint i = 0; i < r->copies->len; i++)
+    {
+      const PfmCopyResult *c = &g_array_index (r->copies, PfmCopyResult, i);
+      const double v = calibrated ? c->calibrated[m] : c->metric[m];
+      if (!c->resolved || isnan (v))
+        continue;
+      ss += (v - s->mean) * (v - s->mean);
+    }
+  s->std = n > 1 ? sqrt (ss / (n - 1)) : (n == 1 ? 0.0 : NAN);
+  s->min = n > 0 ? lo : NAN;
+  s->max = n > 0 ? hi : NAN;
+}
+
+void
+pfm_batch_result_summarize (PfmBatchResult *r)
+{
+  g_return_if_fail (r != NULL);
+  r->n_resolved = 0;
+  guint pass = 0, pass_cal = 0;
+  for (guint i = 0; i < r->copies->len; i++)
+    {
+      const PfmCopyResult *c = &g_array_index (r->copies, PfmCopyResult, i);
+      if (!c->resolved)
+        continue;
+      r->n_resolved++;
+      pass += passes (&r->options, c->metric[r->options.yield_metric]);
+      /* The TM is not calibrated: its yield stays what it was. */
+      pass_cal += passes (&r->options, r->options.yield_metric == PFM_METRIC_TM_ERROR
+                                        ? c->metric[PFM_METRIC_TM_ERROR] : c->calibrated[r->options.yield_metric]);
+    }
+  for (int m = 0; m < PFM_N_METRICS; m++)
+    {
+      stats_of (r, FALSE, m, &r->stats[m]);
+      stats_of (r, TRUE, m, &r->stats_calibrated[m]);
+    }
+  const guint n = r->copies->len;
+  r->yield = n > 0 ? (double) pass / n : NAN;
+  r->yield_calibrated = n > 0 && r->options.n_calibration > 0 ? (double) pass_cal / n : NAN;
+}
+
+static PfmBatchResult *
+batch_run (const PfmConfig *cfg, const PfmBatchOptions *o, const PfmBatchCallbacks *cb,
+           guint done_offset, guint total_scale, GError **error);
+
+typedef struct
+{
+  const PfmBatchCallbacks *outer;
+  guint offset, factor;
+} ScaledProgress;
+
+static void
+scaled_progress (guint done, guint total, gpointer user_data)
+{
+  ScaledProgress *sp = user_data;
+  sp->outer->progress (sp->offset * total + done, sp->factor * total, sp->outer->user_data);
+}
+
+PfmBatchResult *
+pfm_batch_run (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchCallbacks *cb, GError **error)
+{
+  return batch_run (cfg, options, cb, 0, 1, error);
+}
+
+static PfmBatchResult *
+batch_run (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchCallbacks *cb,
+           guint offset, guint factor, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, NULL);
+  PfmBatchOptions defaults;
+  pfm_batch_options_init (&defaults);
+  const PfmBatchOptions *o = options ? options : &defaults;
+  if (!check_options (o, error) || !pfm_config_validate (cfg, error))
+    return NULL;
+
+  ScaledProgress sp = { cb, offset, factor };
+  PfmBatchCallbacks scb = { .progress = (cb && cb->progress) ? scaled_progress : NULL,
+                            .user_data = &sp, .cancel = cb ? cb->cancel : NULL };
+
+  Batch B = { 0 };
+  B.o = o;
+  B.cb = &scb;
+  g_mutex_init (&B.lock);
+  B.base = pfm_config_copy (cfg);
+  B.base->beam.kind = PFM_BEAM_SLM;
+  B.nominal = pfm_config_copy (B.base);
+  pfm_defects_nominal (B.nominal);
+  B.npix = cfg->beam.slm_pixels;
+  B.nreg = cfg->detector.regions;
+  B.n_all = o->n_calibration + o->n_inputs;
+  pfm_batch_shard_range (o->copies, o->shard_index, o->shard_count, &B.first, &B.count);
+  B.inputs = g_new (double, (gsize) B.n_all * B.npix);
+  B.y0 = g_new0 (double, (gsize) B.n_all * B.nreg);
+  B.results = g_new0 (PfmCopyResult, B.count);
+  if (o->tm_error)
+    B.tm0 = g_new0 (double, 2 * (gsize) B.nreg * B.npix);
+  for (guint i = 0; i < o->n_calibration; i++)
+    input_vector (o->input_seed, TAG_CALIBRATION, i, B.npix, B.inputs + (gsize) i * B.npix);
+  for (guint i = 0; i < o->n_inputs; i++)
+    input_vector (o->input_seed, TAG_TEST, i, B.npix, B.inputs + (gsize) (o->n_calibration + i) * B.npix);
+
+  const guint tm_cols = o->tm_error ? (guint) B.npix : 0;
+  B.total = (B.n_all + tm_cols) * (B.count + 1);
+
+  PfmBatchResult *result = NULL;
+  int threads = worker_count (B.base, o, MAX (B.count, 1), error);
+  if (threads > 0)
+    {
+      /* Plan once here, alone: the workers then share the same plans. */
+      g_autoptr(PfmBpm) warm = new_bpm (&B, B.nominal);
+      g_autoptr(GPtrArray) jobs = g_ptr_array_new ();
+      if (warm != NULL)
+        {
+          g_clear_pointer (&warm, pfm_bpm_free);
+          push_chunks (jobs, JOB_NOMINAL_INPUTS, B.n_all, threads);
+          if (o->tm_error)
+            push_chunks (jobs, JOB_NOMINAL_TM, tm_cols, threads);
+          run_jobs (&B, threads, jobs);
+        }
+      g_ptr_array_set_size (jobs, 0);
+      if (!aborted (&B))
+        {
+          for (guint s = 0; s < B.count; s++)
+            g_ptr_array_add (jobs, job_new (JOB_COPY, s, s));
+          run_jobs (&B, threads, jobs);
+        }
+
+      if (B.error != NULL)
+        g_propagate_error (error, g_steal_pointer (&B.error));
+      else if (aborted (&B))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the batch was cancelled");
+      else
+        {
+          result = result_new ();
+          settings_from_config (result, cfg);
+          result->options = *o;
+          result->options.threads = 0;
+          result->options.rigor = PFM_PLAN_MEASURE;
+          result->options.memory_budget = 0;
+          g_array_append_vals (result->copies, B.results, B.count);
+          pfm_batch_result_summarize (result);
+        }
+    }
+
+  g_clear_error (&B.error);
+  g_mutex_clear (&B.lock);
+  pfm_config_free (B.base);
+  pfm_config_free (B.nominal);
+  g_free (B.inputs);
+  g_free (B.y0);
+  g_free (B.tm0);
+  g_free (B.results);
+  return result;
+}
+
+gboolean
+pfm_batch_sweep (const PfmConfig *cfg, const char *key, const char *const *values, guint n_values,
+                 const PfmBatchOptions *options, const PfmBatchCallbacks *cb,
+                 PfmBatchResult **results, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && key != NULL && results != NULL, FALSE);
+  for (guint k = 0; k < n_values; k++)
+    results[k] = NULL;
+  for (guint k = 0; k < n_values; k++)
+    {
+      g_autoptr(PfmConfig) c = pfm_config_copy (cfg);
+      if (!pfm_config_set (c, key, values[k], error) || !pfm_config_validate (c, error))
+        goto failed;
+      results[k] = batch_run (c, options, cb, k, n_values, error);
+      if (results[k] == NULL)
+        goto failed;
+    }
+  return TRUE;
+
+failed:
+  for (guint k = 0; k < n_values; k++)
+    g_clear_pointer (&results[k], pfm_batch_result_free);
+  return FALSE;
+}
+
+/* ---- transmission matrices ------------------------------------------------ */
+
+gboolean
+pfm_batch_region_tm (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchCallbacks *cb,
+                     double *tm, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && tm != NULL, FALSE);
+  PfmBatchOptions o;
+  pfm_batch_options_init (&o);
+  if (options != NULL)
+    {
+      o.threads = options->threads;
+      o.rigor = options->rigor;
+      o.memory_budget = options->memory_budget;
+    }
+  if (!check_options (&o, error) || !pfm_config_validate (cfg, error))
+    return FALSE;
+  g_autoptr(PfmConfig) t = tm_config (cfg);
+  Batch B = { 0 };
+  B.o = &o;
+  B.cb = cb;
+  g_mutex_init (&B.lock);
+  B.npix = t->beam.slm_pixels;
+  B.nreg = t->detector.regions;
+  B.total = B.npix;
+  B.nominal = t;
+  B.tm0 = tm;
+  gboolean ok = FALSE;
+  int threads = worker_count (t, &o, B.npix, error);
+  if (threads > 0)
+    {
+      g_autoptr(PfmBpm) warm = new_bpm (&B, t);
+      if (warm != NULL)
+        {
+          g_clear_pointer (&warm, pfm_bpm_free);
+          g_autoptr(GPtrArray) jobs = g_ptr_array_new ();
+          /* tm_config of a tm_config is itself: the job's configuration. */
+          push_chunks (jobs, JOB_NOMINAL_TM, B.npix, threads);
+          run_jobs (&B, threads, jobs);
+        }
+      if (B.error != NULL)
+        g_propagate_error (error, g_steal_pointer (&B.error));
+      else if (aborted (&B))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the transmission matrix was cancelled");
+      else
+        ok = TRUE;
+    }
+  g_clear_error (&B.error);
+  g_mutex_clear (&B.lock);
+  return ok;
+}
+
+gboolean
+pfm_batch_field_tm (const PfmConfig *cfg, const PfmBatchOptions *options, guint n_basis,
+                    const float *basis, float *out, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && basis != NULL && out != NULL, FALSE);
+  PfmBpmOptions bo = { .threads = 1, .rigor = options ? options->rigor : PFM_PLAN_MEASURE,
+                       .no_volume = TRUE, .memory_budget = options ? options->memory_budget : 0 };
+  g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &bo, error);
+  if (bpm == NULL)
+    return FALSE;
+  const gsize nn = (gsize) cfg->grid.n * cfg->grid.n;
+  for (guint k = 0; k < n_basis; k++)
+    {
+      pfm_bpm_set_input (bpm, basis + 2 * nn * k);
+      g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, NULL, error);
+      if (rec == NULL)
+        return FALSE;
+      if (rec->status != PFM_RUN_COMPLETED)
+        {
+          g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_UNRESOLVED,
+                       "basis field %u: %s", k, rec->stop_reason ? rec->stop_reason : "the run did not complete");
+          return FALSE;
+        }
+      memcpy (out + 2 * nn * k, pfm_bpm_get_field (bpm), 2 * nn * sizeof (float));
+    }
+  return TRUE;
+}
+
+/* ---- JSON and CSV ------------------------------------------------------------ */
+
+static void
+json_key_number (GString *s, const char *key, double v)
+{
+  pfm_export_json_string (s, key);
+  g_string_append (s, ": ");
+  pfm_export_json_number (s, v);
+}
+
+static void
+append_metrics_object (GString *s, const char *name, const PfmBatchResult *r, int what)
+{
+  g_string_append_printf (s, ",\n  \"%s\": {", name);
+  gboolean first = TRUE;
+  for (int cal = 0; cal < 2; cal++)
+    for (int m = 0; m < PFM_N_METRICS; m++)
+      {
+        if (m == PFM_METRIC_TM_ERROR && (cal || !r->options.tm_error))
+          continue;
+        const PfmMetricStats *st = cal ? &r->stats_calibrated[m] : &r->stats[m];
+        const double v = what == 0 ? st->mean : what == 1 ? st->std : what == 2 ? st->min : st->max;
+        g_autofree char *key = g_strdup_printf ("%s%s", metric_names[m], cal ? "_calibrated" : "");
+        g_string_append (s, first ? "" : ", ");
+        json_key_number (s, key, v);
+        first = FALSE;
+      }
+  g_string_append (s, "}");
+}
+
+char *
+pfm_batch_result_to_json (const PfmBatchResult *r)
+{
+  g_return_val_if_fail (r != NULL, NULL);
+  const PfmBatchOptions *o = &r->options;
+  GString *s = g_string_new ("{\n  \"format\": \"" FORMAT_NAME "\",\n  \"settings\": {");
+  for (guint i = 0; i < r->keys->len; i++)
+    {
+      g_string_append (s, i ? ",\n    " : "\n    ");
+      pfm_export_json_string (s, r->keys->pdata[i]);
+      g_string_append (s, ": ");
+      pfm_export_json_string (s, r->values->pdata[i]);
+    }
+  g_string_append_printf (s, "\n  },\n  \"batch\": {\"copies\": %u, \"inputs\": %u, \"calibration_inputs\": %u, "
+                          "\"input_seed\": %" G_GUINT64_FORMAT ", ",
+                          o->copies, o->n_inputs, o->n_calibration, o->input_seed);
+  json_key_number (s, "ridge", o->ridge);
+  g_string_append_printf (s, ", \"yield_metric\": \"%s\", ", metric_names[o->yield_metric]);
+  json_key_number (s, "threshold", o->threshold);
+  g_string_append_printf (s, ", \"tm_error\": %s}", o->tm_error ? "true" : "false");
+  if (o->shard_count > 1)
+    g_string_append_printf (s, ",\n  \"shard\": {\"index\": %u, \"count\": %u}", o->shard_index, o->shard_count);
+
+  g_string_append (s, ",\n  \"copies\": [");
+  for (guint i = 0; i < r->copies->len; i++)
+    {
+      const PfmCopyResult *c = &g_array_index (r->copies, PfmCopyResult, i);
+      g_string_append_printf (s, "%s\n    {\"copy\": %u, \"seed\": %" G_GUINT64_FORMAT ", \"resolved\": %s",
+                              i ? "," : "", c->index, c->seed, c->resolved ? "true" : "false");
+      for (int cal = 0; cal < 2; cal++)
+        for (int m = 0; m < PFM_N_METRICS; m++)
+          {
+            if (m == PFM_METRIC_TM_ERROR && (cal || !o->tm_error))
+              continue;
+            g_autofree char *key = g_strdup_printf ("%s%s", metric_names[m], cal ? "_calibrated" : "");
+            g_string_append (s, ", ");
+            json_key_number (s, key, cal ? c->calibrated[m] : c->metric[m]);
+          }
+      g_string_append (s, "}");
+    }
+  g_string_append_printf (s, "%s],\n  \"resolved\": %u", r->copies->len ? "\n  " : "", r->n_resolved);
+  append_metrics_object (s, "mean", r, 0);
+  append_metrics_object (s, "std", r, 1);
+  append_metrics_object (s, "min", r, 2);
+  append_metrics_object (s, "max", r, 3);
+  g_string_append (s, ",\n  ");
+  json_key_number (s, "yield", r->yield);
+  g_string_append (s, ",\n  ");
+  json_key_number (s, "yield_calibrated", r->yield_calibrated);
+  g_string_append (s, "\n}\n");
+  return g_string_free (s, FALSE);
+}
+
+char *
+pfm_batch_result_to_csv (const PfmBatchResult *r)
+{
+  g_return_val_if_fail (r != NULL, NULL);
+  const gboolean tm = r->options.tm_error;
+  GString *s = g_string_new ("copy,seed,resolved");
+  for (int cal = 0; cal < 2; cal++)
+    for (int m = 0; m < PFM_N_METRICS; m++)
+      if (!(m == PFM_METRIC_TM_ERROR && (cal || !tm)))
+        g_string_append_printf (s, ",%s%s", metric_names[m], cal ? "_calibrated" : "");
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < r->copies->len; i++)
+    {
+      const PfmCopyResult *c = &g_array_index (r->copies, PfmCopyResult, i);
+      g_string_append_printf (s, "%u,%" G_GUINT64_FORMAT ",%d", c->index, c->seed, c->resolved ? 1 : 0);
+      for (int cal = 0; cal < 2; cal++)
+        for (int m = 0; m < PFM_N_METRICS; m++)
+          if (!(m == PFM_METRIC_TM_ERROR && (cal || !tm)))
+            {
+              g_string_append_c (s, ',');
+              pfm_export_csv_number (s, cal ? c->calibrated[m] : c->metric[m]);
+            }
+      g_string_append_c (s, '\n');
+    }
+  /* Summary rows: the first column names the statistic. */
+  for (int what = 0; what < 5; what++)
+    {
+      static const char *const names[] = { "mean", "std", "min", "max", "yield" };
+      g_string_append_printf (s, "%s,,%u", names[what], r->n_resolved);
+      for (int cal = 0; cal < 2; cal++)
+        for (int m = 0; m < PFM_N_METRICS; m++)
+          if (!(m == PFM_METRIC_TM_ERROR && (cal || !tm)))
+            {
+              const PfmMetricStats *st = cal ? &r->stats_calibrated[m] : &r->stats[m];
+              double v = what == 0 ? st->mean : what == 1 ? st->std : what == 2 ? st->min : what == 3 ? st->max : NAN;
+              /* The yield row fills the yield metric's columns only. */
+              if (what == 4 && m == (int) r->options.yield_metric)
+                v = cal ? r->yield_calibrated : r->yield;
+              g_string_append_c (s, ',');
+              pfm_export_csv_number (s, v);
+            }
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* A small JSON reader: enough for the files this module writes (and any
+ * equivalent re-indentation of them). */
+typedef enum { J_NULL, J_BOOL, J_NUMBER, J_STRING, J_ARRAY, J_OBJECT } JType;
+
+typedef struct _JNode JNode;
+struct _JNode
+{
+  JType      type;
+  gboolean   boolean;
+  double     number;
+  char      *text;        /* string value, or a number's literal */
+  GPtrArray *items;       /* array items / object values (JNode*) */
+  GPtrArray *names;       /* object keys (char*) */
+};
+
+static void
+jnode_free (JNode *n)
+{
+  if (n == NULL)
+    return;
+  g_free (n->text);
+  if (n->items)
+    g_ptr_array_unref (n->items);
+  if (n->names)
+    g_ptr_array_unref (n->names);
+  g_free (n);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JNode, jnode_free)
+
+typedef struct
+{
+  const char *p, *end;
+  int         depth;
+} JParser;
+
+static void
+skip_ws (JParser *P)
+{
+  while (P->p < P->end && (*P->p == ' ' || *P->p == '\n' || *P->p == '\r' || *P->p == '\t'))
+    P->p++;
+}
+
+static char *
+parse_string (JParser *P)
+{
+  if (P->p >= P->end || *P->p != '"')
+    return NULL;
+  P->p++;
+  GString *s = g_string_new (NULL);
+  while (P->p < P->end && *P->p != '"')
+    {
+      char c = *P->p++;
+      if ((guchar) c < 0x20)
+        goto bad;
+      if (c != '\\')
+        {
+          g_string_append_c (s, c);
+          continue;
+        }
+      if (P->p >= P->end)
+        goto bad;
+      c = *P->p++;
+      switch (c)
+        {
+        case '"': case '\\': case '/': g_string_append_c (s, c); break;
+        case 'b': g_string_append_c (s, '\b'); break;
+        case 'f': g_string_append_c (s, '\f'); break;
+        case 'n': g_string_append_c (s, '\n'); break;
+        case 'r': g_string_append_c (s, '\r'); break;
+        case 't': g_string_append_c (s, '\t'); break;
+        case 'u':
+          {
+            if (P->end - P->p < 4)
+              goto bad;
+            char hex[5] = { P->p[0], P->p[1], P->p[2], P->p[3], 0 };
+            guint64 u;
+            if (!g_ascii_string_to_unsigned (hex, 16, 0, 0xffff, &u, NULL))
+              goto bad;
+            P->p += 4;
+            gunichar ch = (gunichar) u;
+            if (ch >= 0xd800 && ch < 0xdc00 && P->end - P->p >= 6 && P->p[0] == '\\' && P->p[1] == 'u')
+              {
+                char lo[5] = { P->p[2], P->p[3], P->p[4], P->p[5], 0 };
+                guint64 v;
+                if (g_ascii_string_to_unsigned (lo, 16, 0xdc00, 0xdfff, &v, NULL))
+                  {
+                    ch = 0x10000 + ((ch - 0xd800) << 10) + ((gunichar) v - 0xdc00);
+                    P->p += 6;
+                  }
+              }
+            if (!g_unichar_validate (ch))
+              goto bad;
+            g_string_append_unichar (s, ch);
+            break;
+          }
+        default:
+          goto bad;
+        }
+    }
+  if (P->p >= P->end)
+    goto bad;
+  P->p++;
+  if (!g_utf8_validate (s->str, s->len, NULL))
+    goto bad;
+  return g_string_free (s, FALSE);
+
+bad:
+  g_string_free (s, TRUE);
+  return NULL;
+}
+
+static JNode *
+parse_value (JParser *P)
+{
+  skip_ws (P);
+  if (P->p >= P->end || ++P->depth > 64)
+    return NULL;
+  g_autoptr(JNode) n = g_new0 (JNode, 1);
+  const char c = *P->p;
+  if (c == '{' || c == '[')
+    {
+      const gboolean obj = c == '{';
+      n->type = obj ? J_OBJECT : J_ARRAY;
+      n->items = g_ptr_array_new_with_free_func ((GDestroyNotify) jnode_free);
+      if (obj)
+        n->names = g_ptr_array_new_with_free_func (g_free);
+      P->p++;
+      skip_ws (P);
+      if (P->p < P->end && *P->p == (obj ? '}' : ']'))
+        {
+          P->p++;
+          P->depth--;
+          return g_steal_pointer (&n);
+        }
+      for (;;)
+        {
+          if (obj)
+            {
+              skip_ws (P);
+              char *name = parse_string (P);
+              if (name == NULL)
+                return NULL;
+              g_ptr_array_add (n->names, name);
+              skip_ws (P);
+              if (P->p >= P->end || *P->p != ':')
+                return NULL;
+              P->p++;
+            }
+          JNode *v = parse_value (P);
+          if (v == NULL)
+            return NULL;
+          g_ptr_array_add (n->items, v);
+          skip_ws (P);
+          if (P->p < P->end && *P->p == ',')
+            {
+              P->p++;
+              continue;
+            }
+          if (P->p < P->end && *P->p == (obj ? '}' : ']'))
+            {
+              P->p++;
+              break;
+            }
+          return NULL;
+        }
+    }
+  else if (c == '"')
+    {
+      n->type = J_STRING;
+      n->text = parse_string (P);
+      if (n->text == NULL)
+        return NULL;
+    }
+  else if (P->end - P->p >= 4 && strncmp (P->p, "null", 4) == 0)
+    {
+      n->type = J_NULL;
+      P->p += 4;
+    }
+  else if (P->end - P->p >= 4 && strncmp (P->p, "true", 4) == 0)
+    {
+      n->type = J_BOOL;
+      n->boolean = TRUE;
+      P->p += 4;
+    }
+  else if (P->end - P->p >= 5 && strncmp (P->p, "false", 5) == 0)
+    {
+      n->type = J_BOOL;
+      P->p += 5;
+    }
+  else
+    {
+      const char *start = P->p;
+      while (P->p < P->end && (g_ascii_isdigit (*P->p) || strchr ("+-.eE", *P->p) != NULL))
+        P->p++;
+      if (P->p == start || P->p - start > 64)
+        return NULL;
+      n->type = J_NUMBER;
+      n->text = g_strndup (start, P->p - start);
+      char *endp = NULL;
+      n->number = g_ascii_strtod (n->text, &endp);
+      if (endp == NULL || *endp != '\0' || !isfinite (n->number))
+        return NULL;
+    }
+  P->depth--;
+  return g_steal_pointer (&n);
+}
+
+static const JNode *
+member (const JNode *obj, const char *name)
+{
+  if (obj == NULL || obj->type != J_OBJECT)
+    return NULL;
+  for (guint i = 0; i < obj->names->len; i++)
+    if (strcmp (obj->names->pdata[i], name) == 0)
+      return obj->items->pdata[i];
+  return NULL;
+}
+
+static gboolean
+get_uint (const JNode *obj, const char *name, guint64 max, guint64 *out)
+{
+  const JNode *n = member (obj, name);
+  return n != NULL && n->type == J_NUMBER && g_ascii_string_to_unsigned (n->text, 10, 0, max, out, NULL);
+}
+
+static gboolean
+get_number (const JNode *obj, const char *name, double *out)
+{
+  const JNode *n = member (obj, name);
+  if (n == NULL || n->type != J_NUMBER)
+    return FALSE;
+  *out = n->number;
+  return TRUE;
+}
+
+/* A metric: a number, or null for "not measured" (@null_value). */
+static gboolean
+get_metric (const JNode *obj, const char *name, double null_value, double *out)
+{
+  const JNode *n = member (obj, name);
+  if (n == NULL)
+    return FALSE;
+  if (n->type == J_NULL)
+    {
+      *out = null_value;
+      return TRUE;
+    }
+  return get_number (obj, name, out);
+}
+
+static gboolean
+get_bool (const JNode *obj, const char *name, gboolean *out)
+{
+  const JNode *n = member (obj, name);
+  if (n == NULL || n->type != J_BOOL)
+    return FALSE;
+  *out = n->boolean;
+  return TRUE;
+}
+
+PfmBatchResult *
+pfm_batch_result_from_json (const char *text, gsize length, GError **error)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+  JParser P = { text, text + length, 0 };
+  g_autoptr(JNode) root = parse_value (&P);
+  if (root != NULL)
+    skip_ws (&P);
+  if (root == NULL || P.p != P.end || root->type != J_OBJECT)
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
+                   "not a JSON object (malformed near byte %ld)", (long) (P.p - text));
+      return NULL;
+    }
+  const JNode *fmt = member (root, "format");
+  if (fmt == NULL || fmt->type != J_STRING || strcmp (fmt->text, FORMAT_NAME) != 0)
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
+                   "not a result of pfm-cli defects --format json (\"format\" is not \"" FORMAT_NAME "\")");
+      return NULL;
+    }
+
+  g_autoptr(PfmBatchResult) r = result_new ();
+  PfmBatchOptions *o = &r->options;
+  pfm_batch_options_init (o);
+  o->threads = 0;
+
+  const JNode *settings = member (root, "settings");
+  const JNode *batch = member (root, "batch");
+  const JNode *copies = member (root, "copies");
+  guint64 u;
+  if (settings == NULL || settings->type != J_OBJECT || batch == NULL || copies == NULL || copies->type != J_ARRAY)
+    goto bad;
+  for (guint i = 0; i < settings->names->len; i++)
+    {
+      const JNode *v = settings->items->pdata[i];
+      if (v->type != J_STRING)
+        goto bad;
+      g_ptr_array_add (r->keys, g_strdup (settings->names->pdata[i]));
+      g_ptr_array_add (r->values, g_strdup (v->text));
+    }
+  if (!get_uint (batch, "copies", 1000000, &u))
+    goto bad;
+  o->copies = (guint) u;
+  if (!get_uint (batch, "inputs", 100000, &u))
+    goto bad;
+  o->n_inputs = (guint) u;
+  if (!get_uint (batch, "calibration_inputs", 100000, &u))
+    goto bad;
+  o->n_calibration = (guint) u;
+  if (!get_uint (batch, "input_seed", G_MAXUINT64, &o->input_seed) || !get_number (batch, "ridge", &o->ridge) ||
+      !get_number (batch, "threshold", &o->threshold) || !get_bool (batch, "tm_error", &o->tm_error))
+    goto bad;
+  {
+    const JNode *ym = member (batch, "yield_metric");
+    if (ym == NULL || ym->type != J_STRING || pfm_metric_from_name (ym->text) < 0)
+      goto bad;
+    o->yield_metric = pfm_metric_from_name (ym->text);
+  }
+  const JNode *shard = member (root, "shard");
+  if (shard != NULL)
+    {
+      guint64 si, sc;
+      if (!get_uint (shard, "index", 1000000, &si) || !get_uint (shard, "count", 1000000, &sc))
+        goto bad;
+      o->shard_index = (guint) si;
+      o->shard_count = (guint) sc;
+    }
+  if (!check_options (o, NULL))
+    goto bad;
+
+  for (guint i = 0; i < copies->items->len; i++)
+    {
+      const JNode *c = copies->items->pdata[i];
+      PfmCopyResult cr = { 0 };
+      if (!get_uint (c, "copy", o->copies - 1, &u) || !get_uint (c, "seed", G_MAXUINT64, &cr.seed) ||
+          !get_bool (c, "resolved", &cr.resolved))
+        goto bad;
+      cr.index = (guint) u;
+      for (int cal = 0; cal < 2; cal++)
+        for (int m = 0; m < PFM_N_METRICS; m++)
+          {
+            double *dst = cal ? &cr.calibrated[m] : &cr.metric[m];
+            *dst = NAN;
+            if (m == PFM_METRIC_TM_ERROR && (cal || !o->tm_error))
+              continue;
+            /* null is "not measured", except for the bits of an exact
+             * match, which are infinite. */
+            const gboolean measured = cr.resolved && (!cal || o->n_calibration > 0);
+            const double null_value = (m == PFM_METRIC_EFFECTIVE_BITS && measured) ? INFINITY : NAN;
+            g_autofree char *key = g_strdup_printf ("%s%s", metric_names[m], cal ? "_calibrated" : "");
+            if (!get_metric (c, key, null_value, dst))
+              goto bad;
+          }
+      g_array_append_val (r->copies, cr);
+    }
+  pfm_batch_result_summarize (r);
+  return g_steal_pointer (&r);
+
+bad:
+  g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
+               "a defects result with missing or malformed fields (settings, batch, copies)");
+  return NULL;
+}
+
+static int
+cmp_copy (gconstpointer a, gconstpointer b)
+{
+  const PfmCopyResult *x = a, *y = b;
+  return (x->index > y->index) - (x->index < y->index);
+}
+
+static gboolean
+same_batch (const PfmBatchOptions *a, const PfmBatchOptions *b)
+{
+  return a->copies == b->copies && a->n_inputs == b->n_inputs && a->n_calibration == b->n_calibration &&
+         a->input_seed == b->input_seed && a->ridge == b->ridge && a->yield_metric == b->yield_metric &&
+         a->threshold == b->threshold && a->tm_error == b->tm_error && a->shard_count == b->shard_count;
+}
+
+PfmBatchResult *
+pfm_batch_merge (PfmBatchResult **shards, guint n, GError **error)
+{
+  g_return_val_if_fail (shards != NULL, NULL);
+  if (n == 0)
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH, "no shards to merge");
+      return NULL;
+    }
+  const PfmBatchResult *s0 = shards[0];
+  const guint K = s0->options.shard_count;
+  g_autofree gboolean *seen = g_new0 (gboolean, K + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      const PfmBatchResult *s = shards[i];
+      if (!same_batch (&s->options, &s0->options) || s->keys->len != s0->keys->len)
+        goto mismatch;
+      for (guint k = 0; k < s->keys->len; k++)
+        if (strcmp (s->keys->pdata[k], s0->keys->pdata[k]) != 0 || strcmp (s->values->pdata[k], s0->values->pdata[k]) != 0)
+          {
+            g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                         "shard %u/%u ran with %s = %s, shard %u/%u with %s: the shards are not of one batch",
+                         s->options.shard_index, K, (char *) s->keys->pdata[k], (char *) s->values->pdata[k],
+                         s0->options.shard_index, K, (char *) s0->values->pdata[k]);
+            return NULL;
+          }
+      const guint I = s->options.shard_index;
+      if (seen[I])
+        {
+          g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH, "shard %u/%u is given twice", I, K);
+          return NULL;
+        }
+      seen[I] = TRUE;
+      guint first, count;
+      pfm_batch_shard_range (s->options.copies, I, K, &first, &count);
+      if (s->copies->len != count)
+        {
+          g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                       "shard %u/%u holds %u copies, expected %u (an interrupted run?)", I, K, s->copies->len, count);
+          return NULL;
+        }
+      for (guint c = 0; c < count; c++)
+        if (g_array_index (s->copies, PfmCopyResult, c).index != first + c)
+          {
+            g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                         "shard %u/%u does not hold copies %u to %u in order", I, K, first, first + count - 1);
+            return NULL;
+          }
+    }
+  for (guint I = 1; I <= K; I++)
+    if (!seen[I])
+      {
+        g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                     "shard %u/%u is missing: merge needs all %u shards", I, K, K);
+        return NULL;
+      }
+
+  PfmBatchResult *r = result_new ();
+  for (guint k = 0; k < s0->keys->len; k++)
+    {
+      g_ptr_array_add (r->keys, g_strdup (s0->keys->pdata[k]));
+      g_ptr_array_add (r->values, g_strdup (s0->values->pdata[k]));
+    }
+  r->options = s0->options;
+  r->options.shard_index = 1;
+  r->options.shard_count = 1;
+  for (guint i = 0; i < n; i++)
+    g_array_append_vals (r->copies, shards[i]->copies->data, shards[i]->copies->len);
+  g_array_sort (r->copies, cmp_copy);
+  pfm_batch_result_summarize (r);
+  return r;
+
+mismatch:
+  g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+               "the shards are not of one batch: their copies, inputs, calibration, seeds, threshold or shard "
+               "counts differ");
+  return NULL;
+}

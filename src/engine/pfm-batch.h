@@ -1,0 +1,241 @@
+/* pfm-batch.h - Monte-Carlo batches of fabricated copies, transmission
+ * matrices and the digital calibration layer (physics.md section 4)
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A batch measures K fabricated copies (pfm-defects.h) against the nominal
+ * device on a set of SLM input vectors.  Copy j (0-based) uses
+ * defects.seed = pfm_defects_copy_seed (defects.seed, j); it is computed
+ * whole by one worker, so the results do not depend on the thread count,
+ * and a shard I/K of the batch computes exactly the copies (and numbers)
+ * the whole batch would.
+ *
+ * Inputs.  Test input i (0-based) holds slm_pixels values uniform in
+ * [0, 1] from a stream seeded by (input_seed, "test", i); calibration
+ * input i from (input_seed, "calibration", i): the two sets never share a
+ * vector.  Every input is written by the SLM (beam.encoding, beam.power,
+ * beam.slm_bits), propagated, and read by the detector regions (with
+ * detector.noise seeded per copy and input, and detector.bits).  The
+ * nominal reference uses ideal I/O (pfm_defects_nominal).
+ *
+ * Metrics of a copy, over the n test inputs with outputs y_i (copy) and
+ * y0_i (nominal):
+ *   relative_error     sqrt(sum_i |y_i - y0_i|^2 / sum_i |y0_i|^2)
+ *   cosine_similarity  mean over i of y_i . y0_i / (|y_i| |y0_i|)
+ *   effective_bits     log2(rms(y0) / rms(y - y0)) over all test outputs,
+ *                      i.e. -log2(relative_error); infinite for an exact match
+ *   tm_error           |T - T0|_F / |T0|_F of the linear region
+ *                      transmission matrices (pfm_batch_region_tm)
+ *
+ * Calibration.  An affine layer y' = A y + b after the device, fitted on
+ * the calibration inputs only by least squares with a ridge that pulls A
+ * towards the identity:
+ *   minimise sum_c |A y_c + b - y0_c|^2 + lambda |A - I|_F^2,
+ *   lambda = ridge * trace(C) / regions, C = sum_c of the outer products
+ *   of the copy's centred calibration outputs
+ * (so, per calibration input, ridge times the outputs' mean variance);
+ * solved by Cholesky in double precision.  The *_calibrated metrics apply
+ * it to the test inputs.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "pfm-bpm.h"
+#include "pfm-config.h"
+
+G_BEGIN_DECLS
+
+#define PFM_BATCH_ERROR (pfm_batch_error_quark ())
+
+typedef enum {
+  PFM_BATCH_ERROR_OPTIONS,      /* a bad option */
+  PFM_BATCH_ERROR_UNRESOLVED,   /* the nominal device's run did not complete */
+  PFM_BATCH_ERROR_PARSE,        /* a result file that is not a batch result */
+  PFM_BATCH_ERROR_MISMATCH,     /* shards that do not make one batch */
+} PfmBatchError;
+
+typedef enum {
+  PFM_METRIC_RELATIVE_ERROR,
+  PFM_METRIC_COSINE_SIMILARITY,
+  PFM_METRIC_EFFECTIVE_BITS,
+  PFM_METRIC_TM_ERROR,
+  PFM_N_METRICS,
+} PfmMetric;
+
+/* "relative_error", ...; and back (-1 when unknown). */
+const char *pfm_metric_name      (PfmMetric    metric);
+int         pfm_metric_from_name (const char  *name);
+/* TRUE when larger values are better (cosine similarity, effective bits). */
+gboolean    pfm_metric_higher_is_better (PfmMetric metric);
+
+typedef struct
+{
+  guint     copies;          /* K, the whole batch (>= 1) */
+  guint     shard_index;     /* 1-based: this is shard I of shard_count */
+  guint     shard_count;     /* 1 = the whole batch */
+  guint     n_inputs;        /* test inputs (>= 1) */
+  guint     n_calibration;   /* calibration inputs (0 = no calibration) */
+  guint64   input_seed;
+  double    ridge;           /* relative ridge of the calibration fit (>= 0) */
+  PfmMetric yield_metric;
+  double    threshold;       /* a copy passes when its yield metric is at most
+                              * (errors) or at least (similarity, bits) this */
+  gboolean  tm_error;        /* also measure the transmission-matrix error */
+  /* Execution only: never changes a number. */
+  int       threads;         /* copies in parallel; 0 = the CPUs that fit the memory budget */
+  PfmPlanRigor rigor;
+  guint64   memory_budget;   /* bytes for all workers; 0 = pfm_bpm_default_memory_budget () */
+} PfmBatchOptions;
+
+void pfm_batch_options_init (PfmBatchOptions *options);
+
+typedef struct
+{
+  /* Called after each propagation, from any worker but never from two at
+   * once. */
+  void        (*progress) (guint done, guint total, gpointer user_data);
+  gpointer      user_data;
+  /* Non-zero cancels (read at every propagation step). */
+  const gint   *cancel;
+} PfmBatchCallbacks;
+
+typedef struct
+{
+  guint    index;            /* j, 0-based, in the whole batch */
+  guint64  seed;             /* its defects.seed */
+  gboolean resolved;         /* FALSE: a run stopped under-resolved; no metrics */
+  double   metric[PFM_N_METRICS];      /* NAN where not measured */
+  double   calibrated[PFM_N_METRICS];  /* NAN where not defined */
+} PfmCopyResult;
+
+typedef struct
+{
+  double mean, std;          /* over resolved copies; std with K - 1 */
+  double min, max;
+} PfmMetricStats;
+
+typedef struct
+{
+  /* The settings the batch ran with: every key of the table, as text. */
+  GPtrArray      *keys;      /* char* "group.key" */
+  GPtrArray      *values;    /* char* */
+  PfmBatchOptions options;   /* threads, rigor and memory are not kept */
+  GArray         *copies;    /* PfmCopyResult, by index */
+  guint           n_resolved;
+  PfmMetricStats  stats[PFM_N_METRICS];
+  PfmMetricStats  stats_calibrated[PFM_N_METRICS];
+  double          yield, yield_calibrated;   /* fraction of copies passing */
+} PfmBatchResult;
+
+GQuark          pfm_batch_error_quark   (void);
+
+/* The copies [first, first + count) of shard I of K (contiguous blocks). */
+void            pfm_batch_shard_range   (guint            copies,
+                                         guint            shard_index,
+                                         guint            shard_count,
+                                         guint           *first,
+                                         guint           *count);
+
+/* Bytes one worker needs for @cfg (its propagator, fields). */
+guint64         pfm_batch_estimate_memory (const PfmConfig       *cfg,
+                                           const PfmBatchOptions *options);
+
+/* Runs the batch (or its shard).  NULL with @error on bad options, over the
+ * memory budget, an unresolved nominal run, or a cancel
+ * (G_IO_ERROR_CANCELLED). */
+PfmBatchResult *pfm_batch_run           (const PfmConfig         *cfg,
+                                         const PfmBatchOptions   *options,
+                                         const PfmBatchCallbacks *callbacks,
+                                         GError                 **error);
+void            pfm_batch_result_free   (PfmBatchResult          *result);
+
+/* Recomputes n_resolved, stats and yields from the copies. */
+void            pfm_batch_result_summarize (PfmBatchResult       *result);
+
+/* JSON (cli.md, `defects --format json`) and CSV (one row per copy, then
+ * mean, std and yield rows). */
+char           *pfm_batch_result_to_json (const PfmBatchResult   *result);
+char           *pfm_batch_result_to_csv  (const PfmBatchResult   *result);
+PfmBatchResult *pfm_batch_result_from_json (const char           *text,
+                                            gsize                 length,
+                                            GError              **error);
+
+/* Combines the shards of one batch into the result the whole batch gives
+ * (the same JSON, byte for byte).  Refuses shards of different settings,
+ * a shard given twice, or a missing one. */
+PfmBatchResult *pfm_batch_merge         (PfmBatchResult         **shards,
+                                         guint                    n_shards,
+                                         GError                 **error);
+
+/* One batch per value of @key (a "group.key" of the table): the points of a
+ * sweep, in the order given.  @results receives n_values results. */
+gboolean        pfm_batch_sweep         (const PfmConfig         *cfg,
+                                         const char              *key,
+                                         const char *const       *values,
+                                         guint                    n_values,
+                                         const PfmBatchOptions   *options,
+                                         const PfmBatchCallbacks *callbacks,
+                                         PfmBatchResult         **results,
+                                         GError                 **error);
+
+/* ---- transmission matrices ---------------------------------------------- */
+
+/* The linear transmission matrix between SLM macro-pixels and detector
+ * regions of the device @cfg describes (a copy when its [defects] are
+ * set), computed with n2 = 0.  Column p is the response to macro-pixel p
+ * alone (its soft-edged box field, amplitude encoding, at power P):
+ *   T[r][p] = (integral over region r of E_p dA) / sqrt(A_r P),
+ * the amplitude coupled into the flat-top mode of region r per unit input
+ * amplitude.  @tm holds regions x slm_pixels complex values as (re, im)
+ * pairs, row-major.  Linear optics makes T independent of P; |T[r][p]|^2
+ * is at most the fraction of the power in region r. */
+gboolean        pfm_batch_region_tm     (const PfmConfig         *cfg,
+                                         const PfmBatchOptions   *options,
+                                         const PfmBatchCallbacks *callbacks,
+                                         double                  *tm,
+                                         GError                 **error);
+
+/* The full-field transmission matrix on a basis: propagates each of the
+ * @n_basis input fields (grid.n^2 interleaved complex floats each, in
+ * @basis) through @cfg and writes the output fields to @out.  With an
+ * orthonormal basis and a lossless linear medium (no absorber, loss 0,
+ * n2 = 0) the outputs are orthonormal: the operator is unitary. */
+gboolean        pfm_batch_field_tm      (const PfmConfig         *cfg,
+                                         const PfmBatchOptions   *options,
+                                         guint                    n_basis,
+                                         const float             *basis,
+                                         float                   *out,
+                                         GError                 **error);
+
+/* ---- calibration ---------------------------------------------------------- */
+
+/* Fits the calibration layer on @n_cal pairs of (copy output @y, nominal
+ * output @y0), each @dim values, row-major; writes A (dim x dim,
+ * row-major) and b (dim).  FALSE only when the system cannot be solved. */
+gboolean        pfm_calibration_fit     (const double            *y,
+                                         const double            *y0,
+                                         guint                    n_cal,
+                                         guint                    dim,
+                                         double                   ridge,
+                                         double                  *A,
+                                         double                  *b);
+void            pfm_calibration_apply   (const double            *A,
+                                         const double            *b,
+                                         guint                    dim,
+                                         const double            *y,
+                                         double                  *out);
+
+/* The metrics of outputs @y against @y0 (@n vectors of @dim values):
+ * writes relative error, cosine similarity and effective bits into
+ * @metric (indexed by PfmMetric). */
+void            pfm_batch_metrics       (const double            *y,
+                                         const double            *y0,
+                                         guint                    n,
+                                         guint                    dim,
+                                         double                  *metric);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmBatchResult, pfm_batch_result_free)
+
+G_END_DECLS
