@@ -79,6 +79,17 @@ struct _PfmDefectsView
 
 G_DEFINE_FINAL_TYPE (PfmDefectsView, pfm_defects_view, ADW_TYPE_BIN)
 
+/* Widgets must be released on the main thread: a GTask's data can be
+ * freed on its worker thread, and dropping the view's last reference there
+ * (while the application exits) would finalize GTK objects off the main
+ * thread. */
+static gboolean
+unref_in_main (gpointer object)
+{
+  g_object_unref (object);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 job_free (Job *job)
 {
@@ -89,8 +100,8 @@ job_free (Job *job)
   for (guint i = 0; job->sweep && i < job->n_sweep; i++)
     g_clear_pointer (&job->sweep[i], pfm_batch_result_free);
   g_free (job->sweep);
+  g_main_context_invoke (job->context, unref_in_main, job->view);
   g_main_context_unref (job->context);
-  g_object_unref (job->view);
   g_free (job);
 }
 
@@ -325,7 +336,7 @@ show_sweep (PfmDefectsView *self, Job *job)
 static void
 job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  PfmDefectsView *self = PFM_DEFECTS_VIEW (source);
+  g_autoptr(PfmDefectsView) self = user_data;   /* the callback runs on the main thread */
   GTask *task = G_TASK (result);
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -381,7 +392,7 @@ start_job (PfmDefectsView *self, JobKind kind)
   gtk_label_set_text (self->summary, kind == JOB_COPY ? _("Fabricating a copy and propagating it beside the design…")
                                      : kind == JOB_BATCH ? _("Running the batch…") : _("Sweeping the write error σ…"));
   g_application_hold (g_application_get_default ());
-  GTask *task = g_task_new (self, NULL, job_done_cb, NULL);
+  GTask *task = g_task_new (NULL, NULL, job_done_cb, g_object_ref (self));
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, job_thread);
   g_object_unref (task);

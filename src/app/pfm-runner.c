@@ -62,12 +62,22 @@ enum {
 };
 static GParamSpec *properties[N_PROPS];
 
+/* A GTask's data may be freed on its worker thread; the runner (which
+ * holds the document and its signal connections) is released on the main
+ * thread. */
+static gboolean
+unref_in_main (gpointer object)
+{
+  g_object_unref (object);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 job_free (Job *job)
 {
   pfm_config_free (job->cfg);
+  g_main_context_invoke (job->context, unref_in_main, job->runner);
   g_main_context_unref (job->context);
-  g_object_unref (job->runner);
   g_free (job);
 }
 
@@ -169,7 +179,7 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 static void
 run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  PfmRunner *self = PFM_RUNNER (source);
+  g_autoptr(PfmRunner) self = user_data;   /* the callback runs on the main thread */
   GTask *task = G_TASK (result);
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -223,7 +233,7 @@ pfm_runner_start (PfmRunner *self)
   self->job = job;
 
   g_application_hold (g_application_get_default ());
-  GTask *task = g_task_new (self, NULL, run_done_cb, NULL);
+  GTask *task = g_task_new (NULL, NULL, run_done_cb, g_object_ref (self));
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, run_thread);
   g_object_unref (task);

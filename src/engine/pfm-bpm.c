@@ -69,6 +69,7 @@ struct _PfmBpm
   int          ps_layer_l;
   float       *map[2];     /* ps + k0 dz dn_voxel(layer), for two cached layers */
   int          map_layer[2];
+  gboolean     outside_ready[2]; /* the slot's rows outside the core hold ps */
   float       *layer;      /* nvx * nvy scratch */
   float       *layer_avg;  /* nvx * nvy scratch */
 
@@ -266,11 +267,15 @@ profile_phase (PfmBpm *b, int l)
   return b->ps_layer;
 }
 
-/* map = ps(l) + k0 dz layer[voxel(p)] */
+/* map = ps(l) + k0 dz layer[voxel(p)].  Rows outside the core are ps
+ * alone; with a static profile they never change, so once a map slot holds
+ * them they are not copied again (they are half the window). */
 static void
-expand_layer (PfmBpm *b, int l, const float *layer, float *map)
+expand_layer (PfmBpm *b, int l, const float *layer, int slot)
 {
+  float *map = b->map[slot];
   const float *ps = profile_phase (b, l);
+  const gboolean rows_ready = !b->profile_varies && b->outside_ready[slot];
   if (!b->has_voxels)
     {
       memcpy (map, ps, b->nn * sizeof (float));
@@ -284,7 +289,8 @@ expand_layer (PfmBpm *b, int l, const float *layer, float *map)
       const int iy = b->rvox[j];
       if (iy < 0)
         {
-          memcpy (map + row, ps + row, b->n * sizeof (float));
+          if (!rows_ready)
+            memcpy (map + row, ps + row, b->n * sizeof (float));
           continue;
         }
       const float *lrow = layer + (gsize) iy * nvx;
@@ -294,6 +300,7 @@ expand_layer (PfmBpm *b, int l, const float *layer, float *map)
           map[row + i] = ps[row + i] + (ix >= 0 ? s * lrow[ix] : 0.0f);
         }
     }
+  b->outside_ready[slot] = !b->profile_varies;
 }
 
 static const float *
@@ -306,7 +313,7 @@ layer_map (PfmBpm *b, int l, int keep)
   int s = (b->map_layer[0] == keep) ? 1 : 0;
   if (b->has_voxels)
     pfm_medium_fill_layer (b->medium, l, b->layer);
-  expand_layer (b, l, b->layer, b->map[s]);
+  expand_layer (b, l, b->layer, s);
   b->map_layer[s] = l;
   return b->map[s];
 }
@@ -543,7 +550,7 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
           float w = (float) ((hi - lo) / h);
           if (b->has_voxels)
             pfm_medium_fill_layer (b->medium, l, b->layer);
-          expand_layer (b, l, b->layer, b->map[1]);
+          expand_layer (b, l, b->layer, 1);
           for (gsize p = 0; p < b->nn; p++)
             b->map[0][p] += w * b->map[1][p];
         }
@@ -564,7 +571,7 @@ nonlinear_pass (PfmBpm *b, double h, PfmNonlinearStats *st)
         b->layer_avg[v] += w * b->layer[v];
     }
   int slot = 0;
-  expand_layer (b, l0, b->layer_avg, b->map[slot]);
+  expand_layer (b, l0, b->layer_avg, slot);
   b->map_layer[slot] = -1;
   nonlinear_kernel (b) (b->E, b->map[slot], scale, NULL, 0.0f, amp, kerr, b->nn, st);
 }
