@@ -578,7 +578,12 @@ update_sidebar (PfmWindow *self)
 static void
 add_view (PfmWindow *self, GtkWidget *child, const char *name, const char *title, const char *icon)
 {
-  AdwViewStackPage *page = adw_view_stack_add_titled (self->view_stack, child, name, title);
+  /* The stack is as wide as its widest page: a horizontal scroller keeps a
+   * narrow window (or a projector at 1024 px) from clipping any view. */
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
+  AdwViewStackPage *page = adw_view_stack_add_titled (self->view_stack, scroller, name, title);
   adw_view_stack_page_set_icon_name (page, icon);
 }
 
