@@ -20,7 +20,7 @@
 #include "pfm-bpm.h"
 #include "pfm-runner.h"
 
-#define DEBOUNCE_MS 120
+#define DEBOUNCE_MS 80
 
 typedef struct
 {
@@ -42,6 +42,8 @@ struct _PfmRunner
   PfmRecord   *record;
   PfmConfig   *record_cfg;
   GError      *error;
+  gint64       changed_at;     /* monotonic time of the last document change */
+  guint        first_slice_generation;
 };
 
 G_DEFINE_FINAL_TYPE (PfmRunner, pfm_runner, G_TYPE_OBJECT)
@@ -107,6 +109,13 @@ deliver_cb (gpointer p)
   Delivery *d = p;
   if (d->generation != d->runner->generation)
     return G_SOURCE_REMOVE;   /* a newer run superseded this one */
+  if (d->is_slice && d->runner->changed_at != 0 && d->runner->first_slice_generation != d->generation)
+    {
+      /* Latency from an edit to its first streamed slice (G_MESSAGES_DEBUG=pfm-runner). */
+      d->runner->first_slice_generation = d->generation;
+      g_debug ("first slice on screen %.1f ms after the change",
+               (g_get_monotonic_time () - d->runner->changed_at) / 1000.0);
+    }
   if (d->is_slice)
     g_signal_emit (d->runner, signals[SLICE], 0, &d->slice);
   else
@@ -260,6 +269,7 @@ document_changed_cb (PfmDocument *doc, const char *key, PfmRunner *self)
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   if (self->job != NULL)
     g_atomic_int_set (&self->job->cancel, 1);
+  self->changed_at = g_get_monotonic_time ();
   self->debounce_id = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
 }
 
