@@ -29,6 +29,19 @@ pfm_app_settings (void)
   return settings;
 }
 
+static gboolean
+unref_cb (gpointer object)
+{
+  g_object_unref (object);
+  return G_SOURCE_REMOVE;
+}
+
+void
+pfm_release_on_main (GMainContext *context, gpointer object)
+{
+  g_main_context_invoke (context, unref_cb, object);
+}
+
 void
 pfm_toast (GtkWidget *widget, const char *format, ...)
 {

@@ -26,6 +26,12 @@ void pfm_toast       (GtkWidget  *widget,
                       const char *format,
                       ...) G_GNUC_PRINTF (2, 3);
 
+/* Drops a reference to @object on @context's thread (the UI thread): a
+ * GTask's data may be freed on its worker thread, and GTK objects must not
+ * be finalized there. */
+void pfm_release_on_main (GMainContext *context,
+                          gpointer      object);
+
 /* The application's settings, or NULL when its schema is not installed. */
 GSettings *pfm_app_settings (void);
 

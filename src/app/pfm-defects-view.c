@@ -79,17 +79,6 @@ struct _PfmDefectsView
 
 G_DEFINE_FINAL_TYPE (PfmDefectsView, pfm_defects_view, ADW_TYPE_BIN)
 
-/* Widgets must be released on the main thread: a GTask's data can be
- * freed on its worker thread, and dropping the view's last reference there
- * (while the application exits) would finalize GTK objects off the main
- * thread. */
-static gboolean
-unref_in_main (gpointer object)
-{
-  g_object_unref (object);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 job_free (Job *job)
 {
@@ -100,7 +89,8 @@ job_free (Job *job)
   for (guint i = 0; job->sweep && i < job->n_sweep; i++)
     g_clear_pointer (&job->sweep[i], pfm_batch_result_free);
   g_free (job->sweep);
-  g_main_context_invoke (job->context, unref_in_main, job->view);
+  /* Released on the UI thread: this may run on the worker. */
+  pfm_release_on_main (job->context, job->view);
   g_main_context_unref (job->context);
   g_free (job);
 }

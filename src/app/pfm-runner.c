@@ -17,6 +17,7 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "pfm-app-util.h"
 #include "pfm-bpm.h"
 #include "pfm-runner.h"
 
@@ -64,21 +65,12 @@ enum {
 };
 static GParamSpec *properties[N_PROPS];
 
-/* A GTask's data may be freed on its worker thread; the runner (which
- * holds the document and its signal connections) is released on the main
- * thread. */
-static gboolean
-unref_in_main (gpointer object)
-{
-  g_object_unref (object);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 job_free (Job *job)
 {
   pfm_config_free (job->cfg);
-  g_main_context_invoke (job->context, unref_in_main, job->runner);
+  /* Released on the UI thread: this may run on the worker. */
+  pfm_release_on_main (job->context, job->runner);
   g_main_context_unref (job->context);
   g_free (job);
 }
