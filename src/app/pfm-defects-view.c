@@ -258,9 +258,13 @@ show_copy (PfmDefectsView *self, Job *job)
         text = g_strdup (_("All defects are zero: the copy is the design. Set a write error σ, stuck voxels, "
                            "inclusions, a taper… in the sidebar to fabricate an imperfect copy."));
       else
-        text = g_strdup_printf (_("This copy (defect seed %" G_GUINT64_FORMAT "): output vector off by %.3g%% "
-                                  "(relative error), %.1f effective bits. Run a batch for the statistics over many copies."),
-                                job->cfg->defects.seed, 100 * rel, rel > 0 ? -log2 (rel) : INFINITY);
+        {
+          /* The seed is formatted apart: gettext cannot see through G_GUINT64_FORMAT. */
+          g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, job->cfg->defects.seed);
+          text = g_strdup_printf (_("This copy (defect seed %s): output vector off by %.3g%% "
+                                    "(relative error), %.1f effective bits. Run a batch for the statistics over many copies."),
+                                  seed, 100 * rel, rel > 0 ? -log2 (rel) : INFINITY);
+        }
       gtk_label_set_text (self->summary, text);
     }
 }

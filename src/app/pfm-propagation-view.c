@@ -150,10 +150,12 @@ finished_cb (PfmRunner *runner, PfmPropagationView *self)
       g_autofree char *text = g_strdup_printf (_("%s — %u of %u steps in %.2f s"), what, rec->steps_done, rec->n_steps, rec->elapsed_s);
       gtk_progress_bar_set_text (self->progress, text);
 
+      /* The count is formatted apart: gettext cannot see through G_GUINT64_FORMAT. */
+      g_autofree char *voxels = g_strdup_printf ("%'" G_GUINT64_FORMAT, rec->n_parameters);
       g_autofree char *status = g_markup_printf_escaped (
-        _("A sample of the tube, %.0f µm × %.0f µm × %.0f µm with %'" G_GUINT64_FORMAT " voxels (its parameters), on a "
+        _("A sample of the tube, %.0f µm × %.0f µm × %.0f µm with %s voxels (its parameters), on a "
           "%d × %d grid. The full-size device is in the Scaling view."),
-        cfg->tube.side * 1e6, cfg->tube.side * 1e6, cfg->tube.length * 1e6, rec->n_parameters, cfg->grid.n, cfg->grid.n);
+        cfg->tube.side * 1e6, cfg->tube.side * 1e6, cfg->tube.length * 1e6, voxels, cfg->grid.n, cfg->grid.n);
       gtk_label_set_markup (self->status_label, status);
 
       if (rec->stop_reason)
