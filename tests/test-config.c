@@ -821,6 +821,8 @@ static const char *const roundtrip_values[] = {
   "medium.voxel=7.7e-07",
   "medium.seed=18446744073709551615",
   "medium.file= lead space\\and\tbackslash; \"quoted\" # not a comment \xc3\xa9\n2nd line ",
+  /* What the Volume view stores: a small multi-line key file. */
+  "render.transfer=[transfer]\ncolormap=viridis\nlog-scale=true\ndecades=3\npoints=0,0;0.5,0.2;1,0.9\n",
   "beam.kind=slm",
   "beam.power=123456.789",
   "beam.waist=5.5e-06",

@@ -404,7 +404,7 @@ debounce_cb (gpointer p)
 static void
 document_changed_cb (PfmDocument *doc, const char *key, PfmDefectsView *self)
 {
-  if (key != NULL && g_str_has_prefix (key, "scaling."))
+  if (key != NULL && (g_str_has_prefix (key, "scaling.") || g_str_has_prefix (key, "render.")))
     return;
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   self->copy_done = FALSE;

@@ -62,6 +62,8 @@ struct _PfmVolumeView
   GtkProgressBar    *turntable_progress;
   GCancellable      *turntable_cancel;
   gboolean           syncing;
+  PfmDocument       *document;     /* the transfer function is saved in it */
+  gboolean           from_document; /* applying the project's own transfer function */
   gboolean           stream_pending;
   double             stream_z;
   double             stream_length;
@@ -268,6 +270,53 @@ finished_cb (PfmRunner *runner, PfmVolumeView *self)
 
 /* --- controls ---------------------------------------------------------------------------- */
 
+/* The transfer function lives in the project (render.transfer), so it is
+ * saved and opened with it; editing it marks the project changed. */
+static void
+store_transfer (PfmVolumeView *self)
+{
+  /* Applying what the project holds must not mark the project changed. */
+  if (self->document == NULL || self->from_document)
+    return;
+  g_autofree char *data = pfm_transfer_to_data (pfm_transfer_editor_get_transfer (self->editor));
+  g_autoptr(GError) error = NULL;
+  if (!pfm_document_set (self->document, "render.transfer", data, &error))
+    g_warning ("transfer function not stored in the project: %s", error->message);
+}
+
+static void apply_transfer (PfmVolumeView *self, const PfmTransfer *tf);
+
+static void
+document_changed_cb (PfmDocument *doc, const char *key, PfmVolumeView *self)
+{
+  if (key != NULL && !g_str_equal (key, "render.transfer"))
+    return;
+  const char *data = pfm_document_get_config (doc)->render.transfer;
+  g_autoptr(PfmTransfer) tf = NULL;
+  if (data != NULL && data[0] != '\0')
+    {
+      g_autoptr(GError) error = NULL;
+      tf = pfm_transfer_new_from_data (data, &error);
+      if (tf == NULL)
+        {
+          pfm_toast (GTK_WIDGET (self), _("The project's transfer function is unreadable (%s); using the default"),
+                     error->message);
+          return;
+        }
+    }
+  else
+    {
+      tf = pfm_transfer_copy (pfm_transfer_editor_get_transfer (self->editor));
+      pfm_transfer_reset (tf);
+    }
+  if (!pfm_transfer_equal (tf, pfm_transfer_editor_get_transfer (self->editor)))
+    {
+      self->from_document = TRUE;
+      apply_transfer (self, tf);
+      self->from_document = FALSE;
+    }
+}
+
 static void
 apply_transfer (PfmVolumeView *self, const PfmTransfer *tf)
 {
@@ -280,12 +329,14 @@ apply_transfer (PfmVolumeView *self, const PfmTransfer *tf)
   gtk_widget_set_sensitive (GTK_WIDGET (self->decades_spin), tf->log_scale);
   self->syncing = FALSE;
   update_color_scale (self);
+  store_transfer (self);
 }
 
 static void
 editor_changed_cb (PfmTransferEditor *editor, PfmVolumeView *self)
 {
   pfm_volume_area_set_transfer (self->area, pfm_transfer_editor_get_transfer (editor));
+  store_transfer (self);
 }
 
 static void
@@ -582,6 +633,9 @@ pfm_volume_view_dispose (GObject *object)
   if (self->runner)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   g_clear_object (&self->runner);
+  if (self->document)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
   g_clear_object (&self->turntable_cancel);
   G_OBJECT_CLASS (pfm_volume_view_parent_class)->dispose (object);
 }
@@ -916,10 +970,12 @@ pfm_volume_view_init (PfmVolumeView *self)
 }
 
 GtkWidget *
-pfm_volume_view_new (PfmRunner *runner)
+pfm_volume_view_new (PfmRunner *runner, PfmDocument *document)
 {
   PfmVolumeView *self = g_object_new (PFM_TYPE_VOLUME_VIEW, NULL);
   self->runner = g_object_ref (runner);
+  self->document = g_object_ref (document);
+  g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
   g_signal_connect (runner, "started", G_CALLBACK (started_cb), self);
   g_signal_connect (runner, "slice", G_CALLBACK (slice_cb), self);
   g_signal_connect (runner, "finished", G_CALLBACK (finished_cb), self);

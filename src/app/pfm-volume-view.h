@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "pfm-document.h"
 #include "pfm-runner.h"
 
 G_BEGIN_DECLS
@@ -14,7 +15,8 @@ G_BEGIN_DECLS
 #define PFM_TYPE_VOLUME_VIEW (pfm_volume_view_get_type ())
 G_DECLARE_FINAL_TYPE (PfmVolumeView, pfm_volume_view, PFM, VOLUME_VIEW, AdwBin)
 
-GtkWidget *pfm_volume_view_new              (PfmRunner     *runner);
+GtkWidget *pfm_volume_view_new              (PfmRunner     *runner,
+                                             PfmDocument   *document);
 void       pfm_volume_view_set_presentation (PfmVolumeView *self,
                                              gboolean       presentation);
 

@@ -617,7 +617,7 @@ pfm_window_init (PfmWindow *self)
 
   self->scaling_view = pfm_scaling_view_new (self->document);
   self->propagation_view = pfm_propagation_view_new (self->runner);
-  self->volume_view = pfm_volume_view_new (self->runner);
+  self->volume_view = pfm_volume_view_new (self->runner, self->document);
   add_view (self, self->scaling_view, "scaling", _("Scaling"), "view-continuous-symbolic");
   add_view (self, self->propagation_view, "propagation", _("Propagation"), "media-playlist-consecutive-symbolic");
   add_view (self, self->volume_view, "volume", _("Volume"), "view-grid-symbolic");

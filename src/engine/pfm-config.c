@@ -152,6 +152,9 @@ static const PfmKeyInfo keys[] = {
   D  ("defects", "offset", defects.offset, "", -0.1, 0.1, "0",
       "Systematic index offset added to every written voxel, before drift."),
 
+  S  ("render", "transfer", render.transfer, "",
+      "How the Volume view maps intensity to colour and opacity (colormap, scale, opacity points); empty for the default."),
+
   { "scaling", "params", PFM_KEY_DOUBLE_LIST, OFF (scaling.params), "", 1.0, 1e30, FALSE, FALSE, NULL,
     "1e12,1e15,1e18", "Parameter counts P to tabulate (comma-separated)." },
   D  ("scaling", "aspect", scaling.aspect, "", 1.0, 1e9, "1000",
@@ -425,6 +428,7 @@ pfm_config_copy (const PfmConfig *cfg)
   PfmConfig *copy = g_memdup2 (cfg, sizeof *cfg);
   copy->medium.file = g_strdup (cfg->medium.file);
   copy->beam.input = g_strdup (cfg->beam.input);
+  copy->render.transfer = g_strdup (cfg->render.transfer);
   copy->scaling.params = g_memdup2 (cfg->scaling.params, cfg->scaling.n_params * sizeof (double));
   return copy;
 }
@@ -436,6 +440,7 @@ pfm_config_free (PfmConfig *cfg)
     return;
   g_free (cfg->medium.file);
   g_free (cfg->beam.input);
+  g_free (cfg->render.transfer);
   g_free (cfg->scaling.params);
   g_free (cfg);
 }

@@ -111,6 +111,9 @@ struct _PfmConfig
     double offset;       /* index offset added to every written voxel */
   } defects;
   struct {
+    char *transfer;      /* the volume view's transfer function (key-file text), "" = default */
+  } render;
+  struct {
     double *params;      /* parameter counts to tabulate */
     gsize n_params;
     double aspect;
