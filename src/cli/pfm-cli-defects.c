@@ -97,16 +97,18 @@ print_summary (const PfmBatchResult *r, GString *out)
   static const PfmMetric shown[] = { PFM_METRIC_RELATIVE_ERROR, PFM_METRIC_COSINE_SIMILARITY,
                                      PFM_METRIC_EFFECTIVE_BITS, PFM_METRIC_TM_ERROR };
   g_string_append_printf (out, "%u copies (%u resolved); mean +- std\n", r->copies->len, r->n_resolved);
-  g_string_append_printf (out, "  %-18s %-26s %s\n", "metric", "before calibration", "after calibration");
+  g_string_append_printf (out, "  %-18s %-30s %s\n", "metric", "before calibration", "after calibration");
   for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
     {
       const PfmMetric m = shown[i];
       if (m == PFM_METRIC_TM_ERROR && !r->options.tm_error)
         continue;
-      g_autofree char *before = g_strdup_printf ("%.4g +- %.2g", r->stats[m].mean, r->stats[m].std);
+      /* A similarity close to 1 needs its digits. */
+      const char *fmt = m == PFM_METRIC_COSINE_SIMILARITY ? "%.10f +- %.2g" : "%.4g +- %.2g";
+      g_autofree char *before = g_strdup_printf (fmt, r->stats[m].mean, r->stats[m].std);
       g_autofree char *after = m == PFM_METRIC_TM_ERROR ? g_strdup ("-")
-        : g_strdup_printf ("%.4g +- %.2g", r->stats_calibrated[m].mean, r->stats_calibrated[m].std);
-      g_string_append_printf (out, "  %-18s %-26s %s\n", pfm_metric_name (m), before, after);
+        : g_strdup_printf (fmt, r->stats_calibrated[m].mean, r->stats_calibrated[m].std);
+      g_string_append_printf (out, "  %-18s %-30s %s\n", pfm_metric_name (m), before, after);
     }
   g_string_append_printf (out, "  yield (%s %s %g): %.3g before, %.3g after calibration\n",
            pfm_metric_name (r->options.yield_metric),
