@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pfm-cli-common.h"
 #include "pfm-export.h"
@@ -78,4 +79,33 @@ pfm_cli_write_output (const char *path, const char *contents, gsize length, GErr
       return TRUE;
     }
   return pfm_export_write_atomic (path, contents, length, error);
+}
+
+void
+pfm_cli_progress_init (PfmCliProgress *p)
+{
+  p->last_permille = -1000;
+  p->tty = isatty (STDERR_FILENO);
+}
+
+void
+pfm_cli_progress (PfmCliProgress *p, guint done, guint total, const char *format, ...)
+{
+  int permille = total > 0 ? (int) (1000.0 * done / total) : 1000;
+  int quantum = p->tty ? 5 : 100;
+  if (permille / quantum == p->last_permille / quantum && done != total)
+    return;
+  p->last_permille = permille;
+  char bar[31];
+  int filled = permille * 30 / 1000;
+  for (int i = 0; i < 30; i++)
+    bar[i] = i < filled ? '#' : '.';
+  bar[30] = '\0';
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *detail = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  fprintf (stderr, "%s[%s] %5.1f%%  %s%s", p->tty ? "\r" : "", bar, permille / 10.0, detail, p->tty ? "" : "\n");
+  if (p->tty && done == total)
+    fputc ('\n', stderr);
 }

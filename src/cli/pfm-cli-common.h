@@ -41,6 +41,22 @@ gboolean   pfm_cli_write_output (const char  *path,
                                  gsize        length,
                                  GError     **error);
 
+/* The progress bar on stderr: redrawn every 0.5% on a terminal, every 10%
+ * (one line each) in a log. */
+typedef struct
+{
+  int      last_permille;
+  gboolean tty;
+} PfmCliProgress;
+
+void       pfm_cli_progress_init (PfmCliProgress *progress);
+/* Shows @done of @total, followed by the printf-style detail, when due. */
+void       pfm_cli_progress      (PfmCliProgress *progress,
+                                  guint           done,
+                                  guint           total,
+                                  const char     *format,
+                                  ...) G_GNUC_PRINTF (4, 5);
+
 int pfm_cli_propagate (int argc, char **argv);
 int pfm_cli_scaling   (int argc, char **argv);
 int pfm_cli_bench     (int argc, char **argv);

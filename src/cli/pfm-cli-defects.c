@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "pfm-batch.h"
 #include "pfm-cli-common.h"
@@ -27,30 +26,15 @@ on_sigint (int sig)
 
 typedef struct
 {
-  int         last_permille;
-  gboolean    tty;
-  const char *what;
+  PfmCliProgress bar;
+  const char    *what;
 } Progress;
 
 static void
 progress_cb (guint done, guint total, gpointer user_data)
 {
   Progress *p = user_data;
-  int permille = total > 0 ? (int) (1000.0 * done / total) : 1000;
-  /* Redraw on a terminal every 0.5%; in a log every 10%. */
-  int quantum = p->tty ? 5 : 100;
-  if (permille / quantum == p->last_permille / quantum && done != total)
-    return;
-  p->last_permille = permille;
-  char bar[31];
-  int filled = permille * 30 / 1000;
-  for (int i = 0; i < 30; i++)
-    bar[i] = i < filled ? '#' : '.';
-  bar[30] = '\0';
-  fprintf (stderr, "%s[%s] %5.1f%%  %s %u/%u%s",
-           p->tty ? "\r" : "", bar, permille / 10.0, p->what, done, total, p->tty ? "" : "\n");
-  if (p->tty && done == total)
-    fputc ('\n', stderr);
+  pfm_cli_progress (&p->bar, done, total, "%s %u/%u", p->what, done, total);
 }
 
 /* The exit status of an engine error: a bad value is usage (2), the rest a
@@ -320,7 +304,8 @@ pfm_cli_defects (int argc, char **argv)
         }
     }
 
-  Progress progress = { .last_permille = -1000, .tty = isatty (STDERR_FILENO), .what = "propagations" };
+  Progress progress = { .what = "propagations" };
+  pfm_cli_progress_init (&progress.bar);
   PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
                            .cancel = (const gint *) &cancel_flag };
   g_autoptr(GError) error = NULL;
@@ -422,7 +407,8 @@ pfm_cli_tm (int argc, char **argv)
   pfm_batch_options_init (&o);
   o.threads = threads;
   o.rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
-  Progress progress = { .last_permille = -1000, .tty = isatty (STDERR_FILENO), .what = "macro-pixels" };
+  Progress progress = { .what = "macro-pixels" };
+  pfm_cli_progress_init (&progress.bar);
   PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
                            .cancel = (const gint *) &cancel_flag };
   g_autoptr(GError) error = NULL;

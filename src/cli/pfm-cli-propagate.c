@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "pfm-bpm.h"
 #include "pfm-cli-common.h"
@@ -21,31 +20,10 @@ on_sigint (int sig)
   g_atomic_int_set (&cancel_flag, 1);
 }
 
-typedef struct
-{
-  int      last_permille;
-  gboolean tty;
-} Progress;
-
 static void
 progress_cb (guint step, guint n_steps, double z, gpointer user_data)
 {
-  Progress *p = user_data;
-  int permille = (int) (1000.0 * step / n_steps);
-  /* Redraw on a terminal every 0.5%; in a log every 10%. */
-  int quantum = p->tty ? 5 : 100;
-  if (permille / quantum == p->last_permille / quantum && step != n_steps)
-    return;
-  p->last_permille = permille;
-  char bar[31];
-  int filled = permille * 30 / 1000;
-  for (int i = 0; i < 30; i++)
-    bar[i] = i < filled ? '#' : '.';
-  bar[30] = '\0';
-  fprintf (stderr, "%s[%s] %5.1f%%  step %u/%u  z = %.4g m%s",
-           p->tty ? "\r" : "", bar, permille / 10.0, step, n_steps, z, p->tty ? "" : "\n");
-  if (p->tty && step == n_steps)
-    fputc ('\n', stderr);
+  pfm_cli_progress (user_data, step, n_steps, "step %u/%u  z = %.4g m", step, n_steps, z);
 }
 
 static gboolean
@@ -120,7 +98,8 @@ pfm_cli_propagate (int argc, char **argv)
              ? PFM_EXIT_USAGE : PFM_EXIT_FAILED;
     }
 
-  Progress progress = { .last_permille = -1000, .tty = isatty (STDERR_FILENO) };
+  PfmCliProgress progress;
+  pfm_cli_progress_init (&progress);
   PfmBpmCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
                          .cancel = (const gint *) &cancel_flag };
   signal (SIGINT, on_sigint);
