@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "pfm-config.h"
+#include "pfm-test-util.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -115,41 +116,6 @@ assert_same_snapshot (GPtrArray *a, GPtrArray *b)
 }
 
 /* Applies "group.key=value" pairs; each must be accepted on its own. */
-static PfmConfig *
-config_with (const char *const *assignments)
-{
-  PfmConfig *cfg = pfm_config_new ();
-  for (guint i = 0; assignments && assignments[i]; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      if (!pfm_config_set_assignment (cfg, assignments[i], &error))
-        g_error ("%s: %s", assignments[i], error->message);
-    }
-  return cfg;
-}
-
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("pfm-test-config-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
-}
-
 /* ---- the table ------------------------------------------------------- */
 
 static void
@@ -514,7 +480,7 @@ test_auto (void)
         g_error ("%s = auto was %s", name, ok ? "accepted" : "refused");
     }
 
-  g_autoptr(PfmConfig) cfg = config_with ((const char *const[]) {
+  g_autoptr(PfmConfig) cfg = config_from ((const char *const[]) {
     "grid.window=1e-4", "medium.voxel=2e-6", NULL });
   g_assert_cmpfloat (pfm_config_window (cfg), ==, 1e-4);
   g_assert_cmpfloat (pfm_config_voxel (cfg), ==, 2e-6);
@@ -608,7 +574,7 @@ test_inconsistent (void)
   for (guint i = 0; i < G_N_ELEMENTS (inconsistent_cases); i++)
     {
       const Inconsistent *c = &inconsistent_cases[i];
-      g_autoptr(PfmConfig) cfg = config_with (c->set);
+      g_autoptr(PfmConfig) cfg = config_from (c->set);
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s", c->what);
@@ -644,14 +610,14 @@ test_consistent (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(PfmConfig) cfg = config_with (cases[i]);
+      g_autoptr(PfmConfig) cfg = config_from (cases[i]);
       g_autoptr(GError) error = NULL;
       if (!pfm_config_validate (cfg, &error))
         g_error ("case %u (%s ...): %s", i, cases[i][0], error->message);
     }
 
   /* beam.input values are parsed exactly. */
-  g_autoptr(PfmConfig) cfg = config_with ((const char *const[]) {
+  g_autoptr(PfmConfig) cfg = config_from ((const char *const[]) {
     "beam.kind=slm", "beam.slm_pixels=4", "beam.input=0,0.5,1,0.25", NULL });
   double v[4];
   g_autoptr(GError) error = NULL;
@@ -663,7 +629,7 @@ test_consistent (void)
   g_assert_cmpfloat (v[3], ==, 0.25);
 
   /* random:SEED: values in [0, 1], the same for the same seed. */
-  g_autoptr(PfmConfig) r = config_with ((const char *const[]) {
+  g_autoptr(PfmConfig) r = config_from ((const char *const[]) {
     "beam.kind=slm", "beam.slm_pixels=64", "beam.input=random:7", NULL });
   double a[64], b[64];
   g_assert_true (pfm_config_parse_input_vector (r, a, &error));
@@ -759,7 +725,7 @@ test_validate_direct (void)
 static void
 test_load_failure_untouched (void)
 {
-  g_autoptr(PfmConfig) cfg = config_with ((const char *const[]) {
+  g_autoptr(PfmConfig) cfg = config_from ((const char *const[]) {
     "optics.wavelength=1e-6", "grid.n=128", "medium.file=keep.map", "scaling.params=1e9", NULL });
   g_autoptr(GPtrArray) before = snapshot (cfg);
 
@@ -782,7 +748,7 @@ test_load_failure_untouched (void)
     }
 
   /* The same through a file on disk. */
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-config");
   g_autofree char *path = g_build_filename (dir, "bad.pfm", NULL);
   g_assert_true (g_file_set_contents (path, bad[0].data, -1, NULL));
   g_autoptr(GError) error = NULL;
@@ -801,7 +767,7 @@ test_load_failure_untouched (void)
   /* Keys the file does not name keep their values. */
   g_assert_cmpfloat (cfg->optics.wavelength, ==, 1e-6);
   g_assert_cmpint (cfg->grid.n, ==, 128);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 /* A non-default value for every key, all consistent together; awkward
@@ -899,13 +865,13 @@ check_roundtrip (const PfmConfig *cfg, const char *dir, const char *name)
 static void
 test_roundtrip (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-config");
 
   /* Defaults, with their "auto" values. */
   g_autoptr(PfmConfig) def = pfm_config_new ();
   check_roundtrip (def, dir, "defaults.pfm");
 
-  g_autoptr(PfmConfig) cfg = config_with (roundtrip_values);
+  g_autoptr(PfmConfig) cfg = config_from (roundtrip_values);
   g_autoptr(GError) error = NULL;
   g_assert_true (pfm_config_validate (cfg, &error));
   g_assert_no_error (error);
@@ -943,7 +909,7 @@ test_roundtrip (void)
   g_assert_no_error (error);
   g_assert_cmpstr (version, ==, "1");
 
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 static void
@@ -979,7 +945,7 @@ test_project_version (void)
 static void
 test_bad_files (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-config");
   g_autoptr(PfmConfig) cfg = pfm_config_new ();
   g_autoptr(GPtrArray) before = snapshot (cfg);
 
@@ -1086,7 +1052,7 @@ test_bad_files (void)
 
   g_autoptr(GPtrArray) after = snapshot (cfg);
   assert_same_snapshot (before, after);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 static void

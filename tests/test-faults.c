@@ -37,50 +37,9 @@
 #include "pfm-record.h"
 
 #include "fuzz/pfm-fuzz-targets.h"
+#include "pfm-test-util.h"
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static PfmConfig *
-config_with (const char *const *assignments)
-{
-  PfmConfig *cfg = pfm_config_new ();
-  for (guint i = 0; assignments[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      if (!pfm_config_set_assignment (cfg, assignments[i], &error))
-        g_error ("%s: %s", assignments[i], error->message);
-    }
-  return cfg;
-}
-
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("pfm-test-faults-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  GStatBuf st;
-  if (g_lstat (path, &st) == 0 && S_ISDIR (st.st_mode))
-    {
-      g_chmod (path, 0755);
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *p = g_build_filename (path, name, NULL);
-          remove_tree (p);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
 
 static guint
 count_entries (const char *dir)
@@ -182,7 +141,7 @@ write_field (const char *path, gsize size, GError **error)
 {
   if (field_record == NULL)
     {
-      g_autoptr(PfmConfig) cfg = config_with (SMALL);
+      g_autoptr(PfmConfig) cfg = config_from (SMALL);
       PfmBpmOptions opts = { .threads = 1, .rigor = PFM_PLAN_ESTIMATE };
       g_autoptr(GError) e = NULL;
       g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, &e);
@@ -257,7 +216,7 @@ test_write_dev_full (void)
   /* Where /dev is writable (root), a private copy of the node stands in
    * for /dev/full, so a regression that renamed over the path could not
    * replace the machine's own. */
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-faults");
   g_autofree char *path = NULL;
   if (access ("/dev", W_OK) != 0 && g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
     path = g_strdup ("/dev/full");
@@ -266,7 +225,7 @@ test_write_dev_full (void)
       path = g_build_filename (dir, "full.vti", NULL);
       if (mknod (path, S_IFCHR | 0666, makedev (1, 7)) != 0)
         {
-          remove_tree (dir);
+          pfm_test_remove_tree (dir);
           g_test_skip ("/dev is writable and no private /dev/full node can be made (needs CAP_MKNOD)");
           return;
         }
@@ -287,7 +246,7 @@ test_write_dev_full (void)
     }
   n_write_faults += tried;
   g_test_message ("write faults: full disk (/dev/full): %u writes, %u refused with an error, the device kept", tried, tried);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 static void
@@ -298,7 +257,7 @@ test_write_unwritable_folder (void)
       g_test_skip ("running as root: folder permissions are not enforced (the root-proof cases cover the same promise)");
       return;
     }
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-faults");
   g_autofree char *ro = g_build_filename (dir, "ro", NULL);
   g_assert_cmpint (g_mkdir (ro, 0755), ==, 0);
   g_autofree char *path = g_build_filename (ro, "old.vti", NULL);
@@ -308,13 +267,13 @@ test_write_unwritable_folder (void)
   g_chmod (ro, 0755);
   n_write_faults += tried;
   g_test_message ("write faults: unwritable folder: %u writes over an existing file, all refused, the file kept", tried);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 static void
 test_write_parent_is_file (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-faults");
   g_autofree char *file = g_build_filename (dir, "file", NULL);
   g_assert_true (g_file_set_contents (file, OLD_CONTENTS, -1, NULL));
   guint tried = expect_every_write_fails (file, "out.vti", FALSE, 4096);
@@ -324,13 +283,13 @@ test_write_parent_is_file (void)
   g_assert_cmpstr (text, ==, OLD_CONTENTS);
   n_write_faults += tried;
   g_test_message ("write faults: parent is a regular file: %u writes, all refused, the file kept", tried);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 static void
 test_write_vanished_folder (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-faults");
   g_autofree char *gone = g_build_filename (dir, "gone", NULL);
   g_assert_cmpint (g_mkdir (gone, 0755), ==, 0);
   g_assert_cmpint (g_rmdir (gone), ==, 0);
@@ -338,7 +297,7 @@ test_write_vanished_folder (void)
   g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
   n_write_faults += tried;
   g_test_message ("write faults: vanished folder: %u writes, all refused, nothing created", tried);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 static void
@@ -347,7 +306,7 @@ test_write_no_temp_file (void)
   /* A 250-byte name exists, but the temporary file beside it (name +
    * ".XXXXXX") is over NAME_MAX: the replacement cannot even start, for
    * root too.  The old file must survive whole. */
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-faults");
   char name[251];
   memset (name, 'p', 246);
   strcpy (name + 246, ".vti");
@@ -356,14 +315,14 @@ test_write_no_temp_file (void)
   FILE *f = fopen (path, "w");
   if (f == NULL || fputs (OLD_CONTENTS, f) < 0 || fclose (f) != 0)
     {
-      remove_tree (dir);
+      pfm_test_remove_tree (dir);
       g_test_skip ("this file system refuses 250-byte names");
       return;
     }
   guint tried = expect_every_write_fails (dir, name, TRUE, 4096);
   n_write_faults += tried;
   g_test_message ("write faults: temporary file cannot be created: %u writes over an existing file, all refused, the file kept", tried);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 /* The write fails midway: a file-size limit (RLIMIT_FSIZE, which binds
@@ -381,7 +340,7 @@ test_write_midway (void)
                       (guint) G_N_ELEMENTS (writers));
       return;
     }
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-faults");
   signal (SIGXFSZ, SIG_IGN);   /* write() returns EFBIG instead */
   struct rlimit old, lim;
   g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old), ==, 0);
@@ -390,7 +349,7 @@ test_write_midway (void)
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &lim), ==, 0);
   expect_every_write_fails (dir, "old.vti", TRUE, 65536);
   setrlimit (RLIMIT_FSIZE, &old);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 /* No file descriptor left (RLIMIT_NOFILE, binding root too): no
@@ -407,7 +366,7 @@ test_write_no_descriptors (void)
                       (guint) G_N_ELEMENTS (writers));
       return;
     }
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-faults");
   g_autofree char *path = g_build_filename (dir, "old.vti", NULL);
   /* The field writer's run (and its FFTW plan) first, while files can
    * still be opened. */
@@ -443,13 +402,13 @@ test_write_no_descriptors (void)
       g_assert_true (memcmp (g_bytes_get_data (now, NULL), OLD_CONTENTS, strlen (OLD_CONTENTS)) == 0);
       g_assert_cmpuint (count_entries (dir), ==, before);
     }
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 static void
 test_write_target_is_folder (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-faults");
   g_autofree char *sub = g_build_filename (dir, "out.vti", NULL);
   g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
   g_autofree char *inside = g_build_filename (sub, "keep", NULL);
@@ -467,7 +426,7 @@ test_write_target_is_folder (void)
   n_write_faults += tried;
   g_test_message ("write faults: target is a folder: %u writes, all refused, the folder kept", tried);
   g_test_message ("write faults: %u in all so far", n_write_faults);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 /* ---- cancelling -------------------------------------------------------- */
@@ -564,7 +523,7 @@ reference_run (const PfmConfig *cfg, const PfmBpmOptions *opts, float **field)
 static void
 test_cancel_every_step (void)
 {
-  g_autoptr(PfmConfig) cfg = config_with (CANCEL_CASE);
+  g_autoptr(PfmConfig) cfg = config_from (CANCEL_CASE);
   PfmBpmOptions opts = { .threads = 1, .rigor = PFM_PLAN_ESTIMATE };
   g_autofree float *ref_field = NULL;
   g_autoptr(PfmRecord) ref = reference_run (cfg, &opts, &ref_field);
@@ -648,7 +607,7 @@ test_cancel_from_thread (void)
   const char *const longer[] = {
     "grid.n=64", "tube.length=2e-4", "grid.dz=1e-6", "grid.record_every=4", "beam.power=2e6", NULL
   };
-  g_autoptr(PfmConfig) cfg = config_with (longer);
+  g_autoptr(PfmConfig) cfg = config_from (longer);
   PfmBpmOptions opts = { .threads = 1, .rigor = PFM_PLAN_ESTIMATE };
   g_autofree float *ref_field = NULL;
   g_autoptr(PfmRecord) ref = reference_run (cfg, &opts, &ref_field);
@@ -804,7 +763,7 @@ test_blowup_powers (void)
     for (guint w = 0; w < G_N_ELEMENTS (waists); w++)
       for (guint p = 0; p < G_N_ELEMENTS (powers); p++)
         {
-          g_autoptr(PfmConfig) cfg = config_with (base);
+          g_autoptr(PfmConfig) cfg = config_from (base);
           char pw[G_ASCII_DTOSTR_BUF_SIZE];
           g_ascii_dtostr (pw, sizeof pw, powers[p]);
           g_assert_true (pfm_config_set (cfg, "beam.power", pw, NULL));
@@ -885,7 +844,7 @@ test_blowup_range_edges (void)
           g_autofree char *value = edge_value (k, upper);
           if (value == NULL)
             continue;
-          g_autoptr(PfmConfig) cfg = config_with (bases[b]);
+          g_autoptr(PfmConfig) cfg = config_from (bases[b]);
           g_autofree char *name = g_strdup_printf ("%s.%s", k->group, k->key);
           g_autoptr(GError) error = NULL;
           if (!pfm_config_set (cfg, name, value, &error))
@@ -908,7 +867,7 @@ test_blowup_range_edges (void)
             g_str_equal (keys[i].group, "scaling") || g_str_equal (keys[j].group, "scaling") ||
             g_str_equal (keys[i].group, "defects") || g_str_equal (keys[j].group, "defects"))
           continue;
-        g_autoptr(PfmConfig) cfg = config_with (small_step);
+        g_autoptr(PfmConfig) cfg = config_from (small_step);
         g_autofree char *ni = g_strdup_printf ("%s.%s", keys[i].group, keys[i].key);
         g_autofree char *nj = g_strdup_printf ("%s.%s", keys[j].group, keys[j].key);
         g_assert_true (pfm_config_set (cfg, ni, lo, NULL));
@@ -1035,7 +994,7 @@ test_odd_files (void)
     }
 
   /* A FIFO still works for a project (a shell's <(...)): bounded, not refused. */
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-test-faults");
   g_autofree char *fifo = g_build_filename (dir, "project.fifo", NULL);
   if (mkfifo (fifo, 0600) == 0)
     {
@@ -1081,7 +1040,7 @@ test_odd_files (void)
   g_autofree char *after = pfm_fuzz_config_text (cfg);
   g_assert_cmpstr (before, ==, after);
   g_test_message ("odd files: %u tried (endless devices, a FIFO, folders, a step count past 2^32): all handled", tried);
-  remove_tree (dir);
+  pfm_test_remove_tree (dir);
 }
 
 /* Every file of @dir through @target; returns how many. */

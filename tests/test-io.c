@@ -25,6 +25,7 @@
 #include "pfm-export.h"
 #include "pfm-medium.h"
 #include "pfm-record.h"
+#include "pfm-test-util.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -49,29 +50,10 @@ tmp_setup (TmpDir *t, gconstpointer data G_GNUC_UNUSED)
 }
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_chmod (path, 0755);
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *p = g_build_filename (path, name, NULL);
-          remove_tree (p);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
-
-static void
 tmp_teardown (TmpDir *t, gconstpointer data G_GNUC_UNUSED)
 {
   if (t->dir != NULL)
-    remove_tree (t->dir);
+    pfm_test_remove_tree (t->dir);
   g_free (t->dir);
 }
 

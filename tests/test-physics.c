@@ -17,27 +17,9 @@
 #include "pfm-kernels.h"
 #include "pfm-medium.h"
 #include "pfm-rng.h"
+#include "pfm-test-util.h"
 
 /* A configuration from the defaults and "group.key=value" overrides. */
-static PfmConfig *
-config_with (const char *first, ...)
-{
-  PfmConfig *cfg = pfm_config_new ();
-  va_list ap;
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    {
-      g_autoptr(GError) error = NULL;
-      if (!pfm_config_set_assignment (cfg, a, &error))
-        g_error ("%s: %s", a, error->message);
-    }
-  va_end (ap);
-  g_autoptr(GError) error = NULL;
-  if (!pfm_config_validate (cfg, &error))
-    g_error ("invalid test configuration: %s", error->message);
-  return cfg;
-}
-
 static PfmRecord *
 run (const PfmConfig *cfg, PfmBpm **keep)
 {
