@@ -455,7 +455,8 @@ test_enums (void)
         }
       checked++;
     }
-  g_assert_cmpuint (checked, ==, 4);
+  /* profile, medium, beam, encoding, train.init, train.noise_aware */
+  g_assert_cmpuint (checked, ==, 6);
 }
 
 /* "auto" is a value only for medium.voxel and grid.window. */
@@ -825,6 +826,19 @@ static const char *const roundtrip_values[] = {
   "defects.dn_dT=8.6e-06",
   "defects.side_error=0.02",
   "defects.offset=-0.0001",
+  "train.dataset=idx:imgs with space.idx:labels\\x.idx",
+  "train.test_fraction=0.25",
+  "train.validation_fraction=0.15000000000000002",
+  "train.split_seed=18446744073709551614",
+  "train.epochs=11",
+  "train.batch=7",
+  "train.lr=0.0123",
+  "train.lr_decay=0.95",
+  "train.seed=42",
+  "train.init=design",
+  "train.temperature=3.5",
+  "train.noise_aware=true",
+  "train.max_examples=500",
   "scaling.params=1,2.5e+13,1e+30,3.3333333333333332e+17",
   "scaling.aspect=500",
   "scaling.beam_fraction=0.25",

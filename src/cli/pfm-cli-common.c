@@ -52,6 +52,17 @@ pfm_cli_load_config (const char *project, char **assignments)
       pfm_cli_error (NULL, "%s", error->message);
       return NULL;
     }
+  /* A relative index map named in a project file lies beside the project
+   * (pfm-cli train writes it there); one given with --set is relative to
+   * the current folder, as the user typed it. */
+  if (project != NULL && cfg->medium.file != NULL && cfg->medium.file[0] != '\0' &&
+      !g_path_is_absolute (cfg->medium.file))
+    {
+      g_autofree char *dir = g_path_get_dirname (project);
+      char *resolved = g_build_filename (dir, cfg->medium.file, NULL);
+      g_free (cfg->medium.file);
+      cfg->medium.file = resolved;
+    }
   for (guint i = 0; assignments && assignments[i]; i++)
     if (!pfm_config_set_assignment (cfg, assignments[i], &error))
       {

@@ -63,5 +63,8 @@ int pfm_cli_bench     (int argc, char **argv);
 int pfm_cli_defects   (int argc, char **argv);
 int pfm_cli_tm        (int argc, char **argv);
 int pfm_cli_merge     (int argc, char **argv);
+int pfm_cli_train     (int argc, char **argv);
+int pfm_cli_evaluate  (int argc, char **argv);
+int pfm_cli_gradient  (int argc, char **argv);
 
 G_END_DECLS

@@ -25,6 +25,9 @@ static const Command commands[] = {
   { "defects",   pfm_cli_defects,   "Monte-Carlo batch of fabricated copies: errors, yield, calibration" },
   { "tm",        pfm_cli_tm,        "the linear transmission matrix from SLM macro-pixels to detector regions" },
   { "merge",     pfm_cli_merge,     "combine the shards of a defects batch into the whole batch's result" },
+  { "train",     pfm_cli_train,     "train the glass as a classifier: adjoint gradients through the engine" },
+  { "evaluate",  pfm_cli_evaluate,  "test accuracy and confusion matrix of a (trained) glass" },
+  { "gradient",  pfm_cli_gradient,  "the adjoint gradient of weighted detector powers w.r.t. every voxel" },
 };
 
 static void

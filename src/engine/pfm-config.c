@@ -24,6 +24,8 @@ static const char *const profile_names[] = { "step", "grin", "none", NULL };
 static const char *const medium_names[] = { "random", "none", "file", NULL };
 static const char *const beam_names[] = { "gaussian", "slm", NULL };
 static const char *const encoding_names[] = { "amplitude", "phase", NULL };
+static const char *const init_names[] = { "random", "zero", "design", NULL };
+static const char *const boolean_names[] = { "false", "true", NULL };
 
 #define OFF(field) offsetof (PfmConfig, field)
 #define D(g, k, field, unit, lo, hi, def, desc) \
@@ -151,6 +153,33 @@ static const PfmKeyInfo keys[] = {
       "Relative error of the core side (the guide's cladding boundary; the voxel lattice stays where it was written)."),
   D  ("defects", "offset", defects.offset, "", -0.1, 0.1, "0",
       "Systematic index offset added to every written voxel, before drift."),
+
+  S  ("train", "dataset", train.dataset, "digits",
+      "Training data: digits (scikit-learn's 8x8), fashion-mnist, idx:IMAGES:LABELS or csv:PATH (features, then the label)."),
+  D  ("train", "test_fraction", train.test_fraction, "", 0.0, 0.9, "0.2",
+      "Share of the examples held out for the test set (a dataset with its own test set keeps it)."),
+  D  ("train", "validation_fraction", train.validation_fraction, "", 0.0, 0.9, "0.1",
+      "Share of the examples held out from training to validate each epoch."),
+  U  ("train", "split_seed", train.split_seed, "1",
+      "Seed of the train / validation / test split: the same seed gives the same split on every machine."),
+  I  ("train", "epochs", train.epochs, 1, 100000, "6",
+      "Passes over the training set."),
+  I  ("train", "batch", train.batch, 1, 100000, "32",
+      "Examples per minibatch: one Adam step per minibatch."),
+  DX ("train", "lr", train.lr, "", 0.0, 100.0, "0.1",
+      "Adam learning rate on the voxel parameters theta (each voxel's dn = delta_n tanh theta)."),
+  DX ("train", "lr_decay", train.lr_decay, "", 0.0, 1.0, "0.7",
+      "Factor applied to the learning rate after each epoch."),
+  U  ("train", "seed", train.seed, "1",
+      "Seed of the initial design, the minibatch order and the noise-aware copies."),
+  E  ("train", "init", train.init, init_names, "zero",
+      "Initial design: zero (plain guide), random (small seeded dn) or design (the project's own medium)."),
+  DX ("train", "temperature", train.temperature, "", 0.0, 1e6, "10",
+      "Initial softmax temperature T on the normalised detector powers; it is trained with the glass."),
+  E  ("train", "noise_aware", train.noise_aware, boolean_names, "false",
+      "Train through a freshly fabricated copy (the [defects] models) for every minibatch."),
+  I  ("train", "max_examples", train.max_examples, 0, 100000000, "0",
+      "Use at most this many examples of the dataset (0 = all), keeping the split's proportions."),
 
   S  ("render", "transfer", render.transfer, "",
       "How the Volume view maps intensity to colour and opacity (colormap, scale, opacity points); empty for the default."),
@@ -429,6 +458,7 @@ pfm_config_copy (const PfmConfig *cfg)
   copy->medium.file = g_strdup (cfg->medium.file);
   copy->beam.input = g_strdup (cfg->beam.input);
   copy->render.transfer = g_strdup (cfg->render.transfer);
+  copy->train.dataset = g_strdup (cfg->train.dataset);
   copy->scaling.params = g_memdup2 (cfg->scaling.params, cfg->scaling.n_params * sizeof (double));
   return copy;
 }
@@ -441,6 +471,7 @@ pfm_config_free (PfmConfig *cfg)
   g_free (cfg->medium.file);
   g_free (cfg->beam.input);
   g_free (cfg->render.transfer);
+  g_free (cfg->train.dataset);
   g_free (cfg->scaling.params);
   g_free (cfg);
 }

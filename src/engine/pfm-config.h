@@ -40,6 +40,12 @@ typedef enum {
 } PfmBeamKind;
 
 typedef enum {
+  PFM_TRAIN_INIT_RANDOM,
+  PFM_TRAIN_INIT_ZERO,
+  PFM_TRAIN_INIT_DESIGN,
+} PfmTrainInit;
+
+typedef enum {
   PFM_ENCODING_AMPLITUDE,
   PFM_ENCODING_PHASE,
 } PfmEncoding;
@@ -110,6 +116,21 @@ struct _PfmConfig
     double side_error;   /* relative error of the core side */
     double offset;       /* index offset added to every written voxel */
   } defects;
+  struct {
+    char *dataset;       /* digits | fashion-mnist | idx:IMAGES:LABELS | csv:PATH */
+    double test_fraction;
+    double validation_fraction;
+    guint64 split_seed;
+    int epochs;
+    int batch;
+    double lr;           /* Adam's step on theta (dn = delta_n tanh theta) */
+    double lr_decay;     /* the step is multiplied by this after each epoch */
+    guint64 seed;        /* initial design, minibatch order, noise-aware copies */
+    int init;            /* PfmTrainInit */
+    double temperature;  /* initial softmax temperature T (trained) */
+    int noise_aware;     /* 0 = false, 1 = true */
+    int max_examples;    /* 0 = all */
+  } train;
   struct {
     char *transfer;      /* the volume view's transfer function (key-file text), "" = default */
   } render;

@@ -1,0 +1,476 @@
+/* pfm-cli-train.c - `pfm-cli train`, `evaluate` and `gradient` (cli.md "Training")
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pfm-adjoint.h"
+#include "pfm-beam.h"
+#include "pfm-bpm.h"
+#include "pfm-cli-common.h"
+#include "pfm-export.h"
+#include "pfm-medium.h"
+#include "pfm-train.h"
+
+static volatile gint cancel_flag;
+
+static void
+on_sigint (int sig)
+{
+  g_atomic_int_set (&cancel_flag, 1);
+}
+
+/* A locale-independent JSON / CSV number. */
+static void
+append_number (GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append (s, isfinite (v) ? g_ascii_dtostr (buf, sizeof buf, v) : "null");
+}
+
+static int
+exit_for (const GError *error)
+{
+  return error->domain == PFM_CONFIG_ERROR || error->domain == PFM_DATASET_ERROR ||
+         error->domain == PFM_TRAIN_ERROR ? PFM_EXIT_USAGE : PFM_EXIT_FAILED;
+}
+
+static char *
+project_dir (const char *project)
+{
+  if (project == NULL)
+    return g_get_current_dir ();
+  g_autofree char *dir = g_path_get_dirname (project);
+  if (g_path_is_absolute (dir))
+    return g_steal_pointer (&dir);
+  g_autofree char *cwd = g_get_current_dir ();
+  return g_build_filename (cwd, dir, NULL);
+}
+
+typedef struct
+{
+  PfmCliProgress bar;
+  gboolean       quiet;
+} TrainProgress;
+
+static void
+train_progress_cb (const PfmTrainProgress *p, gpointer user_data)
+{
+  TrainProgress *tp = user_data;
+  if (tp->quiet)
+    return;
+  const guint done = (p->epoch - 1) * p->n_batches + p->batch, total = p->n_epochs * p->n_batches;
+  const double eta = done > 0 ? p->elapsed_s * (total - done) / done : 0.0;
+  pfm_cli_progress (&tp->bar, done, total, "epoch %u/%u, batch %u/%u, loss %.3f, accuracy %.1f%%, ETA %.0f s",
+                    p->epoch, p->n_epochs, p->batch, p->n_batches, p->loss, 100.0 * p->accuracy, eta);
+}
+
+static gboolean
+write_or_report (const char *command, const char *path, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  if (!pfm_cli_write_output (path, text, strlen (text), &error))
+    {
+      pfm_cli_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+pfm_cli_train (int argc, char **argv)
+{
+  g_auto(GStrv) sets = NULL;
+  g_autofree char *out = NULL, *log_path = NULL, *summary = NULL;
+  int threads = 0;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a project key (repeatable)", "KEY=VALUE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "The trained project (the index map is written beside it)", "TRAINED.pfm" },
+    { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_path, "One CSV row per epoch", "FILE.csv" },
+    { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary, "Test accuracy, confusion matrix and timings", "FILE.json" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (0 = one per CPU)", "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("[PROJECT.pfm] - train the glass as a classifier (physics.md section 5)");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!pfm_cli_parse (ctx, "train", &argc, &argv))
+    return PFM_EXIT_USAGE;
+  if (argc > 2)
+    {
+      pfm_cli_error ("train", "expected at most one project file, got %d arguments", argc - 1);
+      return PFM_EXIT_USAGE;
+    }
+  if (out == NULL || !g_str_has_suffix (out, ".pfm"))
+    {
+      pfm_cli_error ("train", "-o TRAINED.pfm is required (a project file name ending in .pfm)");
+      return PFM_EXIT_USAGE;
+    }
+  if (threads < 0 || threads > 64)
+    {
+      pfm_cli_error ("train", "--threads = %d is out of range: accepted [1, 64], or 0 for one per CPU", threads);
+      return PFM_EXIT_USAGE;
+    }
+  const char *project = argc == 2 ? argv[1] : NULL;
+  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, sets);
+  if (cfg == NULL)
+    return PFM_EXIT_USAGE;
+
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = project_dir (project);
+  g_autoptr(PfmTrainData) data = pfm_train_data_new (cfg, base, &error);
+  if (data == NULL)
+    {
+      pfm_cli_error ("train", "%s", error->message);
+      return exit_for (error);
+    }
+  if (!quiet)
+    fprintf (stderr, "pfm-cli train: %s, %u train / %u validation / %u test examples, %u classes, %u SLM pixels\n",
+             data->dataset->name, data->n_train, data->n_validation, data->n_test, data->n_classes, data->n_pixels);
+
+  TrainProgress tp = { .quiet = quiet };
+  pfm_cli_progress_init (&tp.bar);
+  PfmTrainOptions o = { .threads = threads, .progress = train_progress_cb, .user_data = &tp,
+                        .cancel = (const gint *) &cancel_flag };
+  signal (SIGINT, on_sigint);
+  g_autoptr(PfmTrainResult) res = pfm_train_run (cfg, data, &o, &error);
+  signal (SIGINT, SIG_DFL);
+  if (res == NULL)
+    {
+      pfm_cli_error ("train", "%s", error->message);
+      return g_error_matches (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
+    }
+
+  /* The index map beside the project, referred to by its name. */
+  g_autofree char *stem = g_strndup (out, strlen (out) - 4);
+  g_autofree char *map_path = g_strconcat (stem, ".idx", NULL);
+  g_autofree char *map_name = g_path_get_basename (map_path);
+  if (!pfm_medium_save_map (map_path, res->nvx, res->nvy, res->nvz, res->dn, &error))
+    {
+      pfm_cli_error ("train", "%s", error->message);
+      return PFM_EXIT_FAILED;
+    }
+  g_autoptr(PfmConfig) trained = pfm_config_copy (cfg);
+  trained->medium.kind = PFM_MEDIUM_FILE;
+  g_free (trained->medium.file);
+  trained->medium.file = g_strdup (map_name);
+  trained->train.temperature = res->temperature;
+  if (!pfm_config_save_file (trained, out, &error))
+    {
+      pfm_cli_error ("train", "%s", error->message);
+      return PFM_EXIT_FAILED;
+    }
+
+  if (log_path != NULL)
+    {
+      g_autoptr(GString) s = g_string_new ("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds\n");
+      for (guint i = 0; i < res->epochs->len; i++)
+        {
+          const PfmTrainEpoch *e = &g_array_index (res->epochs, PfmTrainEpoch, i);
+          const double v[] = { e->train_loss, e->train_accuracy, e->validation_loss, e->validation_accuracy, e->seconds };
+          g_string_append_printf (s, "%u", e->epoch);
+          for (guint k = 0; k < G_N_ELEMENTS (v); k++)
+            {
+              g_string_append_c (s, ',');
+              append_number (s, v[k]);
+            }
+          g_string_append_c (s, '\n');
+        }
+      if (!write_or_report ("train", log_path, s->str))
+        return PFM_EXIT_FAILED;
+    }
+  if (summary != NULL)
+    {
+      g_autoptr(GString) s = g_string_new ("{\n  \"dataset\": ");
+      g_autofree char *name = g_strescape (data->dataset->name, NULL);
+      g_string_append_printf (s, "\"%s\",\n  \"parameters\": %" G_GUINT64_FORMAT ",\n  \"test_examples\": %u,\n"
+                              "  \"test_accuracy\": ", name, res->n_parameters, res->n_test);
+      append_number (s, res->test_accuracy);
+      g_string_append (s, ",\n  \"temperature\": ");
+      append_number (s, res->temperature);
+      g_string_append (s, ",\n  \"seconds\": ");
+      append_number (s, res->seconds);
+      g_string_append (s, ",\n  \"confusion\": [");
+      for (guint r = 0; r < res->n_classes; r++)
+        {
+          g_string_append (s, r ? ",\n    [" : "\n    [");
+          for (guint c = 0; c < res->n_classes; c++)
+            g_string_append_printf (s, "%s%u", c ? ", " : "", res->confusion[r * res->n_classes + c]);
+          g_string_append_c (s, ']');
+        }
+      g_string_append (s, "\n  ]\n}\n");
+      if (!write_or_report ("train", summary, s->str))
+        return PFM_EXIT_FAILED;
+    }
+  if (!quiet)
+    fprintf (stderr, "pfm-cli train: test accuracy %.2f%% (%u examples) after %d epochs, %.0f s; "
+             "%" G_GUINT64_FORMAT " voxels; wrote %s and %s\n",
+             100.0 * res->test_accuracy, res->n_test, cfg->train.epochs, res->seconds, res->n_parameters, out, map_path);
+  return PFM_EXIT_OK;
+}
+
+/* --- evaluate: the trained glass through the forward engine ------------ */
+
+typedef struct
+{
+  const PfmConfig    *cfg;
+  const PfmTrainData *data;
+  PfmBpm            **bpm;
+  guint              *predicted;
+  gint                next;
+  gboolean            failed;
+} EvalJob;
+
+typedef struct
+{
+  EvalJob *job;
+  int      worker;
+} EvalArg;
+
+static gpointer
+eval_worker (gpointer user_data)
+{
+  EvalArg *a = user_data;
+  EvalJob *j = a->job;
+  PfmBpm *bpm = j->bpm[a->worker];
+  const guint np = j->data->n_pixels, nc = j->data->n_classes;
+  g_autofree double *values = g_new (double, np);
+  g_autofree float *field = g_new (float, 2 * (gsize) j->cfg->grid.n * j->cfg->grid.n);
+  for (;;)
+    {
+      const guint i = (guint) g_atomic_int_add (&j->next, 1);
+      if (i >= j->data->n_test || g_atomic_int_get (&cancel_flag))
+        break;
+      const float *v = j->data->values + (gsize) j->data->test[i] * np;
+      for (guint q = 0; q < np; q++)
+        values[q] = v[q];
+      pfm_beam_fill_slm (j->cfg, pfm_bpm_get_grid (bpm), values, field);
+      pfm_bpm_set_input (bpm, field);
+      g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, NULL, NULL);
+      if (rec == NULL || rec->output == NULL)
+        {
+          j->failed = TRUE;
+          continue;
+        }
+      guint best = 0;
+      for (guint k = 1; k < nc; k++)
+        if (rec->output[k] > rec->output[best])
+          best = k;
+      j->predicted[i] = best;
+    }
+  return NULL;
+}
+
+int
+pfm_cli_evaluate (int argc, char **argv)
+{
+  g_auto(GStrv) sets = NULL;
+  g_autofree char *out = NULL, *format = NULL;
+  int threads = 0;
+  GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a project key (repeatable)", "KEY=VALUE" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "json (default) or csv (one row per test example)", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output file (default: standard output)", "FILE" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (0 = one per CPU)", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("[PROJECT.pfm] - test accuracy of the glass, with the forward engine");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!pfm_cli_parse (ctx, "evaluate", &argc, &argv))
+    return PFM_EXIT_USAGE;
+  if (argc > 2)
+    {
+      pfm_cli_error ("evaluate", "expected at most one project file, got %d arguments", argc - 1);
+      return PFM_EXIT_USAGE;
+    }
+  const gboolean csv = format != NULL && strcmp (format, "csv") == 0;
+  if (format != NULL && !csv && strcmp (format, "json") != 0)
+    {
+      pfm_cli_error ("evaluate", "--format %s: accepted json or csv", format);
+      return PFM_EXIT_USAGE;
+    }
+  if (threads < 0 || threads > 64)
+    {
+      pfm_cli_error ("evaluate", "--threads = %d is out of range: accepted [1, 64], or 0 for one per CPU", threads);
+      return PFM_EXIT_USAGE;
+    }
+  const char *project = argc == 2 ? argv[1] : NULL;
+  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, sets);
+  if (cfg == NULL)
+    return PFM_EXIT_USAGE;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = project_dir (project);
+  g_autoptr(PfmTrainData) data = pfm_train_data_new (cfg, base, &error);
+  if (data == NULL)
+    {
+      pfm_cli_error ("evaluate", "%s", error->message);
+      return exit_for (error);
+    }
+
+  const int nt = threads > 0 ? threads : (int) CLAMP (g_get_num_processors (), 1, 64);
+  g_autofree PfmBpm **bpm = g_new0 (PfmBpm *, nt);
+  PfmBpmOptions bo = { .threads = 1, .no_volume = TRUE };
+  int st = PFM_EXIT_OK;
+  for (int w = 0; w < nt && st == PFM_EXIT_OK; w++)
+    if ((bpm[w] = pfm_bpm_new (cfg, &bo, &error)) == NULL)
+      {
+        pfm_cli_error ("evaluate", "%s", error->message);
+        st = exit_for (error);
+      }
+  g_autofree guint *predicted = g_new0 (guint, MAX (data->n_test, 1));
+  EvalJob job = { cfg, data, bpm, predicted, 0, FALSE };
+  if (st == PFM_EXIT_OK)
+    {
+      g_autofree EvalArg *args = g_new (EvalArg, nt);
+      g_autofree GThread **th = g_new0 (GThread *, nt);
+      signal (SIGINT, on_sigint);
+      for (int w = 0; w < nt; w++)
+        args[w] = (EvalArg) { &job, w };
+      for (int w = 1; w < nt; w++)
+        th[w] = g_thread_new ("pfm-evaluate", eval_worker, &args[w]);
+      eval_worker (&args[0]);
+      for (int w = 1; w < nt; w++)
+        g_thread_join (th[w]);
+      signal (SIGINT, SIG_DFL);
+      if (g_atomic_int_get (&cancel_flag))
+        {
+          pfm_cli_error ("evaluate", "cancelled");
+          st = PFM_EXIT_FAILED;
+        }
+      else if (job.failed)
+        {
+          pfm_cli_error ("evaluate", "a test example's run could not complete");
+          st = PFM_EXIT_FAILED;
+        }
+    }
+  for (int w = 0; w < nt; w++)
+    pfm_bpm_free (bpm[w]);
+  if (st != PFM_EXIT_OK)
+    return st;
+
+  const guint nc = data->n_classes;
+  g_autofree guint *confusion = g_new0 (guint, (gsize) nc * nc);
+  guint correct = 0;
+  for (guint i = 0; i < data->n_test; i++)
+    {
+      const guint label = data->dataset->labels[data->test[i]];
+      confusion[label * nc + predicted[i]]++;
+      correct += predicted[i] == label;
+    }
+  const double accuracy = data->n_test ? (double) correct / data->n_test : 0.0;
+  g_autoptr(GString) s = g_string_new (NULL);
+  if (csv)
+    {
+      g_string_append (s, "example,label,predicted\n");
+      for (guint i = 0; i < data->n_test; i++)
+        g_string_append_printf (s, "%u,%u,%u\n", data->test[i], data->dataset->labels[data->test[i]], predicted[i]);
+    }
+  else
+    {
+      g_string_append_printf (s, "{\n  \"examples\": %u,\n  \"accuracy\": ", data->n_test);
+      append_number (s, accuracy);
+      g_string_append (s, ",\n  \"confusion\": [");
+      for (guint r = 0; r < nc; r++)
+        {
+          g_string_append (s, r ? ",\n    [" : "\n    [");
+          for (guint c = 0; c < nc; c++)
+            g_string_append_printf (s, "%s%u", c ? ", " : "", confusion[r * nc + c]);
+          g_string_append_c (s, ']');
+        }
+      g_string_append (s, "\n  ]\n}\n");
+    }
+  return write_or_report ("evaluate", out, s->str) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
+}
+
+/* --- gradient: the adjoint, for checking it from outside --------------- */
+
+int
+pfm_cli_gradient (int argc, char **argv)
+{
+  g_auto(GStrv) sets = NULL;
+  g_autofree char *out = NULL, *weights = NULL;
+  GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a project key (repeatable)", "KEY=VALUE" },
+    { "weights", 0, 0, G_OPTION_ARG_STRING, &weights, "One weight per detector region", "W1,...,WC" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "The gradient as an index map", "GRAD.idx" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("[PROJECT.pfm] - d(sum_k W_k p_k)/d(dn) for every voxel, by the adjoint");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!pfm_cli_parse (ctx, "gradient", &argc, &argv))
+    return PFM_EXIT_USAGE;
+  if (argc > 2 || out == NULL || weights == NULL)
+    {
+      pfm_cli_error ("gradient", "usage: pfm-cli gradient [PROJECT.pfm] --weights W1,...,WC -o GRAD.idx");
+      return PFM_EXIT_USAGE;
+    }
+  const char *project = argc == 2 ? argv[1] : NULL;
+  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, sets);
+  if (cfg == NULL)
+    return PFM_EXIT_USAGE;
+  g_auto(GStrv) parts = g_strsplit (weights, ",", -1);
+  const guint nw = g_strv_length (parts);
+  if (nw != (guint) cfg->detector.regions)
+    {
+      pfm_cli_error ("gradient", "--weights has %u values: accepted exactly detector.regions = %d", nw, cfg->detector.regions);
+      return PFM_EXIT_USAGE;
+    }
+  g_autofree double *w = g_new (double, nw);
+  for (guint k = 0; k < nw; k++)
+    {
+      char *end = NULL;
+      w[k] = g_ascii_strtod (parts[k], &end);
+      if (end == parts[k] || *end != '\0' || !isfinite (w[k]) || fabs (w[k]) > 1e30)
+        {
+          pfm_cli_error ("gradient", "--weights: \"%s\" is not a finite number in [-1e30, 1e30]", parts[k]);
+          return PFM_EXIT_USAGE;
+        }
+    }
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PfmAdjoint) adj = pfm_adjoint_new (cfg, 0, &error);
+  g_autoptr(PfmMedium) medium = adj ? pfm_medium_new (cfg, &error) : NULL;
+  if (adj == NULL || medium == NULL)
+    {
+      pfm_cli_error ("gradient", "%s", error->message);
+      return exit_for (error);
+    }
+  g_autofree float *field = g_new (float, 2 * (gsize) cfg->grid.n * cfg->grid.n);
+  PfmGrid grid;
+  pfm_grid_init (&grid, cfg);
+  if (!pfm_beam_fill (cfg, &grid, field, &error))
+    {
+      pfm_cli_error ("gradient", "%s", error->message);
+      return exit_for (error);
+    }
+  pfm_adjoint_set_input_field (adj, field);
+  int nx, ny, nz;
+  pfm_adjoint_get_lattice (adj, &nx, &ny, &nz);
+  const gsize nv = pfm_adjoint_n_voxels (adj);
+  g_autofree double *dn = g_new (double, nv);
+  for (int z = 0; z < nz; z++)
+    for (int y = 0; y < ny; y++)
+      for (int x = 0; x < nx; x++)
+        dn[((gsize) z * ny + y) * nx + x] = pfm_medium_voxel_dn (medium, x, y, z);
+  g_autofree double *powers = g_new (double, nw);
+  g_autofree double *grad = g_new0 (double, nv);
+  pfm_adjoint_set_dn (adj, dn);
+  pfm_adjoint_forward (adj, powers);
+  pfm_adjoint_backward (adj, w, grad);
+  g_autofree float *gf = g_new (float, nv);
+  for (gsize v = 0; v < nv; v++)
+    gf[v] = (float) grad[v];
+  if (!pfm_medium_save_map (out, nx, ny, nz, gf, &error))
+    {
+      pfm_cli_error ("gradient", "%s", error->message);
+      return PFM_EXIT_FAILED;
+    }
+  return PFM_EXIT_OK;
+}

@@ -1,0 +1,470 @@
+/* pfm-train.c - training the glass (physics.md section 5)
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "pfm-train"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "pfm-adjoint.h"
+#include "pfm-bpm.h"
+#include "pfm-grid.h"
+#include "pfm-medium.h"
+#include "pfm-rng.h"
+#include "pfm-train.h"
+
+G_DEFINE_QUARK (pfm-train-error-quark, pfm_train_error)
+
+/* Adam's moment decay rates and its guard (Kingma & Ba's defaults). */
+#define ADAM_BETA1 0.9
+#define ADAM_BETA2 0.999
+#define ADAM_EPS   1e-8
+
+PfmTrainData *
+pfm_train_data_new (const PfmConfig *cfg, const char *base_dir, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, NULL);
+  g_autoptr(PfmTrainData) d = g_new0 (PfmTrainData, 1);
+  d->dataset = pfm_dataset_load (cfg->train.dataset, base_dir, pfm_bpm_default_memory_budget (), error);
+  if (d->dataset == NULL)
+    return NULL;
+  d->n_classes = d->dataset->n_classes;
+  if ((guint) cfg->detector.regions != d->n_classes)
+    {
+      g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_SETUP,
+                   "detector.regions = %d, but %s has %u classes: each class needs its own detector region "
+                   "(set detector.regions=%u)", cfg->detector.regions, d->dataset->name, d->n_classes, d->n_classes);
+      return NULL;
+    }
+  if (cfg->beam.kind != PFM_BEAM_SLM)
+    {
+      g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_SETUP,
+                   "beam.kind = gaussian: the examples are written by the SLM (set beam.kind=slm)");
+      return NULL;
+    }
+  if (!pfm_dataset_split (d->dataset, cfg->train.test_fraction, cfg->train.validation_fraction,
+                          cfg->train.split_seed, (guint) cfg->train.max_examples,
+                          &d->train, &d->n_train, &d->validation, &d->n_validation,
+                          &d->test, &d->n_test, error))
+    return NULL;
+  if (d->n_train == 0)
+    {
+      g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_SETUP, "the split leaves no training example");
+      return NULL;
+    }
+
+  /* Pixel p drives macro-pixel p (row-major): each image is resized to
+   * the SLM's tile layout by area averaging. */
+  d->n_pixels = (guint) cfg->beam.slm_pixels;
+  int cols, rows;
+  pfm_tile_layout (cfg->beam.slm_pixels, &cols, &rows);
+  const guint n_ex = d->dataset->n_examples;
+  d->values = g_try_new0 (float, (gsize) n_ex * d->n_pixels);
+  g_autofree float *tile = g_new (float, (gsize) cols * rows);
+  if (d->values == NULL)
+    {
+      g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_SETUP, "out of memory for the SLM inputs");
+      return NULL;
+    }
+  for (guint i = 0; i < n_ex; i++)
+    {
+      pfm_dataset_resize_example (d->dataset, i, cols, rows, tile);
+      memcpy (d->values + (gsize) i * d->n_pixels, tile, d->n_pixels * sizeof (float));
+    }
+  return g_steal_pointer (&d);
+}
+
+void
+pfm_train_data_free (PfmTrainData *d)
+{
+  if (d == NULL)
+    return;
+  pfm_dataset_free (d->dataset);
+  g_free (d->values);
+  g_free (d->train);
+  g_free (d->validation);
+  g_free (d->test);
+  g_free (d);
+}
+
+double
+pfm_train_loss (const double *p, guint n, guint label, double T, double *dl_dp, double *dl_dt)
+{
+  double P = 0.0;
+  for (guint k = 0; k < n; k++)
+    P += p[k];
+  if (!(P > 0.0))
+    {
+      /* No light detected: every class equally likely, no gradient. */
+      if (dl_dp)
+        for (guint k = 0; k < n; k++)
+          dl_dp[k] = 0.0;
+      if (dl_dt)
+        *dl_dt = 0.0;
+      return log ((double) n);
+    }
+  double smax = -G_MAXDOUBLE;
+  for (guint k = 0; k < n; k++)
+    smax = MAX (smax, T * p[k] / P);
+  double z = 0.0;
+  for (guint k = 0; k < n; k++)
+    z += exp (T * p[k] / P - smax);
+  const double loss = -(T * p[label] / P - smax) + log (z);
+  if (dl_dp != NULL)
+    {
+      /* u_k = softmax_k - [k = label]; s_k = T p_k / P, so
+       * dL/dp_j = (T / P) (u_j - sum_k u_k p_k / P), dL/dT = sum_k u_k p_k / P. */
+      double up = 0.0;
+      for (guint k = 0; k < n; k++)
+        {
+          const double u = exp (T * p[k] / P - smax) / z - (k == label ? 1.0 : 0.0);
+          dl_dp[k] = u;
+          up += u * p[k] / P;
+        }
+      for (guint k = 0; k < n; k++)
+        dl_dp[k] = T / P * (dl_dp[k] - up);
+      if (dl_dt)
+        *dl_dt = up;
+    }
+  return loss;
+}
+
+static guint
+argmax (const double *p, guint n)
+{
+  guint best = 0;
+  for (guint k = 1; k < n; k++)
+    if (p[k] > p[best])
+      best = k;
+  return best;
+}
+
+/* One job: forward (and backward) runs of a list of examples over the
+ * worker threads, each result in its example's own slot. */
+typedef struct
+{
+  const PfmTrainData *data;
+  const guint        *examples;
+  guint               n;
+  const double       *dn;
+  double              temperature;
+  gboolean            backward;
+  gsize               n_voxels;
+  double             *grads;      /* n * n_voxels */
+  double             *dt;         /* n */
+  double             *loss;       /* n */
+  guint              *predicted;  /* n */
+  gint                next;
+  const gint         *cancel;
+  PfmAdjoint        **adj;
+} Job;
+
+typedef struct
+{
+  Job *job;
+  int  worker;
+} WorkerArg;
+
+static gpointer
+job_worker (gpointer user_data)
+{
+  WorkerArg *wa = user_data;
+  Job *j = wa->job;
+  PfmAdjoint *adj = j->adj[wa->worker];
+  const guint nc = j->data->n_classes, np = j->data->n_pixels;
+  double p[PFM_DATASET_MAX_CLASSES], dldp[PFM_DATASET_MAX_CLASSES];
+  g_autofree double *values = g_new (double, np);
+  pfm_adjoint_set_dn (adj, j->dn);
+  for (;;)
+    {
+      const guint i = (guint) g_atomic_int_add (&j->next, 1);
+      if (i >= j->n || (j->cancel && g_atomic_int_get (j->cancel)))
+        break;
+      const guint ex = j->examples[i];
+      const float *v = j->data->values + (gsize) ex * np;
+      for (guint q = 0; q < np; q++)
+        values[q] = v[q];
+      pfm_adjoint_set_input_values (adj, values);
+      pfm_adjoint_forward (adj, p);
+      const guint label = j->data->dataset->labels[ex];
+      j->predicted[i] = argmax (p, nc);
+      if (j->backward)
+        {
+          j->loss[i] = pfm_train_loss (p, nc, label, j->temperature, dldp, &j->dt[i]);
+          double *g = j->grads + (gsize) i * j->n_voxels;
+          memset (g, 0, j->n_voxels * sizeof (double));
+          pfm_adjoint_backward (adj, dldp, g);
+        }
+      else
+        j->loss[i] = pfm_train_loss (p, nc, label, j->temperature, NULL, NULL);
+    }
+  return NULL;
+}
+
+static void
+run_job (Job *j, int threads)
+{
+  g_atomic_int_set (&j->next, 0);
+  WorkerArg args[64];
+  GThread *th[64];
+  threads = CLAMP (threads, 1, 64);
+  for (int w = 0; w < threads; w++)
+    args[w] = (WorkerArg) { j, w };
+  for (int w = 1; w < threads; w++)
+    th[w] = g_thread_new ("pfm-train", job_worker, &args[w]);
+  job_worker (&args[0]);
+  for (int w = 1; w < threads; w++)
+    g_thread_join (th[w]);
+}
+
+/* Loss and accuracy of @dn over @examples (forward only). */
+static void
+evaluate_set (Job *j, const guint *examples, guint n, int threads, double *loss, double *accuracy, guint *confusion)
+{
+  *loss = *accuracy = 0.0;
+  if (n == 0)
+    return;
+  j->examples = examples;
+  j->n = n;
+  j->backward = FALSE;
+  run_job (j, threads);
+  double l = 0.0;
+  guint ok = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const guint label = j->data->dataset->labels[examples[i]];
+      l += j->loss[i];
+      ok += j->predicted[i] == label;
+      if (confusion)
+        confusion[label * j->data->n_classes + j->predicted[i]]++;
+    }
+  *loss = l / n;
+  *accuracy = (double) ok / n;
+}
+
+static void
+init_theta (const PfmConfig *cfg, PfmAdjoint *adj, double *theta, gsize nv, GError **error)
+{
+  if (cfg->train.init == PFM_TRAIN_INIT_RANDOM)
+    {
+      PfmRng rng;
+      pfm_rng_init (&rng, cfg->train.seed ^ G_GUINT64_CONSTANT (0x7A1E5EED));
+      for (gsize v = 0; v < nv; v++)
+        theta[v] = 0.1 * (2.0 * pfm_rng_uniform (&rng) - 1.0);
+      return;
+    }
+  memset (theta, 0, nv * sizeof (double));
+  if (cfg->train.init != PFM_TRAIN_INIT_DESIGN || cfg->medium.delta_n <= 0.0)
+    return;
+  g_autoptr(PfmConfig) mc = pfm_config_copy (cfg);
+  g_autoptr(PfmConfig) defaults = pfm_config_new ();
+  mc->defects = defaults->defects;
+  g_autoptr(PfmMedium) m = pfm_medium_new (mc, error);
+  if (m == NULL)
+    return;
+  int nvx, nvy, nvz;
+  pfm_adjoint_get_lattice (adj, &nvx, &nvy, &nvz);
+  for (int z = 0; z < nvz; z++)
+    for (int y = 0; y < nvy; y++)
+      for (int x = 0; x < nvx; x++)
+        {
+          const double r = CLAMP (pfm_medium_voxel_dn (m, x, y, z) / cfg->medium.delta_n, -0.999, 0.999);
+          theta[((gsize) z * nvy + y) * nvx + x] = atanh (r);
+        }
+}
+
+PfmTrainResult *
+pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOptions *opts, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && data != NULL, NULL);
+  PfmTrainOptions o = { 0 };
+  if (opts)
+    o = *opts;
+  const int threads = o.threads > 0 ? MIN (o.threads, 64) : (int) CLAMP (g_get_num_processors (), 1, 64);
+  const guint64 budget = o.memory_budget ? o.memory_budget : pfm_bpm_default_memory_budget ();
+  const guint batch = (guint) MIN ((guint) cfg->train.batch, data->n_train);
+  g_autoptr(GTimer) timer = g_timer_new ();
+
+  /* Up front: each worker's adjoint, and one gradient per batch example. */
+  const guint64 per_adj = pfm_adjoint_estimate_memory (cfg, budget / threads);
+  g_autoptr(PfmAdjoint) probe = pfm_adjoint_new (cfg, budget / threads, error);
+  if (probe == NULL)
+    return NULL;
+  const gsize nv = pfm_adjoint_n_voxels (probe);
+  const guint64 need = per_adj * threads + ((guint64) batch + 4) * nv * sizeof (double);
+  if (need > budget)
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                   "training needs about %.0f MiB (%d threads, %u examples per batch, %" G_GSIZE_FORMAT
+                   " voxels), over the memory budget of %.0f MiB: lower train.batch, grid.n or the thread count",
+                   need / 1048576.0, threads, batch, nv, budget / 1048576.0);
+      return NULL;
+    }
+
+  g_autofree PfmAdjoint **adj = g_new0 (PfmAdjoint *, threads);
+  adj[0] = g_steal_pointer (&probe);
+  for (int w = 1; w < threads; w++)
+    if ((adj[w] = pfm_adjoint_new (cfg, budget / threads, error)) == NULL)
+      {
+        for (int k = 0; k < w; k++)
+          pfm_adjoint_free (adj[k]);
+        return NULL;
+      }
+
+  g_autoptr(PfmTrainResult) res = g_new0 (PfmTrainResult, 1);
+  pfm_adjoint_get_lattice (adj[0], &res->nvx, &res->nvy, &res->nvz);
+  res->n_parameters = nv;
+  res->n_classes = data->n_classes;
+  res->epochs = g_array_new (FALSE, TRUE, sizeof (PfmTrainEpoch));
+  res->dn = g_try_new (float, nv);
+
+  const double delta_n = cfg->medium.delta_n;
+  const guint max_n = MAX (batch, MAX (data->n_validation, data->n_test));
+  g_autofree double *theta = g_try_new (double, nv);
+  g_autofree double *dn = g_try_new (double, nv);
+  g_autofree double *m1 = g_try_new0 (double, nv);
+  g_autofree double *m2 = g_try_new0 (double, nv);
+  g_autofree double *grad = g_try_new (double, nv);
+  g_autofree double *grads = g_try_new (double, (gsize) batch * nv);
+  g_autofree double *dt = g_new (double, max_n);
+  g_autofree double *loss = g_new (double, max_n);
+  g_autofree guint *predicted = g_new (guint, max_n);
+  g_autofree guint *order = g_memdup2 (data->train, data->n_train * sizeof (guint));
+  gboolean ok = theta && dn && m1 && m2 && grad && grads && res->dn;
+  if (!ok)
+    g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY, "out of memory for the training state");
+
+  GError *init_error = NULL;
+  if (ok)
+    init_theta (cfg, adj[0], theta, nv, &init_error);
+  if (init_error)
+    {
+      g_propagate_error (error, init_error);
+      ok = FALSE;
+    }
+
+  /* T = exp(tau) > 0, trained by Adam with the voxels. */
+  double tau = log (MAX (cfg->train.temperature, 1e-6)), tm1 = 0.0, tm2 = 0.0;
+  Job job = { .data = data, .dn = dn, .n_voxels = nv, .grads = grads, .dt = dt, .loss = loss,
+              .predicted = predicted, .cancel = o.cancel, .adj = adj };
+  PfmRng rng;
+  pfm_rng_init (&rng, cfg->train.seed);
+  guint64 step = 0;
+  const guint n_batches = (data->n_train + batch - 1) / batch;
+
+  for (int e = 1; ok && e <= cfg->train.epochs; e++)
+    {
+      const double lr = cfg->train.lr * pow (cfg->train.lr_decay, e - 1);
+      /* A seeded shuffle of the training set (Fisher-Yates). */
+      for (guint i = data->n_train; i > 1; i--)
+        {
+          guint k = (guint) (pfm_rng_uniform (&rng) * i);
+          guint t = order[i - 1];
+          order[i - 1] = order[k];
+          order[k] = t;
+        }
+      double sum_loss = 0.0;
+      guint sum_ok = 0, seen = 0;
+      for (guint b = 0; b < n_batches; b++)
+        {
+          const guint first = b * batch, nb = MIN (batch, data->n_train - first);
+          for (gsize v = 0; v < nv; v++)
+            dn[v] = delta_n * tanh (theta[v]);
+          job.examples = order + first;
+          job.n = nb;
+          job.temperature = exp (tau);
+          job.backward = TRUE;
+          run_job (&job, threads);
+          if (o.cancel && g_atomic_int_get (o.cancel))
+            {
+              g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED, "training cancelled");
+              ok = FALSE;
+              break;
+            }
+
+          /* The minibatch mean, summed in example order. */
+          memset (grad, 0, nv * sizeof (double));
+          double gtau = 0.0;
+          for (guint i = 0; i < nb; i++)
+            {
+              const double *g = grads + (gsize) i * nv;
+              for (gsize v = 0; v < nv; v++)
+                grad[v] += g[v];
+              gtau += dt[i];
+              sum_loss += loss[i];
+              sum_ok += predicted[i] == data->dataset->labels[job.examples[i]];
+            }
+          seen += nb;
+          gtau *= job.temperature / nb;
+
+          /* Adam on theta: dL/dtheta = dL/ddn delta_n (1 - tanh^2). */
+          step++;
+          const double c1 = 1.0 - pow (ADAM_BETA1, (double) step), c2 = 1.0 - pow (ADAM_BETA2, (double) step);
+          for (gsize v = 0; v < nv; v++)
+            {
+              const double t = tanh (theta[v]);
+              const double g = grad[v] / nb * delta_n * (1.0 - t * t);
+              m1[v] = ADAM_BETA1 * m1[v] + (1.0 - ADAM_BETA1) * g;
+              m2[v] = ADAM_BETA2 * m2[v] + (1.0 - ADAM_BETA2) * g * g;
+              theta[v] -= lr * (m1[v] / c1) / (sqrt (m2[v] / c2) + ADAM_EPS);
+            }
+          tm1 = ADAM_BETA1 * tm1 + (1.0 - ADAM_BETA1) * gtau;
+          tm2 = ADAM_BETA2 * tm2 + (1.0 - ADAM_BETA2) * gtau * gtau;
+          tau -= lr * (tm1 / c1) / (sqrt (tm2 / c2) + ADAM_EPS);
+
+          if (o.progress)
+            {
+              PfmTrainProgress pr = { e, cfg->train.epochs, b + 1, n_batches, sum_loss / seen,
+                                      (double) sum_ok / seen, g_timer_elapsed (timer, NULL) };
+              o.progress (&pr, o.user_data);
+            }
+        }
+      if (!ok)
+        break;
+
+      for (gsize v = 0; v < nv; v++)
+        dn[v] = delta_n * tanh (theta[v]);
+      job.temperature = exp (tau);
+      PfmTrainEpoch ep = { .epoch = (guint) e, .train_loss = sum_loss / MAX (seen, 1),
+                           .train_accuracy = (double) sum_ok / MAX (seen, 1) };
+      evaluate_set (&job, data->validation, data->n_validation, threads, &ep.validation_loss,
+                    &ep.validation_accuracy, NULL);
+      ep.seconds = g_timer_elapsed (timer, NULL);
+      g_array_append_val (res->epochs, ep);
+    }
+
+  if (ok)
+    {
+      for (gsize v = 0; v < nv; v++)
+        {
+          dn[v] = delta_n * tanh (theta[v]);
+          res->dn[v] = (float) dn[v];
+        }
+      res->temperature = exp (tau);
+      job.temperature = res->temperature;
+      res->confusion = g_new0 (guint, (gsize) data->n_classes * data->n_classes);
+      res->n_test = data->n_test;
+      double test_loss;
+      evaluate_set (&job, data->test, data->n_test, threads, &test_loss, &res->test_accuracy, res->confusion);
+      res->seconds = g_timer_elapsed (timer, NULL);
+    }
+  for (int w = 0; w < threads; w++)
+    pfm_adjoint_free (adj[w]);
+  return ok ? g_steal_pointer (&res) : NULL;
+}
+
+void
+pfm_train_result_free (PfmTrainResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->dn);
+  g_free (r->confusion);
+  if (r->epochs)
+    g_array_unref (r->epochs);
+  g_free (r);
+}

@@ -1,0 +1,108 @@
+/* pfm-train.h - training the glass: the voxel indices as a network's weights (physics.md section 5)
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * An example's pixels drive the SLM's macro-pixels; class k is detector
+ * region k; the glass predicts the brightest region.  Each voxel has one
+ * real parameter theta, dn = delta_n tanh(theta), so a design never
+ * exceeds the writable contrast.  The loss is the cross-entropy of
+ * softmax(T p_k / sum_j p_j) with a trained temperature T; gradients come
+ * from pfm-adjoint; Adam steps per minibatch, whose per-example gradients
+ * are summed in example order, so a run is bit-identical for any thread
+ * count.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "pfm-config.h"
+#include "pfm-dataset.h"
+
+G_BEGIN_DECLS
+
+#define PFM_TRAIN_ERROR (pfm_train_error_quark ())
+
+typedef enum {
+  PFM_TRAIN_ERROR_SETUP,      /* the project and the dataset do not fit together */
+  PFM_TRAIN_ERROR_CANCELLED,
+} PfmTrainError;
+
+typedef struct
+{
+  guint  epoch, n_epochs;     /* epoch counts from 1 */
+  guint  batch, n_batches;    /* batch within the epoch, from 1 */
+  double loss, accuracy;      /* running means over this epoch's batches so far */
+  double elapsed_s;
+} PfmTrainProgress;
+
+typedef struct
+{
+  guint  epoch;
+  double train_loss, train_accuracy;
+  double validation_loss, validation_accuracy;   /* NaN-free: 0 when there is no validation set */
+  double seconds;                                /* since the start of training */
+} PfmTrainEpoch;
+
+typedef struct
+{
+  int          threads;       /* worker threads; 0 = one per CPU */
+  guint64      memory_budget; /* bytes; 0 = the engine's default */
+  void       (*progress) (const PfmTrainProgress *progress, gpointer user_data);
+  gpointer     user_data;
+  const gint  *cancel;        /* non-zero cancels (checked between examples) */
+} PfmTrainOptions;
+
+/* The examples as the glass sees them: SLM values per example. */
+typedef struct
+{
+  PfmDataset *dataset;
+  guint       n_pixels;       /* beam.slm_pixels */
+  guint       n_classes;
+  float      *values;         /* n_examples * n_pixels: each image resized to the SLM's tiles */
+  guint      *train, *validation, *test;
+  guint       n_train, n_validation, n_test;
+} PfmTrainData;
+
+typedef struct
+{
+  int     nvx, nvy, nvz;
+  float  *dn;                 /* the trained index map, x fastest */
+  double  temperature;
+  GArray *epochs;             /* PfmTrainEpoch */
+  double  test_accuracy;      /* of the differentiable model, on the test set */
+  guint  *confusion;          /* n_classes^2, rows = true class */
+  guint   n_classes, n_test;
+  guint64 n_parameters;
+  double  seconds;
+} PfmTrainResult;
+
+GQuark          pfm_train_error_quark (void);
+
+/* Loads cfg->train.dataset (relative paths against @base_dir), splits it
+ * and resizes each example to the SLM's tiles; checks that the detector
+ * has one region per class. */
+PfmTrainData   *pfm_train_data_new    (const PfmConfig *cfg,
+                                       const char      *base_dir,
+                                       GError         **error);
+void            pfm_train_data_free   (PfmTrainData    *data);
+
+/* Softmax cross-entropy of T p / sum(p) against @label; with @dl_dp not
+ * NULL writes dL/dp_k there and dL/dT to @dl_dt. */
+double          pfm_train_loss        (const double    *p,
+                                       guint            n,
+                                       guint            label,
+                                       double           temperature,
+                                       double          *dl_dp,
+                                       double          *dl_dt);
+
+PfmTrainResult *pfm_train_run         (const PfmConfig       *cfg,
+                                       const PfmTrainData    *data,
+                                       const PfmTrainOptions *opts,
+                                       GError               **error);
+void            pfm_train_result_free (PfmTrainResult  *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmTrainData, pfm_train_data_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmTrainResult, pfm_train_result_free)
+
+G_END_DECLS
