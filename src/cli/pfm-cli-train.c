@@ -14,6 +14,7 @@
 #include "pfm-beam.h"
 #include "pfm-bpm.h"
 #include "pfm-cli-common.h"
+#include "pfm-evaluate.h"
 #include "pfm-export.h"
 #include "pfm-medium.h"
 #include "pfm-train.h"
@@ -32,6 +33,27 @@ append_number (GString *s, double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_string_append (s, isfinite (v) ? g_ascii_dtostr (buf, sizeof buf, v) : "null");
+}
+
+static void
+append_confusion (GString *s, const guint *m, guint nc)
+{
+  g_string_append (s, "[");
+  for (guint r = 0; r < nc; r++)
+    {
+      g_string_append (s, r ? ",\n    [" : "\n    [");
+      for (guint c = 0; c < nc; c++)
+        g_string_append_printf (s, "%s%u", c ? ", " : "", m[r * nc + c]);
+      g_string_append_c (s, ']');
+    }
+  g_string_append (s, "\n  ]");
+}
+
+static void
+append_key (GString *s, const char *key, double v)
+{
+  g_string_append_printf (s, ",\n  \"%s\": ", key);
+  append_number (s, v);
 }
 
 static int
@@ -197,15 +219,9 @@ pfm_cli_train (int argc, char **argv)
       append_number (s, res->temperature);
       g_string_append (s, ",\n  \"seconds\": ");
       append_number (s, res->seconds);
-      g_string_append (s, ",\n  \"confusion\": [");
-      for (guint r = 0; r < res->n_classes; r++)
-        {
-          g_string_append (s, r ? ",\n    [" : "\n    [");
-          for (guint c = 0; c < res->n_classes; c++)
-            g_string_append_printf (s, "%s%u", c ? ", " : "", res->confusion[r * res->n_classes + c]);
-          g_string_append_c (s, ']');
-        }
-      g_string_append (s, "\n  ]\n}\n");
+      g_string_append (s, ",\n  \"confusion\": ");
+      append_confusion (s, res->confusion, res->n_classes);
+      g_string_append (s, "\n}\n");
       if (!write_or_report ("train", summary, s->str))
         return PFM_EXIT_FAILED;
     }
@@ -216,67 +232,20 @@ pfm_cli_train (int argc, char **argv)
   return PFM_EXIT_OK;
 }
 
-/* --- evaluate: the trained glass through the forward engine ------------ */
-
-typedef struct
-{
-  const PfmConfig    *cfg;
-  const PfmTrainData *data;
-  PfmBpm            **bpm;
-  guint              *predicted;
-  gint                next;
-  gboolean            failed;
-} EvalJob;
-
-typedef struct
-{
-  EvalJob *job;
-  int      worker;
-} EvalArg;
-
-static gpointer
-eval_worker (gpointer user_data)
-{
-  EvalArg *a = user_data;
-  EvalJob *j = a->job;
-  PfmBpm *bpm = j->bpm[a->worker];
-  const guint np = j->data->n_pixels, nc = j->data->n_classes;
-  g_autofree double *values = g_new (double, np);
-  g_autofree float *field = g_new (float, 2 * (gsize) j->cfg->grid.n * j->cfg->grid.n);
-  for (;;)
-    {
-      const guint i = (guint) g_atomic_int_add (&j->next, 1);
-      if (i >= j->data->n_test || g_atomic_int_get (&cancel_flag))
-        break;
-      const float *v = j->data->values + (gsize) j->data->test[i] * np;
-      for (guint q = 0; q < np; q++)
-        values[q] = v[q];
-      pfm_beam_fill_slm (j->cfg, pfm_bpm_get_grid (bpm), values, field);
-      pfm_bpm_set_input (bpm, field);
-      g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, NULL, NULL);
-      if (rec == NULL || rec->output == NULL)
-        {
-          j->failed = TRUE;
-          continue;
-        }
-      guint best = 0;
-      for (guint k = 1; k < nc; k++)
-        if (rec->output[k] > rec->output[best])
-          best = k;
-      j->predicted[i] = best;
-    }
-  return NULL;
-}
+/* --- evaluate: the glass through the forward engine -------------------- */
 
 int
 pfm_cli_evaluate (int argc, char **argv)
 {
   g_auto(GStrv) sets = NULL;
   g_autofree char *out = NULL, *format = NULL;
-  int threads = 0;
+  int threads = 0, copies = 0;
+  gboolean baselines = FALSE;
   GOptionEntry entries[] = {
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a project key (repeatable)", "KEY=VALUE" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "json (default) or csv (one row per test example)", "FORMAT" },
+    { "copies", 0, 0, G_OPTION_ARG_INT, &copies, "Also fabricate K copies with the [defects] models", "K" },
+    { "baselines", 0, 0, G_OPTION_ARG_NONE, &baselines, "Also the digital baselines (logistic regression; random glass + readout)", NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "json (default) or csv (one row per fabricated copy)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output file (default: standard output)", "FILE" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (0 = one per CPU)", "N" },
     { NULL }
@@ -296,9 +265,10 @@ pfm_cli_evaluate (int argc, char **argv)
       pfm_cli_error ("evaluate", "--format %s: accepted json or csv", format);
       return PFM_EXIT_USAGE;
     }
-  if (threads < 0 || threads > 64)
+  if (threads < 0 || threads > 64 || copies < 0 || copies > 100000)
     {
-      pfm_cli_error ("evaluate", "--threads = %d is out of range: accepted [1, 64], or 0 for one per CPU", threads);
+      pfm_cli_error ("evaluate", "--threads = %d, --copies = %d: accepted [0, 64] (0 = one per CPU) and [0, 100000]",
+                     threads, copies);
       return PFM_EXIT_USAGE;
     }
   const char *project = argc == 2 ? argv[1] : NULL;
@@ -313,78 +283,64 @@ pfm_cli_evaluate (int argc, char **argv)
       pfm_cli_error ("evaluate", "%s", error->message);
       return exit_for (error);
     }
-
-  const int nt = threads > 0 ? threads : (int) CLAMP (g_get_num_processors (), 1, 64);
-  g_autofree PfmBpm **bpm = g_new0 (PfmBpm *, nt);
-  PfmBpmOptions bo = { .threads = 1, .no_volume = TRUE };
-  int st = PFM_EXIT_OK;
-  for (int w = 0; w < nt && st == PFM_EXIT_OK; w++)
-    if ((bpm[w] = pfm_bpm_new (cfg, &bo, &error)) == NULL)
-      {
-        pfm_cli_error ("evaluate", "%s", error->message);
-        st = exit_for (error);
-      }
-  g_autofree guint *predicted = g_new0 (guint, MAX (data->n_test, 1));
-  EvalJob job = { cfg, data, bpm, predicted, 0, FALSE };
-  if (st == PFM_EXIT_OK)
+  PfmTrainOptions o = { .threads = threads, .cancel = (const gint *) &cancel_flag };
+  signal (SIGINT, on_sigint);
+  g_autoptr(PfmEvaluation) ev = pfm_evaluate (cfg, data, (guint) copies, baselines, &o, &error);
+  signal (SIGINT, SIG_DFL);
+  if (ev == NULL)
     {
-      g_autofree EvalArg *args = g_new (EvalArg, nt);
-      g_autofree GThread **th = g_new0 (GThread *, nt);
-      signal (SIGINT, on_sigint);
-      for (int w = 0; w < nt; w++)
-        args[w] = (EvalArg) { &job, w };
-      for (int w = 1; w < nt; w++)
-        th[w] = g_thread_new ("pfm-evaluate", eval_worker, &args[w]);
-      eval_worker (&args[0]);
-      for (int w = 1; w < nt; w++)
-        g_thread_join (th[w]);
-      signal (SIGINT, SIG_DFL);
-      if (g_atomic_int_get (&cancel_flag))
-        {
-          pfm_cli_error ("evaluate", "cancelled");
-          st = PFM_EXIT_FAILED;
-        }
-      else if (job.failed)
-        {
-          pfm_cli_error ("evaluate", "a test example's run could not complete");
-          st = PFM_EXIT_FAILED;
-        }
+      pfm_cli_error ("evaluate", "%s", error->message);
+      return g_error_matches (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
     }
-  for (int w = 0; w < nt; w++)
-    pfm_bpm_free (bpm[w]);
-  if (st != PFM_EXIT_OK)
-    return st;
 
-  const guint nc = data->n_classes;
-  g_autofree guint *confusion = g_new0 (guint, (gsize) nc * nc);
-  guint correct = 0;
-  for (guint i = 0; i < data->n_test; i++)
-    {
-      const guint label = data->dataset->labels[data->test[i]];
-      confusion[label * nc + predicted[i]]++;
-      correct += predicted[i] == label;
-    }
-  const double accuracy = data->n_test ? (double) correct / data->n_test : 0.0;
   g_autoptr(GString) s = g_string_new (NULL);
   if (csv)
     {
-      g_string_append (s, "example,label,predicted\n");
-      for (guint i = 0; i < data->n_test; i++)
-        g_string_append_printf (s, "%u,%u,%u\n", data->test[i], data->dataset->labels[data->test[i]], predicted[i]);
+      g_string_append (s, "copy,seed,accuracy,accuracy_calibrated\n");
+      for (guint k = 0; k < ev->n_copies; k++)
+        {
+          g_string_append_printf (s, "%u,%" G_GUINT64_FORMAT ",", k, ev->copies[k].seed);
+          append_number (s, ev->copies[k].accuracy);
+          g_string_append_c (s, ',');
+          append_number (s, ev->copies[k].accuracy_calibrated);
+          g_string_append_c (s, '\n');
+        }
     }
   else
     {
-      g_string_append_printf (s, "{\n  \"examples\": %u,\n  \"accuracy\": ", data->n_test);
-      append_number (s, accuracy);
-      g_string_append (s, ",\n  \"confusion\": [");
-      for (guint r = 0; r < nc; r++)
+      g_string_append_printf (s, "{\n  \"examples\": %u", ev->n_test);
+      append_key (s, "accuracy", ev->accuracy);
+      g_string_append (s, ",\n  \"confusion\": ");
+      append_confusion (s, ev->confusion, ev->n_classes);
+      if (ev->n_copies > 0)
         {
-          g_string_append (s, r ? ",\n    [" : "\n    [");
-          for (guint c = 0; c < nc; c++)
-            g_string_append_printf (s, "%s%u", c ? ", " : "", confusion[r * nc + c]);
-          g_string_append_c (s, ']');
+          g_string_append (s, ",\n  \"copies\": [");
+          for (guint k = 0; k < ev->n_copies; k++)
+            {
+              g_string_append_printf (s, "%s\n    { \"seed\": %" G_GUINT64_FORMAT ", \"accuracy\": ",
+                                      k ? "," : "", ev->copies[k].seed);
+              append_number (s, ev->copies[k].accuracy);
+              g_string_append (s, ", \"accuracy_calibrated\": ");
+              append_number (s, ev->copies[k].accuracy_calibrated);
+              g_string_append (s, " }");
+            }
+          g_string_append (s, "\n  ]");
+          append_key (s, "mean", ev->mean);
+          append_key (s, "std", ev->std);
+          append_key (s, "min", ev->min);
+          append_key (s, "mean_calibrated", ev->mean_calibrated);
+          append_key (s, "std_calibrated", ev->std_calibrated);
+          append_key (s, "min_calibrated", ev->min_calibrated);
         }
-      g_string_append (s, "\n  ]\n}\n");
+      if (ev->has_baselines)
+        {
+          g_string_append (s, ",\n  \"baselines\": { \"logistic\": ");
+          append_number (s, ev->logistic);
+          g_string_append (s, ", \"random_glass_readout\": ");
+          append_number (s, ev->random_glass_readout);
+          g_string_append (s, " }");
+        }
+      g_string_append (s, "\n}\n");
     }
   return write_or_report ("evaluate", out, s->str) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
 }
