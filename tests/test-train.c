@@ -145,6 +145,91 @@ test_learns (void)
 }
 
 static void
+test_resume_identical (void)
+{
+  /* Three epochs straight, against two with a checkpoint and one more
+   * resumed from it: the same design, bit for bit. */
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-train");
+  g_autofree char *ds = write_task (dir, 24);
+  g_autofree char *ckpt = g_build_filename (dir, "run.ckpt", NULL);
+  g_autoptr(PfmConfig) three = task_config (ds, "train.epochs=3");
+  g_autoptr(PfmConfig) two = task_config (ds, "train.epochs=2");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PfmTrainData) data = pfm_train_data_new (three, NULL, &error);
+  g_assert_no_error (error);
+  PfmTrainOptions o = { .threads = 2 };
+  g_autoptr(PfmTrainResult) a = pfm_train_run (three, data, &o, &error);
+  g_assert_no_error (error);
+  o.checkpoint = ckpt;
+  g_autoptr(PfmTrainResult) b2 = pfm_train_run (two, data, &o, &error);
+  g_assert_no_error (error);
+  o.checkpoint = NULL;
+  o.resume = ckpt;
+  g_autoptr(PfmTrainResult) b = pfm_train_run (three, data, &o, &error);
+  g_assert_no_error (error);
+  const gsize nv = (gsize) a->nvx * a->nvy * a->nvz;
+  g_assert_cmpmem (a->dn, nv * sizeof (float), b->dn, nv * sizeof (float));
+  g_assert_cmpuint (b->epochs->len, ==, 3);
+  g_assert_cmpfloat (g_array_index (a->epochs, PfmTrainEpoch, 2).train_loss, ==,
+                     g_array_index (b->epochs, PfmTrainEpoch, 2).train_loss);
+
+  /* Another project's checkpoint is refused, naming the file. */
+  g_autoptr(PfmConfig) other = task_config (ds, "train.epochs=3");
+  other->train.lr = 0.2;
+  g_clear_pointer (&b, pfm_train_result_free);
+  PfmTrainResult *c = pfm_train_run (other, data, &o, &error);
+  g_assert_null (c);
+  g_assert_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CHECKPOINT);
+  g_assert_nonnull (strstr (error->message, "run.ckpt"));
+  g_clear_error (&error);
+  /* A truncated one too. */
+  g_autofree char *text = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (ckpt, &text, &len, NULL));
+  g_assert_true (g_file_set_contents (ckpt, text, len / 2, NULL));
+  c = pfm_train_run (three, data, &o, &error);
+  g_assert_null (c);
+  g_assert_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CHECKPOINT);
+  pfm_test_remove_tree (dir);
+}
+
+static void
+test_noise_aware_gradient_path (void)
+{
+  /* Every voxel stuck: the copies do not depend on the design, so no
+   * gradient reaches it and the zero design stays zero. */
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-train");
+  g_autofree char *ds = write_task (dir, 16);
+  g_autoptr(PfmConfig) stuck = task_config (ds, "train.epochs=1");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (pfm_config_set (stuck, "train.noise_aware", "true", &error));
+  g_assert_true (pfm_config_set (stuck, "defects.stuck_fraction", "1", &error));
+  g_autoptr(PfmTrainResult) r = train (stuck, 2);
+  const gsize nv = (gsize) r->nvx * r->nvy * r->nvz;
+  for (gsize v = 0; v < nv; v++)
+    g_assert_cmpfloat (r->dn[v], ==, 0.0f);
+
+  /* A pure offset shifts every copy but passes the gradient unchanged:
+   * the design moves, and differs from plain training's (the copies are
+   * other devices). */
+  g_autoptr(PfmConfig) off = task_config (ds, "train.epochs=1");
+  g_assert_true (pfm_config_set (off, "train.noise_aware", "true", &error));
+  g_assert_true (pfm_config_set (off, "defects.offset", "0.002", &error));
+  g_autoptr(PfmTrainResult) ro = train (off, 2);
+  g_autoptr(PfmConfig) plain = task_config (ds, "train.epochs=1");
+  g_autoptr(PfmTrainResult) rp = train (plain, 2);
+  double moved = 0.0, differs = 0.0;
+  for (gsize v = 0; v < nv; v++)
+    {
+      moved = MAX (moved, fabsf (ro->dn[v]));
+      differs = MAX (differs, fabsf (ro->dn[v] - rp->dn[v]));
+    }
+  g_assert_cmpfloat (moved, >, 1e-4);
+  g_assert_cmpfloat (differs, >, 0.0);
+  pfm_test_remove_tree (dir);
+}
+
+static void
 test_setup_errors (void)
 {
   g_autofree char *dir = pfm_test_tmp_dir ("pfm-train");
@@ -165,6 +250,8 @@ main (int argc, char **argv)
   g_test_add_func ("/train/loss-gradient", test_loss_gradient);
   g_test_add_func ("/train/threads-identical", test_threads_identical);
   g_test_add_func ("/train/learns", test_learns);
+  g_test_add_func ("/train/resume-identical", test_resume_identical);
+  g_test_add_func ("/train/noise-aware-gradient-path", test_noise_aware_gradient_path);
   g_test_add_func ("/train/setup-errors", test_setup_errors);
   return g_test_run ();
 }

@@ -27,13 +27,9 @@ on_sigint (int sig)
   g_atomic_int_set (&cancel_flag, 1);
 }
 
-/* A locale-independent JSON / CSV number. */
-static void
-append_number (GString *s, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_string_append (s, isfinite (v) ? g_ascii_dtostr (buf, sizeof buf, v) : "null");
-}
+/* Numbers in every output are the engine's (locale-independent,
+ * round-trip, never NaN). */
+#define append_number pfm_export_json_number
 
 static void
 append_confusion (GString *s, const guint *m, guint nc)
@@ -109,7 +105,7 @@ int
 pfm_cli_train (int argc, char **argv)
 {
   g_auto(GStrv) sets = NULL;
-  g_autofree char *out = NULL, *log_path = NULL, *summary = NULL;
+  g_autofree char *out = NULL, *log_path = NULL, *summary = NULL, *resume = NULL;
   int threads = 0;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
@@ -117,6 +113,7 @@ pfm_cli_train (int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "The trained project (the index map is written beside it)", "TRAINED.pfm" },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_path, "One CSV row per epoch", "FILE.csv" },
     { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary, "Test accuracy, confusion matrix and timings", "FILE.json" },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume, "Continue from a checkpoint (TRAINED.ckpt, written after every epoch)", "CHECKPOINT" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (0 = one per CPU)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
     { NULL }
@@ -159,8 +156,12 @@ pfm_cli_train (int argc, char **argv)
 
   TrainProgress tp = { .quiet = quiet };
   pfm_cli_progress_init (&tp.bar);
+  /* The checkpoint beside the output, replaced atomically after every
+   * epoch: Ctrl-C leaves the last complete one. */
+  g_autofree char *stem = g_strndup (out, strlen (out) - 4);
+  g_autofree char *ckpt = g_strconcat (stem, ".ckpt", NULL);
   PfmTrainOptions o = { .threads = threads, .progress = train_progress_cb, .user_data = &tp,
-                        .cancel = (const gint *) &cancel_flag };
+                        .cancel = (const gint *) &cancel_flag, .checkpoint = ckpt, .resume = resume };
   signal (SIGINT, on_sigint);
   g_autoptr(PfmTrainResult) res = pfm_train_run (cfg, data, &o, &error);
   signal (SIGINT, SIG_DFL);
@@ -171,7 +172,6 @@ pfm_cli_train (int argc, char **argv)
     }
 
   /* The index map beside the project, referred to by its name. */
-  g_autofree char *stem = g_strndup (out, strlen (out) - 4);
   g_autofree char *map_path = g_strconcat (stem, ".idx", NULL);
   g_autofree char *map_name = g_path_get_basename (map_path);
   if (!pfm_medium_save_map (map_path, res->nvx, res->nvy, res->nvz, res->dn, &error))

@@ -77,6 +77,12 @@ void         pfm_adjoint_backward     (PfmAdjoint      *adj,
                                        const double    *dl_dpowers,
                                        double          *grad_dn);
 
+/* For benchmarks: four transforms of the grid (two forward, two inverse,
+ * the plans of the run), on a scratch buffer; a step of forward plus
+ * backward costs four.  The number of steps of a run. */
+void         pfm_adjoint_fft_quad     (PfmAdjoint      *adj);
+guint        pfm_adjoint_n_steps      (const PfmAdjoint *adj);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmAdjoint, pfm_adjoint_free)
 
 G_END_DECLS

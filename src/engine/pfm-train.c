@@ -12,6 +12,8 @@
 
 #include "pfm-adjoint.h"
 #include "pfm-bpm.h"
+#include "pfm-defects.h"
+#include "pfm-export.h"
 #include "pfm-grid.h"
 #include "pfm-medium.h"
 #include "pfm-rng.h"
@@ -277,6 +279,132 @@ init_theta (const PfmConfig *cfg, PfmAdjoint *adj, double *theta, gsize nv, GErr
         }
 }
 
+/* ---- checkpoints ---------------------------------------------------------- */
+
+#define CHECKPOINT_MAGIC "PFM-TRAIN-CHECKPOINT 1\n"
+
+/* The state between two epochs, apart from the arrays. */
+typedef struct
+{
+  guint64 config_hash;
+  guint64 n_voxels;
+  guint64 n_train;
+  guint64 step;
+  guint64 epochs_done;
+  double  tau, tm1, tm2;
+  PfmRng  rng;
+} TrainState;
+
+/* Every key but train.epochs: a checkpoint may be resumed for more epochs,
+ * not with another device, dataset or optimiser. */
+static guint64
+config_hash (const PfmConfig *cfg)
+{
+  g_autoptr(PfmConfig) c = pfm_config_copy (cfg);
+  c->train.epochs = 1;
+  g_autoptr(GKeyFile) kf = pfm_config_to_key_file (c);
+  g_autofree char *text = g_key_file_to_data (kf, NULL, NULL);
+  guint64 h = G_GUINT64_CONSTANT (1469598103934665603);
+  for (const char *p = text; *p; p++)
+    h = (h ^ (guchar) *p) * G_GUINT64_CONSTANT (1099511628211);
+  return h;
+}
+
+static gboolean
+save_checkpoint (const char *path, const TrainState *st, const double *theta, const double *m1, const double *m2,
+                 const guint *order, const GArray *epochs, GError **error)
+{
+  g_autoptr(GByteArray) b = g_byte_array_new ();
+  const gsize nv = st->n_voxels;
+  const guint64 ne = epochs->len;
+  g_byte_array_append (b, (const guint8 *) CHECKPOINT_MAGIC, strlen (CHECKPOINT_MAGIC));
+  g_byte_array_append (b, (const guint8 *) st, sizeof *st);
+  g_byte_array_append (b, (const guint8 *) theta, nv * sizeof (double));
+  g_byte_array_append (b, (const guint8 *) m1, nv * sizeof (double));
+  g_byte_array_append (b, (const guint8 *) m2, nv * sizeof (double));
+  g_byte_array_append (b, (const guint8 *) order, st->n_train * sizeof (guint));
+  g_byte_array_append (b, (const guint8 *) &ne, sizeof ne);
+  g_byte_array_append (b, (const guint8 *) epochs->data, ne * sizeof (PfmTrainEpoch));
+  return pfm_export_write_atomic (path, (const char *) b->data, b->len, error);
+}
+
+static gboolean
+load_checkpoint (const char *path, TrainState *st, double *theta, double *m1, double *m2, guint *order,
+                 GArray *epochs, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents (path, &data, &len, error))
+    return FALSE;
+  const TrainState want = *st;
+  const gsize head = strlen (CHECKPOINT_MAGIC);
+  g_autofree char *name = g_path_get_basename (path);
+  if (len < head + sizeof *st || memcmp (data, CHECKPOINT_MAGIC, head) != 0)
+    {
+      g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CHECKPOINT, "%s is not a PFM Explorer training checkpoint", name);
+      return FALSE;
+    }
+  memcpy (st, data + head, sizeof *st);
+  if (st->config_hash != want.config_hash || st->n_voxels != want.n_voxels || st->n_train != want.n_train)
+    {
+      g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CHECKPOINT,
+                   "%s was written for another project, dataset or split (only train.epochs may change on resume)", name);
+      return FALSE;
+    }
+  const gsize nv = st->n_voxels;
+  const gsize arrays = 3 * nv * sizeof (double) + st->n_train * sizeof (guint);
+  guint64 ne = 0;
+  if (len < head + sizeof *st + arrays + sizeof ne)
+    goto truncated;
+  const char *p = data + head + sizeof *st;
+  memcpy (theta, p, nv * sizeof (double));
+  memcpy (m1, p + nv * sizeof (double), nv * sizeof (double));
+  memcpy (m2, p + 2 * nv * sizeof (double), nv * sizeof (double));
+  memcpy (order, p + 3 * nv * sizeof (double), st->n_train * sizeof (guint));
+  p += arrays;
+  memcpy (&ne, p, sizeof ne);
+  p += sizeof ne;
+  if (ne != st->epochs_done || len != (gsize) (p - data) + ne * sizeof (PfmTrainEpoch))
+    goto truncated;
+  g_array_set_size (epochs, 0);
+  g_array_append_vals (epochs, p, (guint) ne);
+  return TRUE;
+
+truncated:
+  g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CHECKPOINT, "%s is damaged (its size does not match its header)", name);
+  return FALSE;
+}
+
+/* A fabricated copy's voxels are an affine map of the design's, voxel by
+ * voxel: write error and offset add, scale and drift multiply, a stuck
+ * voxel or an inclusion replaces (slope 0).  So the copy of any design is
+ * dn' = a dn + b, with a and b read off the defect model at dn = 0 and 1,
+ * and the gradient reaches the design as a dL/ddn'. */
+static gboolean
+copy_map (const PfmConfig *cfg, guint64 seed, int nvx, int nvy, int nvz, double *a, double *b, GError **error)
+{
+  g_autoptr(PfmConfig) cc = pfm_config_copy (cfg);
+  cc->defects.seed = seed;
+  g_autoptr(PfmDefects) d = pfm_defects_new (cc, nvx, nvy, nvz, pfm_config_voxel (cc), TRUE, error);
+  if (d == NULL)
+    return FALSE;
+  const gsize nxy = (gsize) nvx * nvy;
+  g_autofree float *zero = g_new (float, nxy), *one = g_new (float, nxy);
+  for (int z = 0; z < nvz; z++)
+    {
+      for (gsize v = 0; v < nxy; v++)
+        zero[v] = 0.0f, one[v] = 1.0f;
+      pfm_defects_apply_layer (d, z, zero);
+      pfm_defects_apply_layer (d, z, one);
+      for (gsize v = 0; v < nxy; v++)
+        {
+          b[(gsize) z * nxy + v] = zero[v];
+          a[(gsize) z * nxy + v] = (double) one[v] - zero[v];
+        }
+    }
+  return TRUE;
+}
+
 PfmTrainResult *
 pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOptions *opts, GError **error)
 {
@@ -334,7 +462,12 @@ pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOpt
   g_autofree double *loss = g_new (double, max_n);
   g_autofree guint *predicted = g_new (guint, max_n);
   g_autofree guint *order = g_memdup2 (data->train, data->n_train * sizeof (guint));
-  gboolean ok = theta && dn && m1 && m2 && grad && grads && res->dn;
+  /* Noise-aware training: the copy this minibatch trains through. */
+  const gboolean noisy = cfg->train.noise_aware && pfm_defects_touch_voxels (cfg);
+  g_autofree double *ca = noisy ? g_try_new (double, nv) : NULL;
+  g_autofree double *cb = noisy ? g_try_new (double, nv) : NULL;
+  g_autofree double *cdn = noisy ? g_try_new (double, nv) : NULL;
+  gboolean ok = theta && dn && m1 && m2 && grad && grads && res->dn && (!noisy || (ca && cb && cdn));
   if (!ok)
     g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY, "out of memory for the training state");
 
@@ -349,14 +482,30 @@ pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOpt
 
   /* T = exp(tau) > 0, trained by Adam with the voxels. */
   double tau = log (MAX (cfg->train.temperature, 1e-6)), tm1 = 0.0, tm2 = 0.0;
-  Job job = { .data = data, .dn = dn, .n_voxels = nv, .grads = grads, .dt = dt, .loss = loss,
+  int first_epoch = 1;
+  Job job = { .data = data, .dn = noisy ? cdn : dn, .n_voxels = nv, .grads = grads, .dt = dt, .loss = loss,
               .predicted = predicted, .cancel = o.cancel, .adj = adj };
   PfmRng rng;
   pfm_rng_init (&rng, cfg->train.seed);
   guint64 step = 0;
   const guint n_batches = (data->n_train + batch - 1) / batch;
+  TrainState st = { .config_hash = config_hash (cfg), .n_voxels = nv, .n_train = data->n_train };
+  if (ok && o.resume != NULL)
+    {
+      if (!load_checkpoint (o.resume, &st, theta, m1, m2, order, res->epochs, error))
+        ok = FALSE;
+      else
+        {
+          step = st.step;
+          tau = st.tau;
+          tm1 = st.tm1;
+          tm2 = st.tm2;
+          rng = st.rng;
+          first_epoch = (int) st.epochs_done + 1;
+        }
+    }
 
-  for (int e = 1; ok && e <= cfg->train.epochs; e++)
+  for (int e = first_epoch; ok && e <= cfg->train.epochs; e++)
     {
       const double lr = cfg->train.lr * pow (cfg->train.lr_decay, e - 1);
       /* A seeded shuffle of the training set (Fisher-Yates). */
@@ -374,6 +523,19 @@ pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOpt
           const guint first = b * batch, nb = MIN (batch, data->n_train - first);
           for (gsize v = 0; v < nv; v++)
             dn[v] = delta_n * tanh (theta[v]);
+          if (noisy)
+            {
+              /* A fresh copy per minibatch, seeded from the training seed
+               * and the step: never one of evaluate's copies. */
+              const guint64 seed = pfm_defects_copy_seed (cfg->train.seed ^ G_GUINT64_CONSTANT (0x401531A3E), step);
+              if (!copy_map (cfg, seed, res->nvx, res->nvy, res->nvz, ca, cb, error))
+                {
+                  ok = FALSE;
+                  break;
+                }
+              for (gsize v = 0; v < nv; v++)
+                cdn[v] = ca[v] * dn[v] + cb[v];
+            }
           job.examples = order + first;
           job.n = nb;
           job.temperature = exp (tau);
@@ -400,6 +562,9 @@ pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOpt
             }
           seen += nb;
           gtau *= job.temperature / nb;
+          if (noisy)
+            for (gsize v = 0; v < nv; v++)
+              grad[v] *= ca[v];
 
           /* Adam on theta: dL/dtheta = dL/ddn delta_n (1 - tanh^2). */
           step++;
@@ -429,12 +594,25 @@ pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOpt
       for (gsize v = 0; v < nv; v++)
         dn[v] = delta_n * tanh (theta[v]);
       job.temperature = exp (tau);
+      job.dn = dn;
       PfmTrainEpoch ep = { .epoch = (guint) e, .train_loss = sum_loss / MAX (seen, 1),
                            .train_accuracy = (double) sum_ok / MAX (seen, 1) };
       evaluate_set (&job, data->validation, data->n_validation, threads, &ep.validation_loss,
                     &ep.validation_accuracy, NULL);
+      job.dn = noisy ? cdn : dn;
       ep.seconds = g_timer_elapsed (timer, NULL);
       g_array_append_val (res->epochs, ep);
+      if (o.checkpoint != NULL)
+        {
+          st.step = step;
+          st.epochs_done = (guint64) e;
+          st.tau = tau;
+          st.tm1 = tm1;
+          st.tm2 = tm2;
+          st.rng = rng;
+          if (!save_checkpoint (o.checkpoint, &st, theta, m1, m2, order, res->epochs, error))
+            ok = FALSE;
+        }
     }
 
   if (ok)
@@ -446,6 +624,7 @@ pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOpt
         }
       res->temperature = exp (tau);
       job.temperature = res->temperature;
+      job.dn = dn;
       res->confusion = g_new0 (guint, (gsize) data->n_classes * data->n_classes);
       res->n_test = data->n_test;
       double test_loss;

@@ -10,7 +10,9 @@
  * softmax(T p_k / sum_j p_j) with a trained temperature T; gradients come
  * from pfm-adjoint; Adam steps per minibatch, whose per-example gradients
  * are summed in example order, so a run is bit-identical for any thread
- * count.
+ * count.  A checkpoint holds the whole state after an epoch (design,
+ * Adam's moments, the shuffle's generator and order, the log), so a run
+ * resumed from it continues bit for bit as if it had not stopped.
  */
 #pragma once
 
@@ -26,6 +28,7 @@ G_BEGIN_DECLS
 typedef enum {
   PFM_TRAIN_ERROR_SETUP,      /* the project and the dataset do not fit together */
   PFM_TRAIN_ERROR_CANCELLED,
+  PFM_TRAIN_ERROR_CHECKPOINT, /* a checkpoint that is damaged or from another project */
 } PfmTrainError;
 
 typedef struct
@@ -51,6 +54,8 @@ typedef struct
   void       (*progress) (const PfmTrainProgress *progress, gpointer user_data);
   gpointer     user_data;
   const gint  *cancel;        /* non-zero cancels (checked between examples) */
+  const char  *checkpoint;    /* written atomically after every epoch; NULL = none */
+  const char  *resume;        /* continue from this checkpoint; NULL = start afresh */
 } PfmTrainOptions;
 
 /* The examples as the glass sees them: SLM values per example. */
