@@ -190,6 +190,26 @@ pfm_cli_train (int argc, char **argv)
       return PFM_EXIT_FAILED;
     }
 
+  /* The trained design through the forward engine, once: a design whose
+   * voxels scatter beyond the grid's resolution trains (the adjoint does
+   * not check it) but would stop under-resolved in propagate. */
+  if (data->n_test > 0)
+    {
+      g_autoptr(PfmConfig) check = pfm_cli_load_config (out, NULL);
+      g_autoptr(GError) check_error = NULL;
+      if (check != NULL)
+        {
+          PfmTrainData one = *data;
+          one.n_test = 1;
+          g_autofree double *y = g_new (double, check->detector.regions);
+          PfmTrainOptions co = { .threads = 1 };
+          if (!pfm_evaluate_outputs (check, &one, one.test, 1, &co, y, &check_error))
+            fprintf (stderr, "pfm-cli train: warning: the trained design is under-resolved in the forward engine "
+                     "(%s); evaluate and propagate will stop: lower medium.delta_n or raise grid.n\n",
+                     check_error->message);
+        }
+    }
+
   if (log_path != NULL)
     {
       g_autoptr(GString) s = g_string_new ("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds\n");

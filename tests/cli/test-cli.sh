@@ -241,5 +241,59 @@ else
   report $? "scaling JSON has no nan/inf (infinite values are null)"
 fi
 
+# ---- train / evaluate / gradient (cli.md "Training") -----------------------
+
+# A small task in a CSV beside a project: 4 SLM pixels, 2 classes.
+mkdir -p "$TMP/proj"
+awk 'BEGIN { srand(3); for (i = 0; i < 24; i++) { l = i % 2; a = 0.2 + 0.3 * rand(); b = 0.2 + 0.3 * rand();
+  c = 0.2 + 0.3 * rand(); d = 0.2 + 0.3 * rand(); if (l == 0) { a += 0.5; b += 0.5 } else { c += 0.5; d += 0.5 }
+  printf "%.3f,%.3f,%.3f,%.3f,%d\n", a, b, c, d, l } }' >"$TMP/proj/task.csv"
+TRAIN_KEYS=(--set grid.n=32 --set tube.side=1.6e-05 --set grid.window=3.2e-05 --set medium.voxel=2e-06
+            --set tube.length=4e-05 --set grid.dz=2e-06 --set beam.kind=slm --set beam.slm_pixels=4
+            --set detector.regions=2 --set medium.delta_n=0.002 --set train.epochs=2 --set train.batch=8)
+run train train "${TRAIN_KEYS[@]}" --set "train.dataset=csv:$TMP/proj/task.csv" -o "$TMP/proj/trained.pfm" \
+  --log "$TMP/proj/log.csv" --summary "$TMP/proj/summary.json" --threads 2 --quiet
+[ "$(rc train)" -eq 0 ] && [ -s "$TMP/proj/trained.idx" ] && [ -s "$TMP/proj/trained.ckpt" ] &&
+  grep -q '^kind=file' "$TMP/proj/trained.pfm" && grep -q '^file=trained.idx' "$TMP/proj/trained.pfm"
+report $? "train writes the trained project, its index map (by a relative name) and a checkpoint" \
+  "exit $(rc train)" "stderr: $(err train | head -c 400)"
+[ "$(head -n 1 "$TMP/proj/log.csv")" = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds" ] &&
+  [ "$(wc -l <"$TMP/proj/log.csv")" -eq 3 ] && ! grep -qiE 'nan|inf' "$TMP/proj/log.csv" "$TMP/proj/summary.json"
+report $? "train --log has a header and one row per epoch, no nan/inf" "$(cat "$TMP/proj/log.csv")"
+
+# The trained project runs through propagate from another folder: its map
+# is found beside it.
+CLI_ABS=$(cd "$(dirname "$CLI")" && pwd)/$(basename "$CLI")
+(cd / && "$CLI_ABS" propagate "$TMP/proj/trained.pfm" --quiet --set beam.input=1,1,0,0 \
+   --output-vector "$TMP/proj/out.csv" >/dev/null 2>"$TMP/proppt.err")
+[ $? -eq 0 ] && [ "$(wc -l <"$TMP/proj/out.csv")" -eq 3 ]
+report $? "propagate runs the trained project from another folder" "$(head -c 300 "$TMP/proppt.err")"
+
+run eval evaluate "$TMP/proj/trained.pfm" --copies 2 --set defects.sigma=0.1 --baselines --threads 2
+[ "$(rc eval)" -eq 0 ] && python3 - "$TMP/eval.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert 0 <= d["accuracy"] <= 1 and d["examples"] == sum(map(sum, d["confusion"]))
+assert len(d["copies"]) == 2 and all(0 <= c["accuracy_calibrated"] <= 1 for c in d["copies"])
+assert 0 <= d["baselines"]["logistic"] <= 1 and 0 <= d["baselines"]["random_glass_readout"] <= 1
+PY
+report $? "evaluate --copies --baselines writes the JSON of cli.md" "exit $(rc eval)" "$(head -c 400 "$TMP/eval.out")" "$(err eval | head -c 300)"
+
+run evalbad evaluate "$TMP/proj/trained.pfm" --set train.dataset=csv:/nonexistent/x.csv
+expect_rc evalbad 2 "evaluate with an absent dataset"
+expect_stderr_has evalbad "an absent dataset is named" "/nonexistent/x.csv"
+
+run trainnoout train "${TRAIN_KEYS[@]}" --set "train.dataset=csv:$TMP/proj/task.csv"
+expect_rc trainnoout 2 "train without -o"
+run trainregions train "${TRAIN_KEYS[@]}" --set "train.dataset=csv:$TMP/proj/task.csv" --set detector.regions=3 -o "$TMP/x.pfm"
+expect_rc trainregions 2 "train with a region count that is not the class count"
+expect_stderr_has trainregions "the region/class mismatch says what to set" "detector.regions=2"
+
+run grad gradient "${TRAIN_KEYS[@]}" --set beam.input=1,0,0,1 --set medium.kind=random --weights 1,-1 -o "$TMP/grad.idx"
+[ "$(rc grad)" -eq 0 ] && [ "$(head -n 1 "$TMP/grad.idx")" = "PFM-INDEX-MAP 1" ]
+report $? "gradient writes an index map" "exit $(rc grad)" "$(err grad | head -c 300)"
+run gradbad gradient "${TRAIN_KEYS[@]}" --weights 1,2,3 -o "$TMP/grad2.idx"
+expect_rc gradbad 2 "gradient with the wrong number of weights"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
