@@ -36,6 +36,7 @@
 #include "pfm-medium.h"
 #include "pfm-record.h"
 
+#include "fuzz/pfm-fuzz-dataset.h"
 #include "fuzz/pfm-fuzz-targets.h"
 #include "pfm-test-util.h"
 
@@ -1078,8 +1079,8 @@ replay_dir (const char *dir, int (*target) (const guint8 *, gsize))
 static void
 test_fuzz_regressions (void)
 {
-  const char *kinds[] = { "project", "indexmap" };
-  int (*targets[]) (const guint8 *, gsize) = { pfm_fuzz_project, pfm_fuzz_indexmap };
+  const char *kinds[] = { "project", "indexmap", "dataset" };
+  int (*targets[]) (const guint8 *, gsize) = { pfm_fuzz_project, pfm_fuzz_indexmap, pfm_fuzz_dataset };
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
       g_autofree char *corpus = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", kinds[k], NULL);

@@ -204,6 +204,8 @@ pfm_document_load (PfmDocument *self, GFile *file, GError **error)
   g_autoptr(PfmConfig) cfg = pfm_config_new ();
   if (!pfm_config_load_file (cfg, path, error))
     return FALSE;
+  /* A trained project's index map lies beside it. */
+  pfm_config_resolve_paths (cfg, path);
   pfm_config_free (self->cfg);
   self->cfg = g_steal_pointer (&cfg);
   set_file (self, file);

@@ -55,14 +55,8 @@ pfm_cli_load_config (const char *project, char **assignments)
   /* A relative index map named in a project file lies beside the project
    * (pfm-cli train writes it there); one given with --set is relative to
    * the current folder, as the user typed it. */
-  if (project != NULL && cfg->medium.file != NULL && cfg->medium.file[0] != '\0' &&
-      !g_path_is_absolute (cfg->medium.file))
-    {
-      g_autofree char *dir = g_path_get_dirname (project);
-      char *resolved = g_build_filename (dir, cfg->medium.file, NULL);
-      g_free (cfg->medium.file);
-      cfg->medium.file = resolved;
-    }
+  if (project != NULL)
+    pfm_config_resolve_paths (cfg, project);
   for (guint i = 0; assignments && assignments[i]; i++)
     if (!pfm_config_set_assignment (cfg, assignments[i], &error))
       {
@@ -119,4 +113,16 @@ pfm_cli_progress (PfmCliProgress *p, guint done, guint total, const char *format
   fprintf (stderr, "%s[%s] %5.1f%%  %s%s", p->tty ? "\r" : "", bar, permille / 10.0, detail, p->tty ? "" : "\n");
   if (p->tty && done == total)
     fputc ('\n', stderr);
+}
+
+gboolean
+pfm_cli_write_text (const char *command, const char *path, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  if (!pfm_cli_write_output (path, text, strlen (text), &error))
+    {
+      pfm_cli_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -35,6 +35,12 @@ gboolean   pfm_cli_parse       (GOptionContext *context,
                                 int            *argc,
                                 char         ***argv);
 
+/* Writes @text atomically to @path (or stdout); on failure prints
+ * "pfm-cli COMMAND: why" and returns FALSE. */
+gboolean   pfm_cli_write_text  (const char  *command,
+                                const char  *path,
+                                const char  *text);
+
 /* Writes @contents atomically to @path, or to stdout when @path is NULL or "-". */
 gboolean   pfm_cli_write_output (const char  *path,
                                  const char  *contents,

@@ -49,18 +49,6 @@ exit_for (const GError *error)
 }
 
 static gboolean
-write_text (const char *command, const char *path, const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  if (!pfm_cli_write_output (path, text, strlen (text), &error))
-    {
-      pfm_cli_error (command, "%s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 parse_shard (const char *text, guint *index, guint *count)
 {
   g_auto(GStrv) parts = g_strsplit (text, "/", -1);
@@ -345,7 +333,7 @@ pfm_cli_defects (int argc, char **argv)
       text = csv ? pfm_batch_result_to_csv (r) : pfm_batch_result_to_json (r);
     }
 
-  if (!write_text ("defects", out_path, text))
+  if (!pfm_cli_write_text ("defects", out_path, text))
     return PFM_EXIT_FAILED;
   g_autoptr(GString) summary = g_string_new (NULL);
   for (guint i = 0; i < keep->len; i++)
@@ -356,7 +344,7 @@ pfm_cli_defects (int argc, char **argv)
     }
   if (!quiet)
     fputs (summary->str, stderr);
-  if (summary_path != NULL && !write_text ("defects", summary_path, summary->str))
+  if (summary_path != NULL && !pfm_cli_write_text ("defects", summary_path, summary->str))
     return PFM_EXIT_FAILED;
   return PFM_EXIT_OK;
 }
@@ -440,7 +428,7 @@ pfm_cli_tm (int argc, char **argv)
         }
       g_string_append_c (s, '\n');
     }
-  return write_text ("tm", out_path, s->str) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
+  return pfm_cli_write_text ("tm", out_path, s->str) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
 }
 
 int
@@ -508,13 +496,13 @@ pfm_cli_merge (int argc, char **argv)
       return PFM_EXIT_USAGE;
     }
   g_autofree char *text = csv ? pfm_batch_result_to_csv (merged) : pfm_batch_result_to_json (merged);
-  if (!write_text ("merge", out_path, text))
+  if (!pfm_cli_write_text ("merge", out_path, text))
     return PFM_EXIT_FAILED;
   if (summary_path != NULL)
     {
       g_autoptr(GString) summary = g_string_new (NULL);
       print_summary (merged, summary);
-      if (!write_text ("merge", summary_path, summary->str))
+      if (!pfm_cli_write_text ("merge", summary_path, summary->str))
         return PFM_EXIT_FAILED;
     }
   return PFM_EXIT_OK;

@@ -89,16 +89,31 @@ train_progress_cb (const PfmTrainProgress *p, gpointer user_data)
                     p->epoch, p->n_epochs, p->batch, p->n_batches, p->loss, 100.0 * p->accuracy, eta);
 }
 
-static gboolean
-write_or_report (const char *command, const char *path, const char *text)
+/* The project (at most one argument) with its overrides, and its dataset
+ * as the glass sees it: a status to exit with when either fails. */
+static int
+load_task (const char *command, int argc, char **argv, char **sets, PfmConfig **cfg_out, PfmTrainData **data_out)
 {
+  if (argc > 2)
+    {
+      pfm_cli_error (command, "expected at most one project file, got %d arguments", argc - 1);
+      return PFM_EXIT_USAGE;
+    }
+  const char *project = argc == 2 ? argv[1] : NULL;
+  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, sets);
+  if (cfg == NULL)
+    return PFM_EXIT_USAGE;
   g_autoptr(GError) error = NULL;
-  if (!pfm_cli_write_output (path, text, strlen (text), &error))
+  g_autofree char *base = project_dir (project);
+  PfmTrainData *data = pfm_train_data_new (cfg, base, &error);
+  if (data == NULL)
     {
       pfm_cli_error (command, "%s", error->message);
-      return FALSE;
+      return exit_for (error);
     }
-  return TRUE;
+  *cfg_out = g_steal_pointer (&cfg);
+  *data_out = data;
+  return PFM_EXIT_OK;
 }
 
 int
@@ -122,11 +137,6 @@ pfm_cli_train (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!pfm_cli_parse (ctx, "train", &argc, &argv))
     return PFM_EXIT_USAGE;
-  if (argc > 2)
-    {
-      pfm_cli_error ("train", "expected at most one project file, got %d arguments", argc - 1);
-      return PFM_EXIT_USAGE;
-    }
   if (out == NULL || !g_str_has_suffix (out, ".pfm"))
     {
       pfm_cli_error ("train", "-o TRAINED.pfm is required (a project file name ending in .pfm)");
@@ -137,19 +147,12 @@ pfm_cli_train (int argc, char **argv)
       pfm_cli_error ("train", "--threads = %d is out of range: accepted [1, 64], or 0 for one per CPU", threads);
       return PFM_EXIT_USAGE;
     }
-  const char *project = argc == 2 ? argv[1] : NULL;
-  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, sets);
-  if (cfg == NULL)
-    return PFM_EXIT_USAGE;
-
+  g_autoptr(PfmConfig) cfg = NULL;
+  g_autoptr(PfmTrainData) data = NULL;
+  int st = load_task ("train", argc, argv, sets, &cfg, &data);
+  if (st != PFM_EXIT_OK)
+    return st;
   g_autoptr(GError) error = NULL;
-  g_autofree char *base = project_dir (project);
-  g_autoptr(PfmTrainData) data = pfm_train_data_new (cfg, base, &error);
-  if (data == NULL)
-    {
-      pfm_cli_error ("train", "%s", error->message);
-      return exit_for (error);
-    }
   if (!quiet)
     fprintf (stderr, "pfm-cli train: %s, %u train / %u validation / %u test examples, %u classes, %u SLM pixels\n",
              data->dataset->name, data->n_train, data->n_validation, data->n_test, data->n_classes, data->n_pixels);
@@ -225,7 +228,7 @@ pfm_cli_train (int argc, char **argv)
             }
           g_string_append_c (s, '\n');
         }
-      if (!write_or_report ("train", log_path, s->str))
+      if (!pfm_cli_write_text ("train", log_path, s->str))
         return PFM_EXIT_FAILED;
     }
   if (summary != NULL)
@@ -242,7 +245,7 @@ pfm_cli_train (int argc, char **argv)
       g_string_append (s, ",\n  \"confusion\": ");
       append_confusion (s, res->confusion, res->n_classes);
       g_string_append (s, "\n}\n");
-      if (!write_or_report ("train", summary, s->str))
+      if (!pfm_cli_write_text ("train", summary, s->str))
         return PFM_EXIT_FAILED;
     }
   if (!quiet)
@@ -274,11 +277,6 @@ pfm_cli_evaluate (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!pfm_cli_parse (ctx, "evaluate", &argc, &argv))
     return PFM_EXIT_USAGE;
-  if (argc > 2)
-    {
-      pfm_cli_error ("evaluate", "expected at most one project file, got %d arguments", argc - 1);
-      return PFM_EXIT_USAGE;
-    }
   const gboolean csv = format != NULL && strcmp (format, "csv") == 0;
   if (format != NULL && !csv && strcmp (format, "json") != 0)
     {
@@ -291,18 +289,12 @@ pfm_cli_evaluate (int argc, char **argv)
                      threads, copies);
       return PFM_EXIT_USAGE;
     }
-  const char *project = argc == 2 ? argv[1] : NULL;
-  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, sets);
-  if (cfg == NULL)
-    return PFM_EXIT_USAGE;
+  g_autoptr(PfmConfig) cfg = NULL;
+  g_autoptr(PfmTrainData) data = NULL;
+  int st = load_task ("evaluate", argc, argv, sets, &cfg, &data);
+  if (st != PFM_EXIT_OK)
+    return st;
   g_autoptr(GError) error = NULL;
-  g_autofree char *base = project_dir (project);
-  g_autoptr(PfmTrainData) data = pfm_train_data_new (cfg, base, &error);
-  if (data == NULL)
-    {
-      pfm_cli_error ("evaluate", "%s", error->message);
-      return exit_for (error);
-    }
   PfmTrainOptions o = { .threads = threads, .cancel = (const gint *) &cancel_flag };
   signal (SIGINT, on_sigint);
   g_autoptr(PfmEvaluation) ev = pfm_evaluate (cfg, data, (guint) copies, baselines, &o, &error);
@@ -362,7 +354,7 @@ pfm_cli_evaluate (int argc, char **argv)
         }
       g_string_append (s, "\n}\n");
     }
-  return write_or_report ("evaluate", out, s->str) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
+  return pfm_cli_write_text ("evaluate", out, s->str) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
 }
 
 /* --- gradient: the adjoint, for checking it from outside --------------- */

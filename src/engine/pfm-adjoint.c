@@ -99,8 +99,9 @@ struct _PfmAdjoint
   float        *input_f;
   fftw_plan     fwd, bwd;
 
-  /* Kept fields: every step's E_in, or checkpoints (the field entering
-   * steps 0, c, 2c, ...) and a segment buffer of c fields. */
+  /* Kept: every step's E_in and its pointwise factor a exp(i theta)
+   * (two fields a step), or checkpoints (the field entering steps 0, c,
+   * 2c, ...) and a segment buffer of c such pairs. */
   gboolean      checkpointed;
   guint         every;                    /* c */
   fftw_complex *store;
@@ -140,11 +141,11 @@ pfm_adjoint_estimate_memory (const PfmConfig *cfg, guint64 budget)
   const guint64 field = nn * sizeof (fftw_complex);
   const guint steps = pfm_config_n_steps (cfg);
   guint64 fixed = fixed_bytes (cfg, nn);
-  guint64 all = fixed + (guint64) steps * field;
+  guint64 all = fixed + (guint64) steps * 2 * field;
   if (all <= budget)
     return all;
   guint c = checkpoint_interval (steps);
-  return fixed + ((guint64) (steps + c - 1) / c + c) * field;
+  return fixed + ((guint64) (steps + c - 1) / c + 2 * c) * field;
 }
 
 static int
@@ -172,23 +173,6 @@ propagator_slot (PfmAdjoint *a, double len)
         }
     }
   return s;
-}
-
-/* The absorber's damping rate, as pfm-bpm.c's absorber_rate(). */
-static double
-absorber_rate (const PfmAdjoint *a, double x)
-{
-  const double w = a->cfg->grid.absorber * a->grid.window;
-  if (w <= 0.0)
-    return 0.0;
-  const double inner = 0.5 * a->grid.window - w;
-  const double d = fabs (x) - inner;
-  if (d <= 0.0)
-    return 0.0;
-  const double u = MIN (d / w, 1.0);
-  const double kx_ref = 0.5 * G_PI / a->grid.dx;
-  const double rmax = 12.0 * kx_ref / (w * a->k);
-  return rmax * u * u;
 }
 
 static void
@@ -289,16 +273,16 @@ pfm_adjoint_new (const PfmConfig *cfg, guint64 budget, GError **error)
   a->acc = g_try_new0 (double, a->nxy);
   a->qsum = g_try_new0 (double, a->nxy);
 
-  const guint64 all = fixed_bytes (cfg, a->nn) + (guint64) a->n_steps * cb;
+  const guint64 all = fixed_bytes (cfg, a->nn) + (guint64) a->n_steps * 2 * cb;
   a->checkpointed = all > budget;
   a->every = a->checkpointed ? checkpoint_interval (a->n_steps) : 1;
   if (a->checkpointed)
     {
       a->store = fftw_malloc ((gsize) ((a->n_steps + a->every - 1) / a->every) * cb);
-      a->segment = fftw_malloc ((gsize) a->every * cb);
+      a->segment = fftw_malloc ((gsize) a->every * 2 * cb);
     }
   else
-    a->store = fftw_malloc ((gsize) a->n_steps * cb);
+    a->store = fftw_malloc ((gsize) a->n_steps * 2 * cb);
   if (!a->E || !a->out || !a->g || !a->input || !a->input_f || !a->prof || !a->phase || !a->amp_full ||
       !a->amp_last || !a->region || !a->acc || !a->qsum || !a->store || (a->checkpointed && !a->segment))
     {
@@ -327,7 +311,7 @@ pfm_adjoint_new (const PfmConfig *cfg, guint64 budget, GError **error)
   for (int i = 0; i < a->n; i++)
     {
       const double x = pfm_grid_x (&a->grid, i);
-      rate[i] = absorber_rate (a, x);
+      rate[i] = pfm_bpm_absorber_rate (cfg, &a->grid, x);
       a->cvox[i] = pfm_medium_voxel_index (a->medium, x, a->nvx);
       a->rvox[i] = pfm_medium_voxel_index (a->medium, x, a->nvy);
     }
@@ -523,9 +507,11 @@ step_phase (PfmAdjoint *a, guint s)
     }
 }
 
-/* x <- amp x exp(i (phi + kappa |x|^2)); returns the largest |phase|. */
+/* x <- amp x exp(i (phi + kappa |x|^2)), the factor amp exp(i theta) of
+ * each point into @rot; returns the largest |theta|. */
 PFM_ADJOINT_HOT static double
-pointwise (double *restrict xd, const double *restrict ph, const double *restrict amp, double kappa, gsize nn)
+pointwise (double *restrict xd, double *restrict rot, const double *restrict ph, const double *restrict amp,
+           double kappa, gsize nn)
 {
   double worst = 0.0;
   for (gsize p = 0; p < nn; p++)
@@ -538,6 +524,8 @@ pointwise (double *restrict xd, const double *restrict ph, const double *restric
       sincos_d (th, &sn, &c);
       c *= amp[p];
       sn *= amp[p];
+      rot[2 * p] = c;
+      rot[2 * p + 1] = sn;
       xd[2 * p] = xr * c - xi * sn;
       xd[2 * p + 1] = xr * sn + xi * c;
     }
@@ -545,8 +533,9 @@ pointwise (double *restrict xd, const double *restrict ph, const double *restric
 }
 
 /* Step @s on x (in place): diffraction, then the pointwise part.  When
- * @keep is not NULL the field entering the pointwise part is copied
- * there.  Returns the largest real-space phase of the step. */
+ * @keep is not NULL the field entering the pointwise part and its
+ * pointwise factor are kept there (two fields).  Returns the largest
+ * real-space phase of the step. */
 static double
 advance (PfmAdjoint *a, guint s, fftw_complex *x, fftw_complex *keep)
 {
@@ -555,7 +544,9 @@ advance (PfmAdjoint *a, guint s, fftw_complex *x, fftw_complex *keep)
     memcpy (keep, x, a->nn * sizeof (fftw_complex));
   step_phase (a, s);
   const double *amp = (s + 1 == a->n_steps) ? a->amp_last : a->amp_full;
-  return pointwise ((double *) x, a->phase, amp, a->kerr * a->h[s], a->nn);
+  /* Without a keep, the factor goes to g, free during a forward run. */
+  double *rot = keep != NULL ? (double *) (keep + a->nn) : (double *) a->g;
+  return pointwise ((double *) x, rot, a->phase, amp, a->kerr * a->h[s], a->nn);
 }
 
 double
@@ -569,7 +560,7 @@ pfm_adjoint_forward (PfmAdjoint *a, double *powers)
     {
       fftw_complex *keep = NULL;
       if (!a->checkpointed)
-        keep = a->store + (gsize) s * a->nn;
+        keep = a->store + (gsize) s * 2 * a->nn;
       else if (s % a->every == 0)
         memcpy (a->store + (gsize) (s / a->every) * a->nn, a->E, cb);
       /* Not inside MAX(): the macro would evaluate the step twice. */
@@ -590,38 +581,36 @@ pfm_adjoint_forward (PfmAdjoint *a, double *powers)
   return worst;
 }
 
-/* The field entering the pointwise part of step @s. */
+/* The field entering the pointwise part of step @s, followed by its
+ * pointwise factor. */
 static const fftw_complex *
 kept_field (PfmAdjoint *a, guint s, guint *segment_start)
 {
   if (!a->checkpointed)
-    return a->store + (gsize) s * a->nn;
+    return a->store + (gsize) s * 2 * a->nn;
   const guint c = a->every, s0 = (s / c) * c;
   if (*segment_start != s0)
     {
       /* Recompute the segment [s0, s0 + c) from its checkpoint. */
       memcpy (a->E, a->store + (gsize) (s0 / c) * a->nn, a->nn * sizeof (fftw_complex));
       for (guint t = s0; t < MIN (s0 + c, a->n_steps); t++)
-        advance (a, t, a->E, a->segment + (gsize) (t - s0) * a->nn);
+        advance (a, t, a->E, a->segment + (gsize) (t - s0) * 2 * a->nn);
       *segment_start = s0;
     }
-  return a->segment + (gsize) (s - s0) * a->nn;
+  return a->segment + (gsize) (s - s0) * 2 * a->nn;
 }
 
-/* The reverse of pointwise() at the field @ed it was applied to: @gd
- * (dL/dout) becomes dL/dE, and @qd (phi on entry) becomes dL/dphi. */
+/* The reverse of pointwise() at the field @ed it was applied to, with
+ * the factor @rot it applied: @gd (dL/dout) becomes dL/dE, and @qd gets
+ * dL/dphi. */
 PFM_ADJOINT_HOT static void
-reverse_pointwise (const double *restrict ed, double *restrict gd, double *restrict qd, const double *restrict amp,
+reverse_pointwise (const double *restrict ed, const double *restrict rot, double *restrict gd, double *restrict qd,
                    double kappa, gsize nn)
 {
   for (gsize p = 0; p < nn; p++)
     {
       const double er = ed[2 * p], ei = ed[2 * p + 1];
-      const double th = qd[p] + kappa * (er * er + ei * ei);
-      double sn, c;
-      sincos_d (th, &sn, &c);
-      c *= amp[p];
-      sn *= amp[p];
+      const double c = rot[2 * p], sn = rot[2 * p + 1];
       const double orr = er * c - ei * sn, oi = er * sn + ei * c;
       const double gr = gd[2 * p], gi = gd[2 * p + 1];
       /* dL = Re(conj(g) dout) and dout = i out dtheta + ...:
@@ -655,12 +644,10 @@ pfm_adjoint_backward (PfmAdjoint *a, const double *dl_dp, double *grad_dn)
   for (guint s = a->n_steps; s-- > 0;)
     {
       const fftw_complex *e = kept_field (a, s, &segment_start);
-      step_phase (a, s);
       const double kappa = a->kerr * a->h[s];
-      const double *amp = (s + 1 == a->n_steps) ? a->amp_last : a->amp_full;
       const gboolean voxels = a->dn != NULL && grad_dn != NULL;
-      reverse_pointwise ((const double *) e, (double *) g, a->phase, amp, kappa, a->nn);
-      const double *qd = a->phase;   /* q replaced phi, point by point */
+      reverse_pointwise ((const double *) e, (const double *) (e + a->nn), (double *) g, a->phase, kappa, a->nn);
+      const double *qd = a->phase;
       if (voxels)
         {
           /* dL/dphi summed over each voxel's pixels (a separate pass: the

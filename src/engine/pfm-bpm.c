@@ -189,19 +189,19 @@ propagator (PfmBpm *b, double h)
  * layer and back at half the grid's largest transverse wavenumber loses
  * about e^-8 of its amplitude, while the ramp stays gentle enough not to
  * reflect. */
-static double
-absorber_rate (const PfmBpm *b, double x)
+double
+pfm_bpm_absorber_rate (const PfmConfig *cfg, const PfmGrid *grid, double x)
 {
-  const double a = b->cfg->grid.absorber * b->grid.window;
+  const double a = cfg->grid.absorber * grid->window;
   if (a <= 0.0)
     return 0.0;
-  const double inner = 0.5 * b->grid.window - a;
+  const double inner = 0.5 * grid->window - a;
   const double d = fabs (x) - inner;
   if (d <= 0.0)
     return 0.0;
   const double u = MIN (d / a, 1.0);
-  const double kx_ref = 0.5 * G_PI / b->grid.dx;
-  const double rmax = 12.0 * kx_ref / (a * b->k);
+  const double kx_ref = 0.5 * G_PI / grid->dx;
+  const double rmax = 12.0 * kx_ref / (a * pfm_config_k0 (cfg) * cfg->optics.n0);
   return rmax * u * u;
 }
 
@@ -214,7 +214,7 @@ fill_static (PfmBpm *b)
   g_autofree double *rate = g_new (double, b->n);
 
   for (int i = 0; i < b->n; i++)
-    rate[i] = absorber_rate (b, pfm_grid_x (g, i));
+    rate[i] = pfm_bpm_absorber_rate (b->cfg, g, pfm_grid_x (g, i));
 
   for (int j = 0; j < b->n; j++)
     {

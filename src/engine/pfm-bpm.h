@@ -59,6 +59,13 @@ typedef struct
 
 GQuark           pfm_bpm_error_quark          (void);
 
+/* The absorbing boundary's damping rate (1/m, field amplitude) at the
+ * transverse coordinate @x, on either axis: the one formula pfm-bpm and
+ * pfm-adjoint share. */
+double           pfm_bpm_absorber_rate        (const PfmConfig *cfg,
+                                               const PfmGrid   *grid,
+                                               double           x);
+
 guint64          pfm_bpm_default_memory_budget (void);
 guint64          pfm_bpm_estimate_memory      (const PfmConfig     *cfg,
                                                const PfmBpmOptions *opts);

@@ -923,3 +923,15 @@ pfm_config_parse_input_vector (const PfmConfig *cfg, double *values, GError **er
       }
   return TRUE;
 }
+
+void
+pfm_config_resolve_paths (PfmConfig *cfg, const char *project_path)
+{
+  g_return_if_fail (cfg != NULL && project_path != NULL);
+  if (cfg->medium.file == NULL || cfg->medium.file[0] == '\0' || g_path_is_absolute (cfg->medium.file))
+    return;
+  g_autofree char *dir = g_path_get_dirname (project_path);
+  char *resolved = g_build_filename (dir, cfg->medium.file, NULL);
+  g_free (cfg->medium.file);
+  cfg->medium.file = resolved;
+}

@@ -218,6 +218,12 @@ gboolean          pfm_config_save_file     (const PfmConfig  *cfg,
 gboolean          pfm_config_validate      (const PfmConfig  *cfg,
                                             GError          **error);
 
+/* A relative medium.file read from the project file @project_path names a
+ * file beside the project: makes it absolute.  (Values given with --set
+ * stay relative to the current folder: call this before applying them.) */
+void              pfm_config_resolve_paths (PfmConfig        *cfg,
+                                            const char       *project_path);
+
 /* Parses beam.input ("random:SEED" or a list) into beam.slm_pixels values in [0, 1]. */
 gboolean          pfm_config_parse_input_vector (const PfmConfig *cfg,
                                                  double          *values,

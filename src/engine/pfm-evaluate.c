@@ -97,22 +97,12 @@ pfm_evaluate_outputs (const PfmConfig *cfg, const PfmTrainData *data, const guin
   return TRUE;
 }
 
-static guint
-argmax (const double *p, guint n)
-{
-  guint best = 0;
-  for (guint k = 1; k < n; k++)
-    if (p[k] > p[best])
-      best = k;
-  return best;
-}
-
 static double
 accuracy_of (const double *y, const PfmTrainData *d, guint nc)
 {
   guint ok = 0;
   for (guint i = 0; i < d->n_test; i++)
-    ok += argmax (y + (gsize) i * nc, nc) == d->dataset->labels[d->test[i]];
+    ok += pfm_train_argmax (y + (gsize) i * nc, nc) == d->dataset->labels[d->test[i]];
   return d->n_test ? (double) ok / d->n_test : 0.0;
 }
 
@@ -283,7 +273,7 @@ pfm_evaluate (const PfmConfig *cfg, const PfmTrainData *d, guint copies, gboolea
   if (!pfm_evaluate_outputs (nominal, d, d->test, d->n_test, opts, y0, error))
     return NULL;
   for (guint i = 0; i < d->n_test; i++)
-    ev->confusion[d->dataset->labels[d->test[i]] * nc + argmax (y0 + (gsize) i * nc, nc)]++;
+    ev->confusion[d->dataset->labels[d->test[i]] * nc + pfm_train_argmax (y0 + (gsize) i * nc, nc)]++;
   ev->accuracy = accuracy_of (y0, d, nc);
 
   if (copies > 0)

@@ -135,8 +135,8 @@ pfm_train_loss (const double *p, guint n, guint label, double T, double *dl_dp, 
   return loss;
 }
 
-static guint
-argmax (const double *p, guint n)
+guint
+pfm_train_argmax (const double *p, guint n)
 {
   guint best = 0;
   for (guint k = 1; k < n; k++)
@@ -193,7 +193,7 @@ job_worker (gpointer user_data)
       pfm_adjoint_set_input_values (adj, values);
       pfm_adjoint_forward (adj, p);
       const guint label = j->data->dataset->labels[ex];
-      j->predicted[i] = argmax (p, nc);
+      j->predicted[i] = pfm_train_argmax (p, nc);
       if (j->backward)
         {
           j->loss[i] = pfm_train_loss (p, nc, label, j->temperature, dldp, &j->dt[i]);

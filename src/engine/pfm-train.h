@@ -101,6 +101,10 @@ double          pfm_train_loss        (const double    *p,
                                        double          *dl_dp,
                                        double          *dl_dt);
 
+/* The predicted class: the brightest of @n detector regions (the first on a tie). */
+guint           pfm_train_argmax      (const double    *p,
+                                       guint            n);
+
 PfmTrainResult *pfm_train_run         (const PfmConfig       *cfg,
                                        const PfmTrainData    *data,
                                        const PfmTrainOptions *opts,
