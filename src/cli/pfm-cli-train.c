@@ -305,16 +305,25 @@ pfm_cli_evaluate (int argc, char **argv)
       return g_error_matches (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
     }
 
+  if (ev->n_unresolved > 0)
+    {
+      const PfmCopyAccuracy *first = NULL;
+      for (guint k = 0; k < ev->n_copies && first == NULL; k++)
+        first = ev->copies[k].unresolved ? &ev->copies[k] : NULL;
+      fprintf (stderr, "pfm-cli evaluate: warning: %u of %u copies could not be resolved by the grid and are left "
+               "out of the statistics (the first: %s)\n", ev->n_unresolved, ev->n_copies, first->unresolved);
+    }
   g_autoptr(GString) s = g_string_new (NULL);
   if (csv)
     {
-      g_string_append (s, "copy,seed,accuracy,accuracy_calibrated\n");
+      g_string_append (s, "copy,seed,resolved,accuracy,accuracy_calibrated\n");
       for (guint k = 0; k < ev->n_copies; k++)
         {
-          g_string_append_printf (s, "%u,%" G_GUINT64_FORMAT ",", k, ev->copies[k].seed);
-          append_number (s, ev->copies[k].accuracy);
+          g_string_append_printf (s, "%u,%" G_GUINT64_FORMAT ",%s,", k, ev->copies[k].seed,
+                                  ev->copies[k].unresolved ? "false" : "true");
+          pfm_export_csv_number (s, ev->copies[k].accuracy);
           g_string_append_c (s, ',');
-          append_number (s, ev->copies[k].accuracy_calibrated);
+          pfm_export_csv_number (s, ev->copies[k].accuracy_calibrated);
           g_string_append_c (s, '\n');
         }
     }
@@ -334,9 +343,14 @@ pfm_cli_evaluate (int argc, char **argv)
               append_number (s, ev->copies[k].accuracy);
               g_string_append (s, ", \"accuracy_calibrated\": ");
               append_number (s, ev->copies[k].accuracy_calibrated);
+              if (ev->copies[k].unresolved)
+                {
+                  g_string_append (s, ", \"unresolved\": ");
+                  pfm_export_json_string (s, ev->copies[k].unresolved);
+                }
               g_string_append (s, " }");
             }
-          g_string_append (s, "\n  ]");
+          g_string_append_printf (s, "\n  ],\n  \"unresolved_copies\": %u", ev->n_unresolved);
           append_key (s, "mean", ev->mean);
           append_key (s, "std", ev->std);
           append_key (s, "min", ev->min);

@@ -7,7 +7,7 @@
  * splitting with merged half steps, the same diffraction propagators, the
  * voxel layers averaged exactly over each step, the Kerr phase, loss and
  * absorbing boundary, the detector regions), in double precision, with
- * the forward fields kept so that the gradient of any function of the
+ * the forward fields and pointwise factors kept so that the gradient of any function of the
  * detector powers with respect to every voxel's dn comes out of one
  * backward sweep.  The reverse mode is that of the discrete scheme itself,
  * not of the continuous equation, so it is exact for what is computed.
@@ -26,8 +26,9 @@ G_BEGIN_DECLS
 
 typedef struct _PfmAdjoint PfmAdjoint;
 
-/* Bytes a PfmAdjoint for @cfg needs (every step's field kept, or
- * checkpoints every ~sqrt(steps) steps when that is over @budget). */
+/* Bytes a PfmAdjoint for @cfg needs (every step's field and pointwise
+ * factor kept, or checkpoints every ~sqrt(steps) steps when that is over
+ * @budget). */
 guint64      pfm_adjoint_estimate_memory (const PfmConfig *cfg,
                                           guint64          budget);
 

@@ -290,27 +290,42 @@ pfm_evaluate (const PfmConfig *cfg, const PfmTrainData *d, guint copies, gboolea
         return NULL;
       ev->n_copies = copies;
       ev->copies = g_new0 (PfmCopyAccuracy, copies);
+      guint n_ok = 0;
       for (guint k = 0; k < copies; k++)
         {
           g_autoptr(PfmConfig) cc = pfm_config_copy (cfg);
           cc->defects.seed = pfm_defects_copy_seed (cfg->defects.seed, k);
           ev->copies[k].seed = cc->defects.seed;
-          if (!pfm_evaluate_outputs (cc, d, d->test, d->n_test, opts, y, error) ||
-              (n_cal > 0 && !pfm_evaluate_outputs (cc, d, d->train, n_cal, opts, c, error)))
-            return NULL;
-          acc[k] = ev->copies[k].accuracy = accuracy_of (y, d, nc);
+          g_autoptr(GError) copy_error = NULL;
+          if (!pfm_evaluate_outputs (cc, d, d->test, d->n_test, opts, y, &copy_error) ||
+              (n_cal > 0 && !pfm_evaluate_outputs (cc, d, d->train, n_cal, opts, c, &copy_error)))
+            {
+              if (!g_error_matches (copy_error, PFM_BPM_ERROR, PFM_BPM_ERROR_FAILED))
+                {
+                  g_propagate_error (error, g_steal_pointer (&copy_error));
+                  return NULL;
+                }
+              ev->copies[k].unresolved = g_strdup (copy_error->message);
+              ev->copies[k].accuracy = ev->copies[k].accuracy_calibrated = NAN;
+              ev->n_unresolved++;
+              continue;
+            }
+          acc[n_ok] = ev->copies[k].accuracy = accuracy_of (y, d, nc);
           if (n_cal > 0 && pfm_calibration_fit (c, c0, n_cal, nc, PFM_EVALUATE_RIDGE, A, b))
             {
               for (guint i = 0; i < d->n_test; i++)
                 pfm_calibration_apply (A, b, nc, y + (gsize) i * nc, yc + (gsize) i * nc);
-              accc[k] = accuracy_of (yc, d, nc);
+              accc[n_ok] = accuracy_of (yc, d, nc);
             }
           else
-            accc[k] = acc[k];
-          ev->copies[k].accuracy_calibrated = accc[k];
+            accc[n_ok] = acc[n_ok];
+          ev->copies[k].accuracy_calibrated = accc[n_ok];
+          n_ok++;
         }
-      stats (acc, copies, &ev->mean, &ev->std, &ev->min);
-      stats (accc, copies, &ev->mean_calibrated, &ev->std_calibrated, &ev->min_calibrated);
+      stats (acc, n_ok, &ev->mean, &ev->std, &ev->min);
+      stats (accc, n_ok, &ev->mean_calibrated, &ev->std_calibrated, &ev->min_calibrated);
+      if (n_ok == 0)
+        ev->mean = ev->std = ev->min = ev->mean_calibrated = ev->std_calibrated = ev->min_calibrated = NAN;
     }
 
   if (with_baselines && !baselines (cfg, d, opts, ev, error))
@@ -324,6 +339,8 @@ pfm_evaluation_free (PfmEvaluation *ev)
   if (ev == NULL)
     return;
   g_free (ev->confusion);
+  for (guint k = 0; ev->copies && k < ev->n_copies; k++)
+    g_free (ev->copies[k].unresolved);
   g_free (ev->copies);
   g_free (ev);
 }

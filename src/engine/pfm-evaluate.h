@@ -9,7 +9,9 @@
  * (defects.seed, j), a stream noise-aware training never draws from; each
  * copy's calibration layer (pfm-batch.h) is fitted label-free on the
  * first PFM_EVALUATE_CALIBRATION training examples, mapping the copy's
- * detector powers to the design's.
+ * detector powers to the design's.  A copy whose runs stop under-resolved
+ * (its defects scatter light beyond the grid) is reported as such and left
+ * out of the statistics; the design itself must resolve.
  */
 #pragma once
 
@@ -27,7 +29,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   guint64 seed;
-  double  accuracy, accuracy_calibrated;
+  double  accuracy, accuracy_calibrated;   /* NaN (JSON null) when unresolved */
+  char   *unresolved;                      /* why a run of this copy stopped; NULL when resolved */
 } PfmCopyAccuracy;
 
 typedef struct
@@ -36,8 +39,9 @@ typedef struct
   guint           *confusion;     /* n_classes^2, rows = true class */
   guint            n_classes, n_test;
   guint            n_copies;
+  guint            n_unresolved;  /* copies whose light the grid could not resolve */
   PfmCopyAccuracy *copies;
-  double           mean, std, min;                   /* over the copies */
+  double           mean, std, min;                   /* over the resolved copies */
   double           mean_calibrated, std_calibrated, min_calibrated;
   gboolean         has_baselines;
   double           logistic;                         /* softmax regression on the SLM values */

@@ -279,6 +279,18 @@ assert 0 <= d["baselines"]["logistic"] <= 1 and 0 <= d["baselines"]["random_glas
 PY
 report $? "evaluate --copies --baselines writes the JSON of cli.md" "exit $(rc eval)" "$(head -c 400 "$TMP/eval.out")" "$(err eval | head -c 300)"
 
+# Copies whose defects scatter beyond the grid are reported, not fatal.
+run evalunres evaluate "$TMP/proj/trained.pfm" --copies 2 --set defects.sigma=10 --threads 2
+[ "$(rc evalunres)" -eq 0 ] && python3 - "$TMP/evalunres.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["unresolved_copies"] == 2 and d["mean"] is None
+assert all(c["accuracy"] is None and c["unresolved"] for c in d["copies"])
+PY
+report $? "evaluate reports copies the grid cannot resolve (null accuracies, a count), exit 0" \
+  "exit $(rc evalunres)" "$(head -c 400 "$TMP/evalunres.out")"
+expect_stderr_has evalunres "the unresolved copies are named on stderr" "could not be resolved"
+
 run evalbad evaluate "$TMP/proj/trained.pfm" --set train.dataset=csv:/nonexistent/x.csv
 expect_rc evalbad 2 "evaluate with an absent dataset"
 expect_stderr_has evalbad "an absent dataset is named" "/nonexistent/x.csv"
