@@ -14,6 +14,7 @@
 #include "pfm-beam.h"
 #include "pfm-bpm.h"
 #include "pfm-cli-common.h"
+#include "pfm-defects.h"
 #include "pfm-evaluate.h"
 #include "pfm-export.h"
 #include "pfm-medium.h"
@@ -202,6 +203,8 @@ pfm_cli_train (int argc, char **argv)
       g_autoptr(GError) check_error = NULL;
       if (check != NULL)
         {
+          /* The design as written: its [defects] are evaluate's copies. */
+          pfm_defects_clear (check);
           PfmTrainData one = *data;
           one.n_test = 1;
           g_autofree double *y = g_new (double, check->detector.regions);
