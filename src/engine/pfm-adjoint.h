@@ -66,8 +66,9 @@ void         pfm_adjoint_set_input_field  (PfmAdjoint   *adj,
                                            const float  *field);
 
 /* Propagates the input to the output facet and writes each detector
- * region's power (W, ideal detector) to @powers.  Returns the largest
- * real-space phase of one step (rad): above PFM_BPM_MAX_STEP_PHASE the
+ * region's power (W, ideal detector) to @powers.  Returns a bound on
+ * the largest real-space phase of one step (rad: max |phi| + |k0 n2 dz|
+ * max |E|^2): above PFM_BPM_MAX_STEP_PHASE the
  * scheme is under-resolved, as pfm_bpm_run would report. */
 double       pfm_adjoint_forward      (PfmAdjoint      *adj,
                                        double          *powers);
