@@ -10,6 +10,9 @@
 
 #include <glib/gstdio.h>
 
+#include "pfm-bpm.h"
+#include "pfm-evaluate.h"
+#include "pfm-medium.h"
 #include "pfm-train.h"
 #include "pfm-test-util.h"
 
@@ -230,6 +233,62 @@ test_noise_aware_gradient_path (void)
 }
 
 static void
+test_evaluate_equals_propagate (void)
+{
+  /* The accuracy evaluate reports is what plain runs of the forward
+   * engine give, one per test example, with the example written as the
+   * project's beam.input text (as `pfm-cli propagate --set beam.input=...`
+   * would) and the trained map read from its file. */
+  g_autofree char *dir = pfm_test_tmp_dir ("pfm-train");
+  g_autofree char *ds = write_task (dir, 64);
+  g_autoptr(PfmConfig) cfg = task_config (ds, "train.epochs=1");
+  g_autoptr(GError) error = NULL;
+  /* A contrast this 32^2 grid resolves in the forward engine, and a short
+   * training, so that the glass gets some examples wrong. */
+  g_assert_true (pfm_config_set (cfg, "medium.delta_n", "0.002", &error));
+  g_assert_true (pfm_config_set (cfg, "train.lr", "0.01", &error));
+  g_autoptr(PfmTrainData) data = pfm_train_data_new (cfg, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr(PfmTrainResult) r = train (cfg, 2);
+  g_autofree char *map = g_build_filename (dir, "trained.idx", NULL);
+  g_assert_true (pfm_medium_save_map (map, r->nvx, r->nvy, r->nvz, r->dn, &error));
+  g_autoptr(PfmConfig) trained = pfm_config_copy (cfg);
+  g_assert_true (pfm_config_set (trained, "medium.kind", "file", &error));
+  g_assert_true (pfm_config_set (trained, "medium.file", map, &error));
+
+  PfmTrainOptions o = { .threads = 2 };
+  g_autoptr(PfmEvaluation) ev = pfm_evaluate (trained, data, 0, FALSE, &o, &error);
+  g_assert_no_error (error);
+
+  guint correct = 0;
+  g_autofree guint *confusion = g_new0 (guint, 4);
+  for (guint i = 0; i < data->n_test; i++)
+    {
+      const guint ex = data->test[i];
+      g_autoptr(GString) input = g_string_new ("beam.input=");
+      for (guint q = 0; q < data->n_pixels; q++)
+        g_string_append_printf (input, "%s%.9g", q ? "," : "", (double) data->values[(gsize) ex * data->n_pixels + q]);
+      g_autoptr(PfmConfig) one = pfm_config_copy (trained);
+      g_assert_true (pfm_config_set_assignment (one, input->str, &error));
+      g_autoptr(PfmBpm) bpm = pfm_bpm_new (one, NULL, &error);
+      g_assert_no_error (error);
+      g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (rec->status, ==, PFM_RUN_COMPLETED);
+      const guint predicted = pfm_train_argmax (rec->output, rec->n_output);
+      correct += predicted == data->dataset->labels[ex];
+      confusion[data->dataset->labels[ex] * 2 + predicted]++;
+    }
+  g_test_message ("evaluate %.4f, %u test examples through propagate %.4f", ev->accuracy, data->n_test,
+                  (double) correct / data->n_test);
+  g_assert_cmpuint (data->n_test, >, 0);
+  g_assert_cmpfloat (ev->accuracy, ==, (double) correct / data->n_test);
+  /* Example by example, through the confusion matrix. */
+  g_assert_cmpmem (ev->confusion, 4 * sizeof (guint), confusion, 4 * sizeof (guint));
+  pfm_test_remove_tree (dir);
+}
+
+static void
 test_setup_errors (void)
 {
   g_autofree char *dir = pfm_test_tmp_dir ("pfm-train");
@@ -252,6 +311,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/learns", test_learns);
   g_test_add_func ("/train/resume-identical", test_resume_identical);
   g_test_add_func ("/train/noise-aware-gradient-path", test_noise_aware_gradient_path);
+  g_test_add_func ("/train/evaluate-equals-propagate", test_evaluate_equals_propagate);
   g_test_add_func ("/train/setup-errors", test_setup_errors);
   return g_test_run ();
 }
