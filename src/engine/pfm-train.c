@@ -405,235 +405,299 @@ copy_map (const PfmConfig *cfg, guint64 seed, int nvx, int nvy, int nvz, double 
   return TRUE;
 }
 
-PfmTrainResult *
-pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOptions *opts, GError **error)
-{
-  g_return_val_if_fail (cfg != NULL && data != NULL, NULL);
-  PfmTrainOptions o = { 0 };
-  if (opts)
-    o = *opts;
-  const int threads = o.threads > 0 ? MIN (o.threads, 64) : (int) CLAMP (g_get_num_processors (), 1, 64);
-  const guint64 budget = o.memory_budget ? o.memory_budget : pfm_bpm_default_memory_budget ();
-  const guint batch = (guint) MIN ((guint) cfg->train.batch, data->n_train);
-  g_autoptr(GTimer) timer = g_timer_new ();
+/* ---- the training run ------------------------------------------------------ */
 
-  /* Up front: each worker's adjoint, and one gradient per batch example. */
-  const guint64 per_adj = pfm_adjoint_estimate_memory (cfg, budget / threads);
-  g_autoptr(PfmAdjoint) probe = pfm_adjoint_new (cfg, budget / threads, error);
-  if (probe == NULL)
-    return NULL;
-  const gsize nv = pfm_adjoint_n_voxels (probe);
-  const guint64 need = per_adj * threads + ((guint64) batch + 4) * nv * sizeof (double);
+/* Everything a run holds between two minibatches.  The optimiser's state
+ * is the checkpoint's TrainState (step, log T and its moments, the
+ * shuffle's generator) plus theta, its moments and the order. */
+typedef struct
+{
+  const PfmConfig    *cfg;
+  const PfmTrainData *data;
+  PfmTrainOptions     o;
+  int                 threads;
+  guint               batch, n_batches;
+  gsize               nv;
+  PfmAdjoint        **adj;
+  double             *theta, *dn, *m1, *m2, *grad, *grads, *dt, *loss;
+  guint              *predicted, *order;
+  gboolean            noisy;          /* noise-aware: each minibatch through a fresh copy */
+  double             *ca, *cb, *cdn;  /* that copy: dn' = ca dn + cb */
+  TrainState          st;
+  Job                 job;
+  GTimer             *timer;
+  PfmTrainResult     *res;
+} Trainer;
+
+static void
+trainer_free (Trainer *t)
+{
+  for (int w = 0; t->adj && w < t->threads; w++)
+    pfm_adjoint_free (t->adj[w]);
+  g_free (t->adj);
+  g_free (t->theta);
+  g_free (t->dn);
+  g_free (t->m1);
+  g_free (t->m2);
+  g_free (t->grad);
+  g_free (t->grads);
+  g_free (t->dt);
+  g_free (t->loss);
+  g_free (t->predicted);
+  g_free (t->order);
+  g_free (t->ca);
+  g_free (t->cb);
+  g_free (t->cdn);
+  g_clear_pointer (&t->timer, g_timer_destroy);
+  g_clear_pointer (&t->res, pfm_train_result_free);
+  g_free (t);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Trainer, trainer_free)
+
+/* The workers' adjoints, refused up front when they and one gradient per
+ * batch example would exceed the memory budget. */
+static gboolean
+trainer_plan (Trainer *t, GError **error)
+{
+  const guint64 budget = t->o.memory_budget ? t->o.memory_budget : pfm_bpm_default_memory_budget ();
+  const guint64 per_adj = pfm_adjoint_estimate_memory (t->cfg, budget / t->threads);
+  t->adj = g_new0 (PfmAdjoint *, t->threads);
+  if ((t->adj[0] = pfm_adjoint_new (t->cfg, budget / t->threads, error)) == NULL)
+    return FALSE;
+  t->nv = pfm_adjoint_n_voxels (t->adj[0]);
+  const guint64 need = per_adj * t->threads + ((guint64) t->batch + 4) * t->nv * sizeof (double);
   if (need > budget)
     {
       g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
                    "training needs about %.0f MiB (%d threads, %u examples per batch, %" G_GSIZE_FORMAT
                    " voxels), over the memory budget of %.0f MiB: lower train.batch, grid.n or the thread count",
-                   need / 1048576.0, threads, batch, nv, budget / 1048576.0);
+                   need / 1048576.0, t->threads, t->batch, t->nv, budget / 1048576.0);
+      return FALSE;
+    }
+  for (int w = 1; w < t->threads; w++)
+    if ((t->adj[w] = pfm_adjoint_new (t->cfg, budget / t->threads, error)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static Trainer *
+trainer_new (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOptions *opts, GError **error)
+{
+  g_autoptr(Trainer) t = g_new0 (Trainer, 1);
+  t->cfg = cfg;
+  t->data = data;
+  if (opts)
+    t->o = *opts;
+  t->threads = t->o.threads > 0 ? MIN (t->o.threads, 64) : (int) CLAMP (g_get_num_processors (), 1, 64);
+  t->batch = (guint) MIN ((guint) cfg->train.batch, data->n_train);
+  t->n_batches = (data->n_train + t->batch - 1) / t->batch;
+  t->timer = g_timer_new ();
+  if (!trainer_plan (t, error))
+    return NULL;
+
+  const gsize nv = t->nv;
+  t->res = g_new0 (PfmTrainResult, 1);
+  pfm_adjoint_get_lattice (t->adj[0], &t->res->nvx, &t->res->nvy, &t->res->nvz);
+  t->res->n_parameters = nv;
+  t->res->n_classes = data->n_classes;
+  t->res->epochs = g_array_new (FALSE, TRUE, sizeof (PfmTrainEpoch));
+  t->res->dn = g_try_new (float, nv);
+
+  const guint max_n = MAX (t->batch, MAX (data->n_validation, data->n_test));
+  t->theta = g_try_new (double, nv);
+  t->dn = g_try_new (double, nv);
+  t->m1 = g_try_new0 (double, nv);
+  t->m2 = g_try_new0 (double, nv);
+  t->grad = g_try_new (double, nv);
+  t->grads = g_try_new (double, (gsize) t->batch * nv);
+  t->dt = g_new (double, max_n);
+  t->loss = g_new (double, max_n);
+  t->predicted = g_new (guint, max_n);
+  t->order = g_memdup2 (data->train, data->n_train * sizeof (guint));
+  t->noisy = cfg->train.noise_aware && pfm_defects_touch_voxels (cfg);
+  if (t->noisy)
+    {
+      t->ca = g_try_new (double, nv);
+      t->cb = g_try_new (double, nv);
+      t->cdn = g_try_new (double, nv);
+    }
+  if (!t->theta || !t->dn || !t->m1 || !t->m2 || !t->grad || !t->grads || !t->res->dn ||
+      (t->noisy && (!t->ca || !t->cb || !t->cdn)))
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY, "out of memory for the training state");
       return NULL;
     }
 
-  g_autofree PfmAdjoint **adj = g_new0 (PfmAdjoint *, threads);
-  adj[0] = g_steal_pointer (&probe);
-  for (int w = 1; w < threads; w++)
-    if ((adj[w] = pfm_adjoint_new (cfg, budget / threads, error)) == NULL)
-      {
-        for (int k = 0; k < w; k++)
-          pfm_adjoint_free (adj[k]);
-        return NULL;
-      }
-
-  g_autoptr(PfmTrainResult) res = g_new0 (PfmTrainResult, 1);
-  pfm_adjoint_get_lattice (adj[0], &res->nvx, &res->nvy, &res->nvz);
-  res->n_parameters = nv;
-  res->n_classes = data->n_classes;
-  res->epochs = g_array_new (FALSE, TRUE, sizeof (PfmTrainEpoch));
-  res->dn = g_try_new (float, nv);
-
-  const double delta_n = cfg->medium.delta_n;
-  const guint max_n = MAX (batch, MAX (data->n_validation, data->n_test));
-  g_autofree double *theta = g_try_new (double, nv);
-  g_autofree double *dn = g_try_new (double, nv);
-  g_autofree double *m1 = g_try_new0 (double, nv);
-  g_autofree double *m2 = g_try_new0 (double, nv);
-  g_autofree double *grad = g_try_new (double, nv);
-  g_autofree double *grads = g_try_new (double, (gsize) batch * nv);
-  g_autofree double *dt = g_new (double, max_n);
-  g_autofree double *loss = g_new (double, max_n);
-  g_autofree guint *predicted = g_new (guint, max_n);
-  g_autofree guint *order = g_memdup2 (data->train, data->n_train * sizeof (guint));
-  /* Noise-aware training: the copy this minibatch trains through. */
-  const gboolean noisy = cfg->train.noise_aware && pfm_defects_touch_voxels (cfg);
-  g_autofree double *ca = noisy ? g_try_new (double, nv) : NULL;
-  g_autofree double *cb = noisy ? g_try_new (double, nv) : NULL;
-  g_autofree double *cdn = noisy ? g_try_new (double, nv) : NULL;
-  gboolean ok = theta && dn && m1 && m2 && grad && grads && res->dn && (!noisy || (ca && cb && cdn));
-  if (!ok)
-    g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY, "out of memory for the training state");
-
   GError *init_error = NULL;
-  if (ok)
-    init_theta (cfg, adj[0], theta, nv, &init_error);
+  init_theta (cfg, t->adj[0], t->theta, nv, &init_error);
   if (init_error)
     {
       g_propagate_error (error, init_error);
-      ok = FALSE;
+      return NULL;
     }
-
   /* T = exp(tau) > 0, trained by Adam with the voxels. */
-  double tau = log (MAX (cfg->train.temperature, 1e-6)), tm1 = 0.0, tm2 = 0.0;
-  int first_epoch = 1;
-  Job job = { .data = data, .dn = noisy ? cdn : dn, .n_voxels = nv, .grads = grads, .dt = dt, .loss = loss,
-              .predicted = predicted, .cancel = o.cancel, .adj = adj };
-  PfmRng rng;
-  pfm_rng_init (&rng, cfg->train.seed);
-  guint64 step = 0;
-  const guint n_batches = (data->n_train + batch - 1) / batch;
-  TrainState st = { .config_hash = config_hash (cfg), .n_voxels = nv, .n_train = data->n_train };
-  if (ok && o.resume != NULL)
+  t->st = (TrainState) { .config_hash = config_hash (cfg), .n_voxels = nv, .n_train = data->n_train,
+                         .tau = log (MAX (cfg->train.temperature, 1e-6)) };
+  pfm_rng_init (&t->st.rng, cfg->train.seed);
+  if (t->o.resume != NULL &&
+      !load_checkpoint (t->o.resume, &t->st, t->theta, t->m1, t->m2, t->order, t->res->epochs, error))
+    return NULL;
+
+  t->job = (Job) { .data = data, .dn = t->noisy ? t->cdn : t->dn, .n_voxels = nv, .grads = t->grads, .dt = t->dt,
+                   .loss = t->loss, .predicted = t->predicted, .cancel = t->o.cancel, .adj = t->adj };
+  return g_steal_pointer (&t);
+}
+
+static void
+design_from_theta (Trainer *t)
+{
+  const double delta_n = t->cfg->medium.delta_n;
+  for (gsize v = 0; v < t->nv; v++)
+    t->dn[v] = delta_n * tanh (t->theta[v]);
+}
+
+/* One Adam step on theta and log T from the summed minibatch gradient
+ * (dL/dtheta = dL/ddn delta_n (1 - tanh^2)). */
+static void
+adam_step (Trainer *t, guint nb, double gtau, double lr)
+{
+  const double delta_n = t->cfg->medium.delta_n;
+  TrainState *st = &t->st;
+  st->step++;
+  const double c1 = 1.0 - pow (ADAM_BETA1, (double) st->step), c2 = 1.0 - pow (ADAM_BETA2, (double) st->step);
+  for (gsize v = 0; v < t->nv; v++)
     {
-      if (!load_checkpoint (o.resume, &st, theta, m1, m2, order, res->epochs, error))
-        ok = FALSE;
-      else
-        {
-          step = st.step;
-          tau = st.tau;
-          tm1 = st.tm1;
-          tm2 = st.tm2;
-          rng = st.rng;
-          first_epoch = (int) st.epochs_done + 1;
-        }
+      const double th = tanh (t->theta[v]);
+      const double g = t->grad[v] / nb * delta_n * (1.0 - th * th);
+      t->m1[v] = ADAM_BETA1 * t->m1[v] + (1.0 - ADAM_BETA1) * g;
+      t->m2[v] = ADAM_BETA2 * t->m2[v] + (1.0 - ADAM_BETA2) * g * g;
+      t->theta[v] -= lr * (t->m1[v] / c1) / (sqrt (t->m2[v] / c2) + ADAM_EPS);
     }
+  st->tm1 = ADAM_BETA1 * st->tm1 + (1.0 - ADAM_BETA1) * gtau;
+  st->tm2 = ADAM_BETA2 * st->tm2 + (1.0 - ADAM_BETA2) * gtau * gtau;
+  st->tau -= lr * (st->tm1 / c1) / (sqrt (st->tm2 / c2) + ADAM_EPS);
+}
 
-  for (int e = first_epoch; ok && e <= cfg->train.epochs; e++)
+/* Minibatch @b of the epoch's order: forward and backward on the
+ * workers, the gradient summed in example order, one Adam step.  Adds
+ * the batch's losses and hits to @sum_loss and @sum_ok. */
+static gboolean
+trainer_batch (Trainer *t, guint b, double lr, double *sum_loss, guint *sum_ok, GError **error)
+{
+  const guint first = b * t->batch, nb = MIN (t->batch, t->data->n_train - first);
+  const gsize nv = t->nv;
+  design_from_theta (t);
+  if (t->noisy)
     {
-      const double lr = cfg->train.lr * pow (cfg->train.lr_decay, e - 1);
-      /* A seeded shuffle of the training set (Fisher-Yates). */
-      for (guint i = data->n_train; i > 1; i--)
-        {
-          guint k = (guint) (pfm_rng_uniform (&rng) * i);
-          guint t = order[i - 1];
-          order[i - 1] = order[k];
-          order[k] = t;
-        }
-      double sum_loss = 0.0;
-      guint sum_ok = 0, seen = 0;
-      for (guint b = 0; b < n_batches; b++)
-        {
-          const guint first = b * batch, nb = MIN (batch, data->n_train - first);
-          for (gsize v = 0; v < nv; v++)
-            dn[v] = delta_n * tanh (theta[v]);
-          if (noisy)
-            {
-              /* A fresh copy per minibatch, seeded from the training seed
-               * and the step: never one of evaluate's copies. */
-              const guint64 seed = pfm_defects_copy_seed (cfg->train.seed ^ G_GUINT64_CONSTANT (0x401531A3E), step);
-              if (!copy_map (cfg, seed, res->nvx, res->nvy, res->nvz, ca, cb, error))
-                {
-                  ok = FALSE;
-                  break;
-                }
-              for (gsize v = 0; v < nv; v++)
-                cdn[v] = ca[v] * dn[v] + cb[v];
-            }
-          job.examples = order + first;
-          job.n = nb;
-          job.temperature = exp (tau);
-          job.backward = TRUE;
-          run_job (&job, threads);
-          if (o.cancel && g_atomic_int_get (o.cancel))
-            {
-              g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED, "training cancelled");
-              ok = FALSE;
-              break;
-            }
-
-          /* The minibatch mean, summed in example order. */
-          memset (grad, 0, nv * sizeof (double));
-          double gtau = 0.0;
-          for (guint i = 0; i < nb; i++)
-            {
-              const double *g = grads + (gsize) i * nv;
-              for (gsize v = 0; v < nv; v++)
-                grad[v] += g[v];
-              gtau += dt[i];
-              sum_loss += loss[i];
-              sum_ok += predicted[i] == data->dataset->labels[job.examples[i]];
-            }
-          seen += nb;
-          gtau *= job.temperature / nb;
-          if (noisy)
-            for (gsize v = 0; v < nv; v++)
-              grad[v] *= ca[v];
-
-          /* Adam on theta: dL/dtheta = dL/ddn delta_n (1 - tanh^2). */
-          step++;
-          const double c1 = 1.0 - pow (ADAM_BETA1, (double) step), c2 = 1.0 - pow (ADAM_BETA2, (double) step);
-          for (gsize v = 0; v < nv; v++)
-            {
-              const double t = tanh (theta[v]);
-              const double g = grad[v] / nb * delta_n * (1.0 - t * t);
-              m1[v] = ADAM_BETA1 * m1[v] + (1.0 - ADAM_BETA1) * g;
-              m2[v] = ADAM_BETA2 * m2[v] + (1.0 - ADAM_BETA2) * g * g;
-              theta[v] -= lr * (m1[v] / c1) / (sqrt (m2[v] / c2) + ADAM_EPS);
-            }
-          tm1 = ADAM_BETA1 * tm1 + (1.0 - ADAM_BETA1) * gtau;
-          tm2 = ADAM_BETA2 * tm2 + (1.0 - ADAM_BETA2) * gtau * gtau;
-          tau -= lr * (tm1 / c1) / (sqrt (tm2 / c2) + ADAM_EPS);
-
-          if (o.progress)
-            {
-              PfmTrainProgress pr = { e, cfg->train.epochs, b + 1, n_batches, sum_loss / seen,
-                                      (double) sum_ok / seen, g_timer_elapsed (timer, NULL) };
-              o.progress (&pr, o.user_data);
-            }
-        }
-      if (!ok)
-        break;
-
+      /* A fresh copy per minibatch, seeded from the training seed and
+       * the step: never one of evaluate's copies. */
+      const guint64 seed = pfm_defects_copy_seed (t->cfg->train.seed ^ G_GUINT64_CONSTANT (0x401531A3E), t->st.step);
+      if (!copy_map (t->cfg, seed, t->res->nvx, t->res->nvy, t->res->nvz, t->ca, t->cb, error))
+        return FALSE;
       for (gsize v = 0; v < nv; v++)
-        dn[v] = delta_n * tanh (theta[v]);
-      job.temperature = exp (tau);
-      job.dn = dn;
-      PfmTrainEpoch ep = { .epoch = (guint) e, .train_loss = sum_loss / MAX (seen, 1),
-                           .train_accuracy = (double) sum_ok / MAX (seen, 1) };
-      evaluate_set (&job, data->validation, data->n_validation, threads, &ep.validation_loss,
-                    &ep.validation_accuracy, NULL);
-      job.dn = noisy ? cdn : dn;
-      ep.seconds = g_timer_elapsed (timer, NULL);
-      g_array_append_val (res->epochs, ep);
-      if (o.checkpoint != NULL)
+        t->cdn[v] = t->ca[v] * t->dn[v] + t->cb[v];
+    }
+  t->job.examples = t->order + first;
+  t->job.n = nb;
+  t->job.temperature = exp (t->st.tau);
+  t->job.backward = TRUE;
+  run_job (&t->job, t->threads);
+  if (t->o.cancel && g_atomic_int_get (t->o.cancel))
+    {
+      g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED, "training cancelled");
+      return FALSE;
+    }
+
+  memset (t->grad, 0, nv * sizeof (double));
+  double gtau = 0.0;
+  for (guint i = 0; i < nb; i++)
+    {
+      const double *g = t->grads + (gsize) i * nv;
+      for (gsize v = 0; v < nv; v++)
+        t->grad[v] += g[v];
+      gtau += t->dt[i];
+      *sum_loss += t->loss[i];
+      *sum_ok += t->predicted[i] == t->data->dataset->labels[t->job.examples[i]];
+    }
+  gtau *= t->job.temperature / nb;
+  if (t->noisy)
+    for (gsize v = 0; v < nv; v++)
+      t->grad[v] *= t->ca[v];
+  adam_step (t, nb, gtau, lr);
+  return TRUE;
+}
+
+/* Epoch @e: a seeded shuffle, the minibatches, validation, the
+ * checkpoint. */
+static gboolean
+trainer_epoch (Trainer *t, int e, GError **error)
+{
+  const PfmTrainData *data = t->data;
+  const double lr = t->cfg->train.lr * pow (t->cfg->train.lr_decay, e - 1);
+  for (guint i = data->n_train; i > 1; i--)
+    {
+      guint k = (guint) (pfm_rng_uniform (&t->st.rng) * i);
+      guint x = t->order[i - 1];
+      t->order[i - 1] = t->order[k];
+      t->order[k] = x;
+    }
+  double sum_loss = 0.0;
+  guint sum_ok = 0, seen = 0;
+  for (guint b = 0; b < t->n_batches; b++)
+    {
+      if (!trainer_batch (t, b, lr, &sum_loss, &sum_ok, error))
+        return FALSE;
+      seen += MIN (t->batch, data->n_train - b * t->batch);
+      if (t->o.progress)
         {
-          st.step = step;
-          st.epochs_done = (guint64) e;
-          st.tau = tau;
-          st.tm1 = tm1;
-          st.tm2 = tm2;
-          st.rng = rng;
-          if (!save_checkpoint (o.checkpoint, &st, theta, m1, m2, order, res->epochs, error))
-            ok = FALSE;
+          PfmTrainProgress pr = { e, t->cfg->train.epochs, b + 1, t->n_batches, sum_loss / seen,
+                                  (double) sum_ok / seen, g_timer_elapsed (t->timer, NULL) };
+          t->o.progress (&pr, t->o.user_data);
         }
     }
 
-  if (ok)
-    {
-      for (gsize v = 0; v < nv; v++)
-        {
-          dn[v] = delta_n * tanh (theta[v]);
-          res->dn[v] = (float) dn[v];
-        }
-      res->temperature = exp (tau);
-      job.temperature = res->temperature;
-      job.dn = dn;
-      res->confusion = g_new0 (guint, (gsize) data->n_classes * data->n_classes);
-      res->n_test = data->n_test;
-      double test_loss;
-      evaluate_set (&job, data->test, data->n_test, threads, &test_loss, &res->test_accuracy, res->confusion);
-      res->seconds = g_timer_elapsed (timer, NULL);
-    }
-  for (int w = 0; w < threads; w++)
-    pfm_adjoint_free (adj[w]);
-  return ok ? g_steal_pointer (&res) : NULL;
+  /* Validation on the design itself, not on a copy. */
+  design_from_theta (t);
+  t->job.temperature = exp (t->st.tau);
+  t->job.dn = t->dn;
+  PfmTrainEpoch ep = { .epoch = (guint) e, .train_loss = sum_loss / MAX (seen, 1),
+                       .train_accuracy = (double) sum_ok / MAX (seen, 1) };
+  evaluate_set (&t->job, data->validation, data->n_validation, t->threads, &ep.validation_loss,
+                &ep.validation_accuracy, NULL);
+  t->job.dn = t->noisy ? t->cdn : t->dn;
+  ep.seconds = g_timer_elapsed (t->timer, NULL);
+  g_array_append_val (t->res->epochs, ep);
+  t->st.epochs_done = (guint64) e;
+  return t->o.checkpoint == NULL ||
+         save_checkpoint (t->o.checkpoint, &t->st, t->theta, t->m1, t->m2, t->order, t->res->epochs, error);
+}
+
+PfmTrainResult *
+pfm_train_run (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOptions *opts, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && data != NULL, NULL);
+  g_autoptr(Trainer) t = trainer_new (cfg, data, opts, error);
+  if (t == NULL)
+    return NULL;
+  for (int e = (int) t->st.epochs_done + 1; e <= cfg->train.epochs; e++)
+    if (!trainer_epoch (t, e, error))
+      return NULL;
+
+  /* The trained design, and its test accuracy in the differentiable model. */
+  PfmTrainResult *res = t->res;
+  design_from_theta (t);
+  for (gsize v = 0; v < t->nv; v++)
+    res->dn[v] = (float) t->dn[v];
+  res->temperature = exp (t->st.tau);
+  t->job.temperature = res->temperature;
+  t->job.dn = t->dn;
+  res->confusion = g_new0 (guint, (gsize) data->n_classes * data->n_classes);
+  res->n_test = data->n_test;
+  double test_loss;
+  evaluate_set (&t->job, data->test, data->n_test, t->threads, &test_loss, &res->test_accuracy, res->confusion);
+  res->seconds = g_timer_elapsed (t->timer, NULL);
+  return g_steal_pointer (&t->res);
 }
 
 void
