@@ -291,6 +291,26 @@ report $? "evaluate reports copies the grid cannot resolve (null accuracies, a c
   "exit $(rc evalunres)" "$(head -c 400 "$TMP/evalunres.out")"
 expect_stderr_has evalunres "the unresolved copies are named on stderr" "could not be resolved"
 
+# Ctrl-C during training: exit 1, the last epoch's checkpoint intact, and
+# --resume finishes the run from it.
+mkdir -p "$TMP/int"
+"$CLI" train "${TRAIN_KEYS[@]}" --set "train.dataset=csv:$TMP/proj/task.csv" --set train.epochs=400 \
+  -o "$TMP/int/t.pfm" --quiet --threads 1 >"$TMP/int.out" 2>"$TMP/int.err" </dev/null &
+ipid=$!
+for _ in $(seq 1 300); do [ -s "$TMP/int/t.ckpt" ] && break; sleep 0.1; done
+sleep 0.3
+kill -INT "$ipid"
+wait "$ipid"
+irc=$?
+[ "$irc" -eq 1 ] && grep -q "cancelled" "$TMP/int.err" && [ ! -e "$TMP/int/t.pfm" ] && [ -s "$TMP/int/t.ckpt" ]
+report $? "Ctrl-C in train: exit 1, says so, writes no project, keeps the checkpoint" "exit $irc" "$(head -c 300 "$TMP/int.err")"
+run resume train "${TRAIN_KEYS[@]}" --set "train.dataset=csv:$TMP/proj/task.csv" --set train.epochs=400 \
+  --set train.epochs=3 -o "$TMP/int/r.pfm" --resume "$TMP/int/t.ckpt" --quiet --threads 1
+# The checkpoint may already hold more than 3 epochs: then resuming for 3
+# trains no further and writes the design as it was.
+[ "$(rc resume)" -eq 0 ] && [ -s "$TMP/int/r.idx" ]
+report $? "train --resume from the interrupted run's checkpoint completes" "exit $(rc resume)" "$(err resume | head -c 300)"
+
 run evalbad evaluate "$TMP/proj/trained.pfm" --set train.dataset=csv:/nonexistent/x.csv
 expect_rc evalbad 2 "evaluate with an absent dataset"
 expect_stderr_has evalbad "an absent dataset is named" "/nonexistent/x.csv"
