@@ -509,11 +509,13 @@ step_phase (PfmAdjoint *a, guint s)
     }
 }
 
-/* x <- amp x exp(i (phi + kappa |x|^2)), the factor amp exp(i theta) of
- * each point into @rot. */
-PFM_ADJOINT_HOT static void
-pointwise (double *restrict xd, double *restrict rot, const double *restrict ph, const double *restrict amp,
-           double kappa, gsize nn)
+/* x <- amp x exp(i (phi + kappa |x|^2)); when @keep, the field entering
+ * (into @ein) and the factor amp exp(i theta) (into @rot) are kept for the
+ * reverse pass, in the same sweep over memory.  @keep is a constant at
+ * each call below, so each variant compiles without the branch. */
+static inline __attribute__ ((always_inline)) void
+pointwise_body (double *restrict xd, double *restrict ein, double *restrict rot, const double *restrict ph,
+                const double *restrict amp, double kappa, gsize nn, gboolean keep)
 {
   for (gsize p = 0; p < nn; p++)
     {
@@ -523,11 +525,29 @@ pointwise (double *restrict xd, double *restrict rot, const double *restrict ph,
       sincos_d (th, &sn, &c);
       c *= amp[p];
       sn *= amp[p];
-      rot[2 * p] = c;
-      rot[2 * p + 1] = sn;
+      if (keep)
+        {
+          ein[2 * p] = xr;
+          ein[2 * p + 1] = xi;
+          rot[2 * p] = c;
+          rot[2 * p + 1] = sn;
+        }
       xd[2 * p] = xr * c - xi * sn;
       xd[2 * p + 1] = xr * sn + xi * c;
     }
+}
+
+PFM_ADJOINT_HOT static void
+pointwise_keep (double *restrict xd, double *restrict ein, double *restrict rot, const double *restrict ph,
+                const double *restrict amp, double kappa, gsize nn)
+{
+  pointwise_body (xd, ein, rot, ph, amp, kappa, nn, TRUE);
+}
+
+PFM_ADJOINT_HOT static void
+pointwise (double *restrict xd, const double *restrict ph, const double *restrict amp, double kappa, gsize nn)
+{
+  pointwise_body (xd, NULL, NULL, ph, amp, kappa, nn, FALSE);
 }
 
 /* A bound on the step's largest |theta|: max |phi| + |kappa| max |x|^2
@@ -555,15 +575,14 @@ static double
 advance (PfmAdjoint *a, guint s, fftw_complex *x, fftw_complex *keep)
 {
   diffract (a, x, a->d_slot[s], FALSE);
-  if (keep != NULL)
-    memcpy (keep, x, a->nn * sizeof (fftw_complex));
   step_phase (a, s);
   const double *amp = (s + 1 == a->n_steps) ? a->amp_last : a->amp_full;
-  /* Without a keep, the factor goes to g, free during a forward run. */
-  double *rot = keep != NULL ? (double *) (keep + a->nn) : (double *) a->g;
   const double kappa = a->kerr * a->h[s];
   const double bound = step_phase_bound ((const double *) x, a->phase, kappa, a->nn);
-  pointwise ((double *) x, rot, a->phase, amp, kappa, a->nn);
+  if (keep != NULL)
+    pointwise_keep ((double *) x, (double *) keep, (double *) (keep + a->nn), a->phase, amp, kappa, a->nn);
+  else
+    pointwise ((double *) x, a->phase, amp, kappa, a->nn);
   return bound;
 }
 
