@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "pfm-cli-common.h"
 #include "pfm-export.h"
 
@@ -125,4 +127,15 @@ pfm_cli_write_text (const char *command, const char *path, const char *text)
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+pfm_cli_same_file (const char *a, const char *b)
+{
+  if (a == NULL || b == NULL || strcmp (a, "-") == 0 || strcmp (b, "-") == 0)
+    return FALSE;
+  if (strcmp (a, b) == 0)
+    return TRUE;
+  GStatBuf sa, sb;
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }

@@ -35,6 +35,11 @@ gboolean   pfm_cli_parse       (GOptionContext *context,
                                 int            *argc,
                                 char         ***argv);
 
+/* TRUE when @a and @b name the same file: the same path, or, for files
+ * that exist, the same device and inode (links, "./x" and "x"). */
+gboolean   pfm_cli_same_file   (const char  *a,
+                                const char  *b);
+
 /* Writes @text atomically to @path (or stdout); on failure prints
  * "pfm-cli COMMAND: why" and returns FALSE. */
 gboolean   pfm_cli_write_text  (const char  *command,

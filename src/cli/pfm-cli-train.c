@@ -148,6 +148,29 @@ pfm_cli_train (int argc, char **argv)
       pfm_cli_error ("train", "--threads = %d is out of range: accepted [1, 64], or 0 for one per CPU", threads);
       return PFM_EXIT_USAGE;
     }
+  /* Every file train writes, none of them an input or another output. */
+  g_autofree char *stem = g_strndup (out, strlen (out) - 4);
+  g_autofree char *ckpt = g_strconcat (stem, ".ckpt", NULL);
+  g_autofree char *map_path = g_strconcat (stem, ".idx", NULL);
+  const char *outputs[] = { out, map_path, ckpt, log_path, summary };
+  const char *project = argc == 2 ? argv[1] : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      if (pfm_cli_same_file (outputs[i], project))
+        {
+          pfm_cli_error ("train", "%s would overwrite the project it trains from: choose another -o, --log or --summary",
+                         outputs[i]);
+          return PFM_EXIT_USAGE;
+        }
+      for (guint j = i + 1; j < G_N_ELEMENTS (outputs); j++)
+        if (pfm_cli_same_file (outputs[i], outputs[j]))
+          {
+            pfm_cli_error ("train", "%s is named for two outputs (-o writes TRAINED.pfm, TRAINED.idx and TRAINED.ckpt)",
+                           outputs[i]);
+            return PFM_EXIT_USAGE;
+          }
+    }
+
   g_autoptr(PfmConfig) cfg = NULL;
   g_autoptr(PfmTrainData) data = NULL;
   int st = load_task ("train", argc, argv, sets, &cfg, &data);
@@ -162,8 +185,6 @@ pfm_cli_train (int argc, char **argv)
   pfm_cli_progress_init (&tp.bar);
   /* The checkpoint beside the output, replaced atomically after every
    * epoch: Ctrl-C leaves the last complete one. */
-  g_autofree char *stem = g_strndup (out, strlen (out) - 4);
-  g_autofree char *ckpt = g_strconcat (stem, ".ckpt", NULL);
   PfmTrainOptions o = { .threads = threads, .progress = train_progress_cb, .user_data = &tp,
                         .cancel = (const gint *) &cancel_flag, .checkpoint = ckpt, .resume = resume };
   signal (SIGINT, on_sigint);
@@ -176,7 +197,6 @@ pfm_cli_train (int argc, char **argv)
     }
 
   /* The index map beside the project, referred to by its name. */
-  g_autofree char *map_path = g_strconcat (stem, ".idx", NULL);
   g_autofree char *map_name = g_path_get_basename (map_path);
   if (!pfm_medium_save_map (map_path, res->nvx, res->nvy, res->nvz, res->dn, &error))
     {
@@ -292,6 +312,11 @@ pfm_cli_evaluate (int argc, char **argv)
                      threads, copies);
       return PFM_EXIT_USAGE;
     }
+  if (argc == 2 && pfm_cli_same_file (out, argv[1]))
+    {
+      pfm_cli_error ("evaluate", "-o %s would overwrite the project it evaluates", out);
+      return PFM_EXIT_USAGE;
+    }
   g_autoptr(PfmConfig) cfg = NULL;
   g_autoptr(PfmTrainData) data = NULL;
   int st = load_task ("evaluate", argc, argv, sets, &cfg, &data);
@@ -400,6 +425,11 @@ pfm_cli_gradient (int argc, char **argv)
   g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, sets);
   if (cfg == NULL)
     return PFM_EXIT_USAGE;
+  if (pfm_cli_same_file (out, project) || pfm_cli_same_file (out, cfg->medium.file))
+    {
+      pfm_cli_error ("gradient", "-o %s would overwrite an input (the project or its index map)", out);
+      return PFM_EXIT_USAGE;
+    }
   g_auto(GStrv) parts = g_strsplit (weights, ",", -1);
   const guint nw = g_strv_length (parts);
   if (nw != (guint) cfg->detector.regions)

@@ -311,6 +311,20 @@ run resume train "${TRAIN_KEYS[@]}" --set "train.dataset=csv:$TMP/proj/task.csv"
 [ "$(rc resume)" -eq 0 ] && [ -s "$TMP/int/r.idx" ]
 report $? "train --resume from the interrupted run's checkpoint completes" "exit $(rc resume)" "$(err resume | head -c 300)"
 
+# Outputs never overwrite an input or each other.
+cp "$TMP/proj/trained.pfm" "$TMP/proj/keep.pfm"
+cp "$TMP/proj/trained.pfm" "$TMP/proj/keep.before"
+run clobber1 train "$TMP/proj/keep.pfm" -o "$TMP/proj/keep.pfm" --quiet
+run clobber2 train "$TMP/proj/keep.pfm" -o "$TMP/proj/new.pfm" --log "$TMP/proj/keep.pfm" --quiet
+run clobber3 train "$TMP/proj/keep.pfm" -o "$TMP/proj/new.pfm" --log "$TMP/proj/new.idx" --quiet
+run clobber4 evaluate "$TMP/proj/keep.pfm" -o "$TMP/proj/./keep.pfm"
+run clobber5 gradient "$TMP/proj/keep.pfm" --weights 1,1 --set beam.input=1,0,0,1 -o "$TMP/proj/trained.idx"
+[ "$(rc clobber1)" -eq 2 ] && [ "$(rc clobber2)" -eq 2 ] && [ "$(rc clobber3)" -eq 2 ] &&
+  [ "$(rc clobber4)" -eq 2 ] && [ "$(rc clobber5)" -eq 2 ] && cmp -s "$TMP/proj/keep.pfm" "$TMP/proj/keep.before" &&
+  [ ! -e "$TMP/proj/new.pfm" ]
+report $? "train, evaluate and gradient refuse (exit 2) an output that is an input or another output" \
+  "exits $(rc clobber1) $(rc clobber2) $(rc clobber3) $(rc clobber4) $(rc clobber5)" "$(err clobber5)"
+
 run evalbad evaluate "$TMP/proj/trained.pfm" --set train.dataset=csv:/nonexistent/x.csv
 expect_rc evalbad 2 "evaluate with an absent dataset"
 expect_stderr_has evalbad "an absent dataset is named" "/nonexistent/x.csv"
