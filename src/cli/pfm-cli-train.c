@@ -280,6 +280,12 @@ pfm_cli_train (int argc, char **argv)
 
 /* --- evaluate: the glass through the forward engine -------------------- */
 
+static void
+eval_progress_cb (guint done, guint total, gpointer user_data)
+{
+  pfm_cli_progress (user_data, done, total, "run %u/%u", done, total);
+}
+
 int
 pfm_cli_evaluate (int argc, char **argv)
 {
@@ -323,7 +329,10 @@ pfm_cli_evaluate (int argc, char **argv)
   if (st != PFM_EXIT_OK)
     return st;
   g_autoptr(GError) error = NULL;
-  PfmTrainOptions o = { .threads = threads, .cancel = (const gint *) &cancel_flag };
+  PfmCliProgress bar;
+  pfm_cli_progress_init (&bar);
+  PfmTrainOptions o = { .threads = threads, .cancel = (const gint *) &cancel_flag, .runs = eval_progress_cb,
+                        .user_data = &bar };
   signal (SIGINT, on_sigint);
   g_autoptr(PfmEvaluation) ev = pfm_evaluate (cfg, data, (guint) copies, baselines, &o, &error);
   signal (SIGINT, SIG_DFL);

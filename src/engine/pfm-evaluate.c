@@ -16,6 +16,13 @@
 #include "pfm-defects.h"
 #include "pfm-evaluate.h"
 
+/* Runs done so far of an evaluation's total, for the progress callback. */
+typedef struct
+{
+  const PfmTrainOptions *o;
+  guint                  done, total;
+} Progress;
+
 typedef struct
 {
   const PfmConfig    *cfg;
@@ -28,6 +35,8 @@ typedef struct
   gint                failed;
   GMutex              lock;
   GError             *error;
+  Progress           *progress;
+  GThread            *caller;
 } OutputsJob;
 
 static gpointer
@@ -58,6 +67,9 @@ outputs_worker (gpointer user_data)
       if (error != NULL)
         break;
       memcpy (j->out + (gsize) i * nr, rec->output, nr * sizeof (double));
+      if (j->progress && j->progress->o && j->progress->o->runs && g_thread_self () == j->caller)
+        j->progress->o->runs (j->progress->done + MIN (j->n, (guint) g_atomic_int_get (&j->next)),
+                              j->progress->total, j->progress->o->user_data);
     }
   if (error != NULL)
     {
@@ -70,12 +82,14 @@ outputs_worker (gpointer user_data)
   return NULL;
 }
 
-gboolean
-pfm_evaluate_outputs (const PfmConfig *cfg, const PfmTrainData *data, const guint *examples, guint n,
-                      const PfmTrainOptions *opts, double *out, GError **error)
+static gboolean
+outputs (const PfmConfig *cfg, const PfmTrainData *data, const guint *examples, guint n,
+         const PfmTrainOptions *opts, double *out, Progress *progress, GError **error)
 {
   const int threads = opts && opts->threads > 0 ? MIN (opts->threads, 64) : (int) CLAMP (g_get_num_processors (), 1, 64);
   OutputsJob j = { cfg, data, examples, n, out, opts ? opts->cancel : NULL, 0, 0 };
+  j.progress = progress;
+  j.caller = g_thread_self ();
   g_mutex_init (&j.lock);
   GThread *th[64];
   for (int w = 1; w < threads; w++)
@@ -84,6 +98,8 @@ pfm_evaluate_outputs (const PfmConfig *cfg, const PfmTrainData *data, const guin
   for (int w = 1; w < threads; w++)
     g_thread_join (th[w]);
   g_mutex_clear (&j.lock);
+  if (progress)
+    progress->done += n;
   if (j.error != NULL)
     {
       g_propagate_error (error, j.error);
@@ -95,6 +111,13 @@ pfm_evaluate_outputs (const PfmConfig *cfg, const PfmTrainData *data, const guin
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+pfm_evaluate_outputs (const PfmConfig *cfg, const PfmTrainData *data, const guint *examples, guint n,
+                      const PfmTrainOptions *opts, double *out, GError **error)
+{
+  return outputs (cfg, data, examples, n, opts, out, NULL, error);
 }
 
 static double
@@ -202,7 +225,8 @@ normalise_rows (double *y, guint n, guint nc)
 }
 
 static gboolean
-baselines (const PfmConfig *cfg, const PfmTrainData *d, const PfmTrainOptions *opts, PfmEvaluation *ev, GError **error)
+baselines (const PfmConfig *cfg, const PfmTrainData *d, const PfmTrainOptions *opts, Progress *pr, PfmEvaluation *ev,
+           GError **error)
 {
   const guint nc = d->n_classes, np = d->n_pixels;
   g_autofree double *tx = g_new (double, (gsize) d->n_train * MAX (np, nc));
@@ -228,8 +252,8 @@ baselines (const PfmConfig *cfg, const PfmTrainData *d, const PfmTrainOptions *o
   g_autoptr(PfmConfig) rc = pfm_config_copy (cfg);
   rc->medium.kind = PFM_MEDIUM_RANDOM;
   pfm_defects_clear (rc);
-  if (!pfm_evaluate_outputs (rc, d, d->train, d->n_train, opts, tx, error) ||
-      !pfm_evaluate_outputs (rc, d, d->test, d->n_test, opts, vx, error))
+  if (!outputs (rc, d, d->train, d->n_train, opts, tx, pr, error) ||
+      !outputs (rc, d, d->test, d->n_test, opts, vx, pr, error))
     return FALSE;
   normalise_rows (tx, d->n_train, nc);
   normalise_rows (vx, d->n_test, nc);
@@ -269,8 +293,11 @@ pfm_evaluate (const PfmConfig *cfg, const PfmTrainData *d, guint copies, gboolea
   /* The design, as written (its own [defects] are the copies' business). */
   g_autoptr(PfmConfig) nominal = pfm_config_copy (cfg);
   pfm_defects_clear (nominal);
+  const guint n_cal = copies > 0 ? MIN (PFM_EVALUATE_CALIBRATION, d->n_train) : 0;
+  Progress pr = { opts, 0, d->n_test + n_cal + copies * (d->n_test + n_cal) +
+                           (with_baselines ? d->n_train + d->n_test : 0) };
   g_autofree double *y0 = g_new (double, (gsize) MAX (d->n_test, 1) * nc);
-  if (!pfm_evaluate_outputs (nominal, d, d->test, d->n_test, opts, y0, error))
+  if (!outputs (nominal, d, d->test, d->n_test, opts, y0, &pr, error))
     return NULL;
   for (guint i = 0; i < d->n_test; i++)
     ev->confusion[d->dataset->labels[d->test[i]] * nc + pfm_train_argmax (y0 + (gsize) i * nc, nc)]++;
@@ -278,7 +305,6 @@ pfm_evaluate (const PfmConfig *cfg, const PfmTrainData *d, guint copies, gboolea
 
   if (copies > 0)
     {
-      const guint n_cal = MIN (PFM_EVALUATE_CALIBRATION, d->n_train);
       g_autofree double *c0 = g_new (double, (gsize) MAX (n_cal, 1) * nc);
       g_autofree double *y = g_new (double, (gsize) MAX (d->n_test, 1) * nc);
       g_autofree double *yc = g_new (double, (gsize) MAX (d->n_test, 1) * nc);
@@ -286,7 +312,7 @@ pfm_evaluate (const PfmConfig *cfg, const PfmTrainData *d, guint copies, gboolea
       g_autofree double *A = g_new (double, (gsize) nc * nc);
       g_autofree double *b = g_new (double, nc);
       g_autofree double *acc = g_new (double, copies), *accc = g_new (double, copies);
-      if (n_cal > 0 && !pfm_evaluate_outputs (nominal, d, d->train, n_cal, opts, c0, error))
+      if (n_cal > 0 && !outputs (nominal, d, d->train, n_cal, opts, c0, &pr, error))
         return NULL;
       ev->n_copies = copies;
       ev->copies = g_new0 (PfmCopyAccuracy, copies);
@@ -297,14 +323,16 @@ pfm_evaluate (const PfmConfig *cfg, const PfmTrainData *d, guint copies, gboolea
           cc->defects.seed = pfm_defects_copy_seed (cfg->defects.seed, k);
           ev->copies[k].seed = cc->defects.seed;
           g_autoptr(GError) copy_error = NULL;
-          if (!pfm_evaluate_outputs (cc, d, d->test, d->n_test, opts, y, &copy_error) ||
-              (n_cal > 0 && !pfm_evaluate_outputs (cc, d, d->train, n_cal, opts, c, &copy_error)))
+          const guint done_before = pr.done;
+          if (!outputs (cc, d, d->test, d->n_test, opts, y, &pr, &copy_error) ||
+              (n_cal > 0 && !outputs (cc, d, d->train, n_cal, opts, c, &pr, &copy_error)))
             {
               if (!g_error_matches (copy_error, PFM_BPM_ERROR, PFM_BPM_ERROR_FAILED))
                 {
                   g_propagate_error (error, g_steal_pointer (&copy_error));
                   return NULL;
                 }
+              pr.done = done_before + d->n_test + n_cal;
               ev->copies[k].unresolved = g_strdup (copy_error->message);
               ev->copies[k].accuracy = ev->copies[k].accuracy_calibrated = NAN;
               ev->n_unresolved++;
@@ -328,7 +356,7 @@ pfm_evaluate (const PfmConfig *cfg, const PfmTrainData *d, guint copies, gboolea
         ev->mean = ev->std = ev->min = ev->mean_calibrated = ev->std_calibrated = ev->min_calibrated = NAN;
     }
 
-  if (with_baselines && !baselines (cfg, d, opts, ev, error))
+  if (with_baselines && !baselines (cfg, d, opts, &pr, ev, error))
     return NULL;
   return g_steal_pointer (&ev);
 }

@@ -56,6 +56,8 @@ typedef struct
   const gint  *cancel;        /* non-zero cancels (checked between examples) */
   const char  *checkpoint;    /* written atomically after every epoch; NULL = none */
   const char  *resume;        /* continue from this checkpoint; NULL = start afresh */
+  /* pfm_evaluate: @done of @total forward runs, from the calling thread. */
+  void       (*runs) (guint done, guint total, gpointer user_data);
 } PfmTrainOptions;
 
 /* The examples as the glass sees them: SLM values per example. */
