@@ -474,12 +474,13 @@ diffract (PfmAdjoint *a, fftw_complex *x, int slot, gboolean adjoint)
   fftw_execute_dft (a->bwd, x, x);
 }
 
-/* phi_p of step @s (without the Kerr part) into a->phase. */
-static void
+/* phi_p of step @s (without the Kerr part) into a->phase; returns max |phi_p|. */
+static double
 step_phase (PfmAdjoint *a, guint s)
 {
   const double h = a->h[s];
   const gboolean voxels = a->dn != NULL;
+  double pmax = 0.0;
   if (voxels)
     {
       memset (a->acc, 0, a->nxy * sizeof (double));
@@ -505,8 +506,10 @@ step_phase (PfmAdjoint *a, guint s)
           if (voxels && ix >= 0 && iy >= 0)
             ph += a->acc[(gsize) iy * a->nvx + ix];
           a->phase[row + i] = ph;
+          pmax = fabs (ph) > pmax ? fabs (ph) : pmax;
         }
     }
+  return pmax;
 }
 
 /* x <- amp x exp(i (phi + kappa |x|^2)); when @keep, the field entering
@@ -550,21 +553,18 @@ pointwise (double *restrict xd, const double *restrict ph, const double *restric
   pointwise_body (xd, NULL, NULL, ph, amp, kappa, nn, FALSE);
 }
 
-/* A bound on the step's largest |theta|: max |phi| + |kappa| max |x|^2
- * (a plain loop: a max reduction would stop pointwise() from
- * vectorising). */
+/* The largest |x|^2 (a plain loop: a max reduction would stop
+ * pointwise() from vectorising). */
 static double
-step_phase_bound (const double *xd, const double *ph, double kappa, gsize nn)
+max_intensity (const double *xd, gsize nn)
 {
-  double pmax = 0.0, imax = 0.0;
+  double imax = 0.0;
   for (gsize p = 0; p < nn; p++)
     {
       const double i = xd[2 * p] * xd[2 * p] + xd[2 * p + 1] * xd[2 * p + 1];
-      const double f = fabs (ph[p]);
       imax = i > imax ? i : imax;
-      pmax = f > pmax ? f : pmax;
     }
-  return pmax + fabs (kappa) * imax;
+  return imax;
 }
 
 /* Step @s on x (in place): diffraction, then the pointwise part.  When
@@ -575,10 +575,12 @@ static double
 advance (PfmAdjoint *a, guint s, fftw_complex *x, fftw_complex *keep)
 {
   diffract (a, x, a->d_slot[s], FALSE);
-  step_phase (a, s);
   const double *amp = (s + 1 == a->n_steps) ? a->amp_last : a->amp_full;
   const double kappa = a->kerr * a->h[s];
-  const double bound = step_phase_bound ((const double *) x, a->phase, kappa, a->nn);
+  /* A bound on the step's largest |theta|: max |phi| + |kappa| max |x|^2. */
+  double bound = step_phase (a, s);
+  if (kappa != 0.0)
+    bound += fabs (kappa) * max_intensity ((const double *) x, a->nn);
   if (keep != NULL)
     pointwise_keep ((double *) x, (double *) keep, (double *) (keep + a->nn), a->phase, amp, kappa, a->nn);
   else
