@@ -479,10 +479,7 @@ pfm_cli_gradient (int argc, char **argv)
   pfm_adjoint_get_lattice (adj, &nx, &ny, &nz);
   const gsize nv = pfm_adjoint_n_voxels (adj);
   g_autofree double *dn = g_new (double, nv);
-  for (int z = 0; z < nz; z++)
-    for (int y = 0; y < ny; y++)
-      for (int x = 0; x < nx; x++)
-        dn[((gsize) z * ny + y) * nx + x] = pfm_medium_voxel_dn (medium, x, y, z);
+  pfm_adjoint_read_medium (adj, medium, dn);
   g_autofree double *powers = g_new (double, nw);
   g_autofree double *grad = g_new0 (double, nv);
   pfm_adjoint_set_dn (adj, dn);

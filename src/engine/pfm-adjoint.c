@@ -37,6 +37,7 @@
 #include "pfm-adjoint.h"
 #include "pfm-beam.h"
 #include "pfm-bpm.h"
+#include "pfm-defects.h"
 #include "pfm-detector.h"
 #include "pfm-grid.h"
 #include "pfm-medium.h"
@@ -55,10 +56,11 @@ static GMutex planner_lock;
  * step): at most this many propagators. */
 #define MAX_PROPAGATORS 4
 
-/* Per grid point, besides the kept fields: E, the output, g, four
- * propagators (complex double); profile phase rate, two amplitude masks
- * (double); the region map (int); the float input. */
-#define FIXED_BYTES_PER_POINT (7 * 16 + 3 * 8 + 4 + 8)
+/* Per grid point, besides the kept fields: E, the output, g, the input,
+ * four propagators (complex double); the profile phase rate, the step's
+ * phase, two amplitude masks (double); the region map (int); the float
+ * input. */
+#define FIXED_BYTES_PER_POINT (8 * 16 + 4 * 8 + 4 + 8)
 
 struct _PfmAdjoint
 {
@@ -117,14 +119,10 @@ checkpoint_interval (guint steps)
 static guint64
 fixed_bytes (const PfmConfig *cfg, guint64 nn)
 {
-  int nvx, nvy, nvz;
-  double voxel = pfm_config_voxel (cfg);
-  nvx = nvy = MAX (1, (int) ceil (cfg->tube.side / voxel * (1.0 - 1e-9)));
-  nvz = MAX (1, (int) ceil (cfg->tube.length / voxel * (1.0 - 1e-9)));
-  guint64 b = nn * FIXED_BYTES_PER_POINT + 2 * (guint64) nvx * nvy * sizeof (double);
-  /* Per-step tables. */
+  const guint64 nxy = pfm_medium_lattice_count (cfg->tube.side, pfm_config_voxel (cfg));
+  /* The two per-layer sums (acc, qsum), then the per-step tables. */
+  guint64 b = nn * FIXED_BYTES_PER_POINT + 2 * nxy * nxy * sizeof (double);
   b += (guint64) pfm_config_n_steps (cfg) * (sizeof (double) * 4 + sizeof (int) * 3);
-  (void) nvz;
   return b;
 }
 
@@ -231,8 +229,7 @@ pfm_adjoint_new (const PfmConfig *cfg, guint64 budget, GError **error)
   /* The design's lattice and guide: a random medium's lattice unless an
    * index map gives its own; the nominal geometry (no defects). */
   g_autoptr(PfmConfig) mc = pfm_config_copy (cfg);
-  g_autoptr(PfmConfig) defaults = pfm_config_new ();
-  mc->defects = defaults->defects;
+  pfm_defects_clear (mc);
   if (mc->medium.kind != PFM_MEDIUM_FILE)
     mc->medium.kind = PFM_MEDIUM_RANDOM;
   a->medium = pfm_medium_new (mc, error);
@@ -270,8 +267,9 @@ pfm_adjoint_new (const PfmConfig *cfg, guint64 budget, GError **error)
   a->acc = g_try_new0 (double, a->nxy);
   a->qsum = g_try_new0 (double, a->nxy);
 
-  const guint64 all = fixed_bytes (cfg, a->nn) + (guint64) a->n_steps * 2 * cb;
-  a->checkpointed = all > budget;
+  /* What keeping every step would take (an unlimited budget never
+   * checkpoints). */
+  a->checkpointed = pfm_adjoint_estimate_memory (cfg, G_MAXUINT64) > budget;
   a->every = a->checkpointed ? checkpoint_interval (a->n_steps) : 1;
   if (a->checkpointed)
     {
@@ -392,16 +390,23 @@ pfm_adjoint_n_regions (const PfmAdjoint *a)
   return a->n_regions;
 }
 
-int
-pfm_adjoint_n_pixels (const PfmAdjoint *a)
-{
-  return a->cfg->beam.slm_pixels;
-}
-
 gboolean
 pfm_adjoint_checkpointed (const PfmAdjoint *a)
 {
   return a->checkpointed;
+}
+
+void
+pfm_adjoint_read_medium (const PfmAdjoint *a, const PfmMedium *m, double *dn)
+{
+  g_return_if_fail (m->nvx == a->nvx && m->nvy == a->nvy && m->nvz == a->nvz);
+  g_autofree float *layer = g_new (float, a->nxy);
+  for (int z = 0; z < a->nvz; z++)
+    {
+      pfm_medium_fill_layer (m, z, layer);
+      for (gsize v = 0; v < a->nxy; v++)
+        dn[(gsize) z * a->nxy + v] = layer[v];
+    }
 }
 
 void
@@ -690,7 +695,8 @@ pfm_adjoint_backward (PfmAdjoint *a, const double *dl_dp, double *grad_dn)
       if (voxels)
         {
           /* dL/dphi summed over each voxel's pixels (a separate pass: the
-           * scatter would stop the loop above from vectorising). */
+           * scatter would stop the loop above from vectorising), then
+           * spread over the layers under the step. */
           memset (a->qsum, 0, a->nxy * sizeof (double));
           for (int j = 0; j < a->n; j++)
             {
@@ -703,18 +709,17 @@ pfm_adjoint_backward (PfmAdjoint *a, const double *dl_dp, double *grad_dn)
                 if (a->cvox[i] >= 0)
                   qrow[a->cvox[i]] += qp[i];
             }
+          for (int t = 0; t < a->l_count[s]; t++)
+            {
+              const int l = a->l_first[s] + t;
+              if (l >= a->nvz)
+                continue;
+              const double w = a->k0 * a->l_len[s][t];
+              double *gl = grad_dn + (gsize) l * a->nxy;
+              for (gsize v = 0; v < a->nxy; v++)
+                gl[v] += w * a->qsum[v];
+            }
         }
-      if (voxels)
-        for (int t = 0; t < a->l_count[s]; t++)
-          {
-            const int l = a->l_first[s] + t;
-            if (l >= a->nvz)
-              continue;
-            const double w = a->k0 * a->l_len[s][t];
-            double *gl = grad_dn + (gsize) l * a->nxy;
-            for (gsize v = 0; v < a->nxy; v++)
-              gl[v] += w * a->qsum[v];
-          }
       diffract (a, g, a->d_slot[s], TRUE);
     }
 }

@@ -48,9 +48,14 @@ void         pfm_adjoint_get_lattice  (const PfmAdjoint *adj,
                                        int             *nvz);
 gsize        pfm_adjoint_n_voxels     (const PfmAdjoint *adj);
 int          pfm_adjoint_n_regions    (const PfmAdjoint *adj);
-int          pfm_adjoint_n_pixels     (const PfmAdjoint *adj);
 /* TRUE when the field was stored at checkpoints only (backward recomputes). */
 gboolean     pfm_adjoint_checkpointed (const PfmAdjoint *adj);
+
+/* @medium's voxels (its copy's, if it has defects), layer by layer, as a
+ * dn array on this lattice; @medium must have the same lattice. */
+void         pfm_adjoint_read_medium  (const PfmAdjoint *adj,
+                                       const PfmMedium  *medium,
+                                       double           *dn);
 
 /* The voxel index map the next forward run uses (not copied: keep it
  * alive and unchanged until the matching backward run). */

@@ -15,6 +15,7 @@
 #include "pfm-bpm.h"
 #include "pfm-defects.h"
 #include "pfm-evaluate.h"
+#include "pfm-train-private.h"
 
 /* Runs done so far of an evaluation's total, for the progress callback. */
 typedef struct
@@ -55,9 +56,7 @@ outputs_worker (gpointer user_data)
       const guint i = (guint) g_atomic_int_add (&j->next, 1);
       if (i >= j->n || (j->cancel && g_atomic_int_get (j->cancel)))
         break;
-      const float *v = j->data->values + (gsize) j->examples[i] * np;
-      for (guint q = 0; q < np; q++)
-        values[q] = v[q];
+      pfm_train_example_values (j->data, j->examples[i], values);
       pfm_beam_fill_slm (j->cfg, pfm_bpm_get_grid (bpm), values, field);
       pfm_bpm_set_input (bpm, field);
       g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, NULL, &error);
@@ -86,17 +85,11 @@ static gboolean
 outputs (const PfmConfig *cfg, const PfmTrainData *data, const guint *examples, guint n,
          const PfmTrainOptions *opts, double *out, Progress *progress, GError **error)
 {
-  const int threads = opts && opts->threads > 0 ? MIN (opts->threads, 64) : (int) CLAMP (g_get_num_processors (), 1, 64);
   OutputsJob j = { cfg, data, examples, n, out, opts ? opts->cancel : NULL, 0, 0 };
   j.progress = progress;
   j.caller = g_thread_self ();
   g_mutex_init (&j.lock);
-  GThread *th[64];
-  for (int w = 1; w < threads; w++)
-    th[w] = g_thread_new ("pfm-evaluate", outputs_worker, &j);
-  outputs_worker (&j);
-  for (int w = 1; w < threads; w++)
-    g_thread_join (th[w]);
+  pfm_train_run_workers (pfm_train_threads (opts), outputs_worker, &j, 0);
   g_mutex_clear (&j.lock);
   if (progress)
     progress->done += n;
@@ -236,14 +229,12 @@ baselines (const PfmConfig *cfg, const PfmTrainData *d, const PfmTrainOptions *o
   for (guint i = 0; i < d->n_train; i++)
     {
       ty[i] = d->dataset->labels[d->train[i]];
-      for (guint q = 0; q < np; q++)
-        tx[(gsize) i * np + q] = d->values[(gsize) d->train[i] * np + q];
+      pfm_train_example_values (d, d->train[i], tx + (gsize) i * np);
     }
   for (guint i = 0; i < d->n_test; i++)
     {
       vy[i] = d->dataset->labels[d->test[i]];
-      for (guint q = 0; q < np; q++)
-        vx[(gsize) i * np + q] = d->values[(gsize) d->test[i] * np + q];
+      pfm_train_example_values (d, d->test[i], vx + (gsize) i * np);
     }
   /* The same SLM values the glass sees, straight into a linear classifier. */
   ev->logistic = pfm_evaluate_softmax_regression (tx, ty, d->n_train, vx, vy, d->n_test, np, nc, 500);

@@ -22,8 +22,8 @@ G_DEFINE_QUARK (pfm-medium-error-quark, pfm_medium_error)
 
 #define MAP_MAGIC "PFM-INDEX-MAP 1\n"
 
-static int
-lattice_count (double extent, double voxel)
+int
+pfm_medium_lattice_count (double extent, double voxel)
 {
   /* The relative slack keeps a side that is an exact multiple of the voxel
    * from gaining a sliver voxel through rounding. */
@@ -104,7 +104,7 @@ pfm_medium_estimate_copy_bytes (const PfmConfig *cfg)
       return (guint64) st.st_size <= PFM_MEDIUM_MAX_COPY_BYTES ? (guint64) st.st_size : 0;
     }
   const double voxel = pfm_config_voxel (cfg);
-  int nxy = lattice_count (cfg->tube.side, voxel), nz = lattice_count (cfg->tube.length, voxel);
+  int nxy = pfm_medium_lattice_count (cfg->tube.side, voxel), nz = pfm_medium_lattice_count (cfg->tube.length, voxel);
   return copy_bytes (nxy, nxy, nz);
 }
 
@@ -132,8 +132,8 @@ pfm_medium_new (const PfmConfig *cfg, GError **error)
     }
   else
     {
-      m->nvx = m->nvy = lattice_count (m->side, m->voxel);
-      m->nvz = lattice_count (m->length, m->voxel);
+      m->nvx = m->nvy = pfm_medium_lattice_count (m->side, m->voxel);
+      m->nvz = pfm_medium_lattice_count (m->length, m->voxel);
       if ((guint64) m->nvx * m->nvy * m->nvz > G_GUINT64_CONSTANT (1) << 40)
         {
           g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_TOO_LARGE,
@@ -167,7 +167,7 @@ pfm_medium_new (const PfmConfig *cfg, GError **error)
         return NULL;
       m->profile_varies = pfm_defects_profile_varies (cfg);
       if (m->profile_varies)
-        m->nlz = MAX (m->nvz, lattice_count (m->length, m->voxel));
+        m->nlz = MAX (m->nvz, pfm_medium_lattice_count (m->length, m->voxel));
       /* The temperature's index tilt is largest at the window's edge. */
       prof += fabs (pfm_defects_thermal_dn (m->defects, 0.5 * pfm_config_window (cfg)));
       if (pfm_defects_changes_voxels (m->defects))

@@ -78,6 +78,11 @@ void       pfm_medium_fill_profile (const PfmMedium *medium,
                                     double           scale,
                                     float           *out);
 
+/* Voxels of edge @voxel along @extent: the lattice of a random medium
+ * (at least 1; an exact multiple gains no sliver voxel). */
+int        pfm_medium_lattice_count (double extent,
+                                     double voxel);
+
 /* Bytes a copy of @cfg keeps for its voxels (0 for the nominal device or
  * a copy recomputed layer by layer); for memory estimates. */
 guint64    pfm_medium_estimate_copy_bytes (const PfmConfig *cfg);

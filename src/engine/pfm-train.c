@@ -18,6 +18,7 @@
 #include "pfm-medium.h"
 #include "pfm-rng.h"
 #include "pfm-train.h"
+#include "pfm-train-private.h"
 
 G_DEFINE_QUARK (pfm-train-error-quark, pfm_train_error)
 
@@ -135,6 +136,32 @@ pfm_train_loss (const double *p, guint n, guint label, double T, double *dl_dp, 
   return loss;
 }
 
+int
+pfm_train_threads (const PfmTrainOptions *o)
+{
+  return o && o->threads > 0 ? MIN (o->threads, 64) : (int) CLAMP (g_get_num_processors (), 1, 64);
+}
+
+void
+pfm_train_run_workers (int threads, GThreadFunc func, gpointer args, gsize arg_size)
+{
+  GThread *th[64];
+  threads = CLAMP (threads, 1, 64);
+  for (int w = 1; w < threads; w++)
+    th[w] = g_thread_new ("pfm-train", func, (guint8 *) args + w * arg_size);
+  func (args);
+  for (int w = 1; w < threads; w++)
+    g_thread_join (th[w]);
+}
+
+void
+pfm_train_example_values (const PfmTrainData *d, guint example, double *values)
+{
+  const float *v = d->values + (gsize) example * d->n_pixels;
+  for (guint q = 0; q < d->n_pixels; q++)
+    values[q] = v[q];
+}
+
 guint
 pfm_train_argmax (const double *p, guint n)
 {
@@ -187,9 +214,7 @@ job_worker (gpointer user_data)
       if (i >= j->n || (j->cancel && g_atomic_int_get (j->cancel)))
         break;
       const guint ex = j->examples[i];
-      const float *v = j->data->values + (gsize) ex * np;
-      for (guint q = 0; q < np; q++)
-        values[q] = v[q];
+      pfm_train_example_values (j->data, ex, values);
       pfm_adjoint_set_input_values (adj, values);
       pfm_adjoint_forward (adj, p);
       const guint label = j->data->dataset->labels[ex];
@@ -212,15 +237,10 @@ run_job (Job *j, int threads)
 {
   g_atomic_int_set (&j->next, 0);
   WorkerArg args[64];
-  GThread *th[64];
   threads = CLAMP (threads, 1, 64);
   for (int w = 0; w < threads; w++)
     args[w] = (WorkerArg) { j, w };
-  for (int w = 1; w < threads; w++)
-    th[w] = g_thread_new ("pfm-train", job_worker, &args[w]);
-  job_worker (&args[0]);
-  for (int w = 1; w < threads; w++)
-    g_thread_join (th[w]);
+  pfm_train_run_workers (threads, job_worker, args, sizeof args[0]);
 }
 
 /* Loss and accuracy of @dn over @examples (forward only). */
@@ -262,21 +282,15 @@ init_theta (const PfmConfig *cfg, PfmAdjoint *adj, double *theta, gsize nv, GErr
   memset (theta, 0, nv * sizeof (double));
   if (cfg->train.init != PFM_TRAIN_INIT_DESIGN || cfg->medium.delta_n <= 0.0)
     return;
+  /* The project's own medium as written (its [defects] are copies). */
   g_autoptr(PfmConfig) mc = pfm_config_copy (cfg);
-  g_autoptr(PfmConfig) defaults = pfm_config_new ();
-  mc->defects = defaults->defects;
+  pfm_defects_clear (mc);
   g_autoptr(PfmMedium) m = pfm_medium_new (mc, error);
   if (m == NULL)
     return;
-  int nvx, nvy, nvz;
-  pfm_adjoint_get_lattice (adj, &nvx, &nvy, &nvz);
-  for (int z = 0; z < nvz; z++)
-    for (int y = 0; y < nvy; y++)
-      for (int x = 0; x < nvx; x++)
-        {
-          const double r = CLAMP (pfm_medium_voxel_dn (m, x, y, z) / cfg->medium.delta_n, -0.999, 0.999);
-          theta[((gsize) z * nvy + y) * nvx + x] = atanh (r);
-        }
+  pfm_adjoint_read_medium (adj, m, theta);
+  for (gsize v = 0; v < nv; v++)
+    theta[v] = atanh (CLAMP (theta[v] / cfg->medium.delta_n, -0.999, 0.999));
 }
 
 /* ---- checkpoints ---------------------------------------------------------- */
@@ -489,7 +503,7 @@ trainer_new (const PfmConfig *cfg, const PfmTrainData *data, const PfmTrainOptio
   t->data = data;
   if (opts)
     t->o = *opts;
-  t->threads = t->o.threads > 0 ? MIN (t->o.threads, 64) : (int) CLAMP (g_get_num_processors (), 1, 64);
+  t->threads = pfm_train_threads (&t->o);
   t->batch = (guint) MIN ((guint) cfg->train.batch, data->n_train);
   t->n_batches = (data->n_train + t->batch - 1) / t->batch;
   t->timer = g_timer_new ();
