@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -138,4 +139,25 @@ pfm_cli_same_file (const char *a, const char *b)
     return TRUE;
   GStatBuf sa, sb;
   return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static volatile gint sigint_flag;
+
+static void
+on_sigint (int sig)
+{
+  g_atomic_int_set (&sigint_flag, 1);
+}
+
+const gint *
+pfm_cli_catch_sigint (void)
+{
+  signal (SIGINT, on_sigint);
+  return (const gint *) &sigint_flag;
+}
+
+void
+pfm_cli_release_sigint (void)
+{
+  signal (SIGINT, SIG_DFL);
 }

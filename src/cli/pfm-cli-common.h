@@ -35,6 +35,12 @@ gboolean   pfm_cli_parse       (GOptionContext *context,
                                 int            *argc,
                                 char         ***argv);
 
+/* Ctrl-C while a run is going: from pfm_cli_catch_sigint() until
+ * pfm_cli_release_sigint(), SIGINT sets the returned flag (pass it as the
+ * engine's cancel flag) instead of ending the process. */
+const gint *pfm_cli_catch_sigint   (void);
+void        pfm_cli_release_sigint (void);
+
 /* TRUE when @a and @b name the same file: the same path, or, for files
  * that exist, the same device and inode (links, "./x" and "x"). */
 gboolean   pfm_cli_same_file   (const char  *a,

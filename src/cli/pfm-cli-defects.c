@@ -8,21 +8,12 @@
 
 #include <gio/gio.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pfm-batch.h"
 #include "pfm-cli-common.h"
 #include "pfm-export.h"
-
-static volatile gint cancel_flag;
-
-static void
-on_sigint (int sig)
-{
-  g_atomic_int_set (&cancel_flag, 1);
-}
 
 typedef struct
 {
@@ -294,19 +285,18 @@ pfm_cli_defects (int argc, char **argv)
 
   Progress progress = { .what = "propagations" };
   pfm_cli_progress_init (&progress.bar);
-  PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
-                           .cancel = (const gint *) &cancel_flag };
+  PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress };
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) pfm_batch_result_free);
 
-  signal (SIGINT, on_sigint);
+  cb.cancel = pfm_cli_catch_sigint ();
   if (sweep_key != NULL)
     {
       const guint n = g_strv_length (sweep_values);
       g_autofree PfmBatchResult **results = g_new0 (PfmBatchResult *, n);
       gboolean ok = pfm_batch_sweep (cfg, sweep_key, (const char *const *) sweep_values, n, &o, &cb, results, &error);
-      signal (SIGINT, SIG_DFL);
+      pfm_cli_release_sigint ();
       if (!ok)
         {
           if (!quiet)
@@ -321,7 +311,7 @@ pfm_cli_defects (int argc, char **argv)
   else
     {
       PfmBatchResult *r = pfm_batch_run (cfg, &o, &cb, &error);
-      signal (SIGINT, SIG_DFL);
+      pfm_cli_release_sigint ();
       if (r == NULL)
         {
           if (!quiet)
@@ -397,12 +387,11 @@ pfm_cli_tm (int argc, char **argv)
   o.rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
   Progress progress = { .what = "macro-pixels" };
   pfm_cli_progress_init (&progress.bar);
-  PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
-                           .cancel = (const gint *) &cancel_flag };
+  PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress };
   g_autoptr(GError) error = NULL;
-  signal (SIGINT, on_sigint);
+  cb.cancel = pfm_cli_catch_sigint ();
   gboolean ok = pfm_batch_region_tm (cfg, &o, &cb, tm, &error);
-  signal (SIGINT, SIG_DFL);
+  pfm_cli_release_sigint ();
   if (!ok)
     {
       if (!quiet)

@@ -5,20 +5,11 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pfm-bpm.h"
 #include "pfm-cli-common.h"
-
-static volatile gint cancel_flag;
-
-static void
-on_sigint (int sig)
-{
-  g_atomic_int_set (&cancel_flag, 1);
-}
 
 static void
 progress_cb (guint step, guint n_steps, double z, gpointer user_data)
@@ -100,11 +91,10 @@ pfm_cli_propagate (int argc, char **argv)
 
   PfmCliProgress progress;
   pfm_cli_progress_init (&progress);
-  PfmBpmCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
-                         .cancel = (const gint *) &cancel_flag };
-  signal (SIGINT, on_sigint);
+  PfmBpmCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress };
+  cb.cancel = pfm_cli_catch_sigint ();
   g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, &cb, &error);
-  signal (SIGINT, SIG_DFL);
+  pfm_cli_release_sigint ();
   if (rec == NULL)
     {
       pfm_cli_error ("propagate", "%s", error->message);

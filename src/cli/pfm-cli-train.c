@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,14 +18,6 @@
 #include "pfm-export.h"
 #include "pfm-medium.h"
 #include "pfm-train.h"
-
-static volatile gint cancel_flag;
-
-static void
-on_sigint (int sig)
-{
-  g_atomic_int_set (&cancel_flag, 1);
-}
 
 /* Numbers in every output are the engine's (locale-independent,
  * round-trip, never NaN). */
@@ -186,10 +177,10 @@ pfm_cli_train (int argc, char **argv)
   /* The checkpoint beside the output, replaced atomically after every
    * epoch: Ctrl-C leaves the last complete one. */
   PfmTrainOptions o = { .threads = threads, .progress = train_progress_cb, .user_data = &tp,
-                        .cancel = (const gint *) &cancel_flag, .checkpoint = ckpt, .resume = resume };
-  signal (SIGINT, on_sigint);
+                        .checkpoint = ckpt, .resume = resume };
+  o.cancel = pfm_cli_catch_sigint ();
   g_autoptr(PfmTrainResult) res = pfm_train_run (cfg, data, &o, &error);
-  signal (SIGINT, SIG_DFL);
+  pfm_cli_release_sigint ();
   if (res == NULL)
     {
       pfm_cli_error ("train", "%s", error->message);
@@ -219,21 +210,20 @@ pfm_cli_train (int argc, char **argv)
    * not check it) but would stop under-resolved in propagate. */
   if (data->n_test > 0)
     {
-      g_autoptr(PfmConfig) check = pfm_cli_load_config (out, NULL);
+      /* The project just written, its map found as a reader finds it,
+       * and the design as written: its [defects] are evaluate's copies. */
+      g_autoptr(PfmConfig) check = pfm_config_copy (trained);
+      pfm_config_resolve_paths (check, out);
+      pfm_defects_clear (check);
       g_autoptr(GError) check_error = NULL;
-      if (check != NULL)
-        {
-          /* The design as written: its [defects] are evaluate's copies. */
-          pfm_defects_clear (check);
-          PfmTrainData one = *data;
-          one.n_test = 1;
-          g_autofree double *y = g_new (double, check->detector.regions);
-          PfmTrainOptions co = { .threads = 1 };
-          if (!pfm_evaluate_outputs (check, &one, one.test, 1, &co, y, &check_error))
-            fprintf (stderr, "pfm-cli train: warning: the trained design is under-resolved in the forward engine "
-                     "(%s); evaluate and propagate will stop: lower medium.delta_n or raise grid.n\n",
-                     check_error->message);
-        }
+      PfmTrainData one = *data;
+      one.n_test = 1;
+      g_autofree double *y = g_new (double, check->detector.regions);
+      PfmTrainOptions co = { .threads = 1 };
+      if (!pfm_evaluate_outputs (check, &one, one.test, 1, &co, y, &check_error))
+        fprintf (stderr, "pfm-cli train: warning: the trained design is under-resolved in the forward engine "
+                 "(%s); evaluate and propagate will stop: lower medium.delta_n or raise grid.n\n",
+                 check_error->message);
     }
 
   if (log_path != NULL)
@@ -247,7 +237,7 @@ pfm_cli_train (int argc, char **argv)
           for (guint k = 0; k < G_N_ELEMENTS (v); k++)
             {
               g_string_append_c (s, ',');
-              append_number (s, v[k]);
+              pfm_export_csv_number (s, v[k]);
             }
           g_string_append_c (s, '\n');
         }
@@ -257,9 +247,9 @@ pfm_cli_train (int argc, char **argv)
   if (summary != NULL)
     {
       g_autoptr(GString) s = g_string_new ("{\n  \"dataset\": ");
-      g_autofree char *name = g_strescape (data->dataset->name, NULL);
-      g_string_append_printf (s, "\"%s\",\n  \"parameters\": %" G_GUINT64_FORMAT ",\n  \"test_examples\": %u,\n"
-                              "  \"test_accuracy\": ", name, res->n_parameters, res->n_test);
+      pfm_export_json_string (s, data->dataset->name);
+      g_string_append_printf (s, ",\n  \"parameters\": %" G_GUINT64_FORMAT ",\n  \"test_examples\": %u,\n"
+                              "  \"test_accuracy\": ", res->n_parameters, res->n_test);
       append_number (s, res->test_accuracy);
       g_string_append (s, ",\n  \"temperature\": ");
       append_number (s, res->temperature);
@@ -331,11 +321,10 @@ pfm_cli_evaluate (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   PfmCliProgress bar;
   pfm_cli_progress_init (&bar);
-  PfmTrainOptions o = { .threads = threads, .cancel = (const gint *) &cancel_flag, .runs = eval_progress_cb,
-                        .user_data = &bar };
-  signal (SIGINT, on_sigint);
+  PfmTrainOptions o = { .threads = threads, .runs = eval_progress_cb, .user_data = &bar };
+  o.cancel = pfm_cli_catch_sigint ();
   g_autoptr(PfmEvaluation) ev = pfm_evaluate (cfg, data, (guint) copies, baselines, &o, &error);
-  signal (SIGINT, SIG_DFL);
+  pfm_cli_release_sigint ();
   if (ev == NULL)
     {
       pfm_cli_error ("evaluate", "%s", error->message);

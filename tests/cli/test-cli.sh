@@ -261,6 +261,19 @@ report $? "train writes the trained project, its index map (by a relative name) 
   [ "$(wc -l <"$TMP/proj/log.csv")" -eq 3 ] && ! grep -qiE 'nan|inf' "$TMP/proj/log.csv" "$TMP/proj/summary.json"
 report $? "train --log has a header and one row per epoch, no nan/inf" "$(cat "$TMP/proj/log.csv")"
 
+# A dataset path with non-ASCII bytes and quotes still gives valid JSON (in a
+# UTF-8 locale: option parsing in the C locale refuses non-ASCII arguments).
+mkdir -p "$TMP/proj/é \"q\""
+cp "$TMP/proj/task.csv" "$TMP/proj/é \"q\"/tâsk.csv"
+LC_ALL=C.UTF-8 run trainutf train "${TRAIN_KEYS[@]}" --set "train.dataset=csv:$TMP/proj/é \"q\"/tâsk.csv" --set train.epochs=1 \
+  -o "$TMP/proj/utf.pfm" --summary "$TMP/proj/utf.json" --quiet --threads 1
+[ "$(rc trainutf)" -eq 0 ] && python3 - "$TMP/proj/utf.json" <<'PY'
+import json, sys
+assert json.load(open(sys.argv[1], encoding="utf-8"))["dataset"].endswith('é "q"/tâsk.csv')
+PY
+report $? "train --summary is valid JSON for a dataset path with non-ASCII bytes and quotes" \
+  "exit $(rc trainutf)" "$(head -c 300 "$TMP/proj/utf.json")"
+
 # The trained project runs through propagate from another folder: its map
 # is found beside it.
 CLI_ABS=$(cd "$(dirname "$CLI")" && pwd)/$(basename "$CLI")
