@@ -20,6 +20,7 @@
 #include <gio/gio.h>
 
 #include "pfm-dataset.h"
+#include "pfm-rng.h"
 
 G_DEFINE_QUARK (pfm-dataset-error-quark, pfm_dataset_error)
 
@@ -999,16 +1000,6 @@ pfm_dataset_resize_example (const PfmDataset *ds, guint i, guint out_w, guint ou
 /* ------------------------------------------------------------------ */
 /* Split. */
 
-/* splitmix64 (Steele, Lea and Flood 2014): the same stream everywhere. */
-static guint64
-splitmix64 (guint64 *state)
-{
-  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
 /* Uniform in [0, bound), bound > 0, without modulo bias. */
 static guint64
 uniform_below (guint64 *state, guint64 bound)
@@ -1016,7 +1007,7 @@ uniform_below (guint64 *state, guint64 bound)
   const guint64 threshold = (0 - bound) % bound;   /* 2^64 mod bound */
   for (;;)
     {
-      guint64 r = splitmix64 (state);
+      guint64 r = pfm_rng_splitmix64 (state);
       if (r >= threshold)
         return r % bound;
     }

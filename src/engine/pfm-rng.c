@@ -13,15 +13,6 @@
 #include "pfm-rng.h"
 
 static inline guint64
-splitmix64 (guint64 *x)
-{
-  guint64 z = (*x += G_GUINT64_CONSTANT (0x9E3779B97F4A7C15));
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
-  return z ^ (z >> 31);
-}
-
-static inline guint64
 rotl (guint64 x, int k)
 {
   return (x << k) | (x >> (64 - k));
@@ -32,7 +23,7 @@ pfm_rng_init (PfmRng *rng, guint64 seed)
 {
   guint64 x = seed;
   for (int i = 0; i < 4; i++)
-    rng->s[i] = splitmix64 (&x);
+    rng->s[i] = pfm_rng_splitmix64 (&x);
 }
 
 guint64
@@ -75,13 +66,13 @@ guint64
 pfm_rng_hash (guint64 seed, guint64 a, guint64 b, guint64 c)
 {
   guint64 x = seed;
-  guint64 h = splitmix64 (&x);
+  guint64 h = pfm_rng_splitmix64 (&x);
   x = h ^ a;
-  h = splitmix64 (&x);
+  h = pfm_rng_splitmix64 (&x);
   x = h ^ b;
-  h = splitmix64 (&x);
+  h = pfm_rng_splitmix64 (&x);
   x = h ^ c;
-  return splitmix64 (&x);
+  return pfm_rng_splitmix64 (&x);
 }
 
 double
