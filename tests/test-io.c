@@ -885,9 +885,9 @@ test_atomic_basic (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   g_autofree char *path = tmp_path (t, "out.txt");
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (pfm_export_write_atomic (path, "first", 5, &error));
+  g_assert_true (pfm_file_write_atomic (path, "first", 5, &error));
   g_assert_no_error (error);
-  g_assert_true (pfm_export_write_atomic (path, "second!", 7, &error));
+  g_assert_true (pfm_file_write_atomic (path, "second!", 7, &error));
   g_assert_no_error (error);
   g_autofree char *text = NULL;
   gsize len;
@@ -908,7 +908,7 @@ test_atomic_missing_folder (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
 {
   g_autofree char *path = g_build_filename (t->dir, "no-such-folder", "out.csv", NULL);
   g_autoptr(GError) error = NULL;
-  g_assert_false (pfm_export_write_atomic (path, "x", 1, &error));
+  g_assert_false (pfm_file_write_atomic (path, "x", 1, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, path));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -942,7 +942,7 @@ test_atomic_read_only (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   g_assert_cmpint (g_chmod (sub, 0555), ==, 0);
 
   g_autoptr(GError) error = NULL;
-  gboolean ok = pfm_export_write_atomic (path, "new", 3, &error);
+  gboolean ok = pfm_file_write_atomic (path, "new", 3, &error);
   g_chmod (sub, 0755);
   g_assert_false (ok);
   g_assert_nonnull (error);
@@ -976,7 +976,7 @@ test_atomic_dev_full (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
     }
   g_test_message ("writing to %s", path);
   g_autoptr(GError) error = NULL;
-  g_assert_false (pfm_export_write_atomic (path, "data", 4, &error));
+  g_assert_false (pfm_file_write_atomic (path, "data", 4, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, path));
   GStatBuf st;
@@ -1007,7 +1007,7 @@ test_atomic_device_target (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
       return;
     }
   g_autoptr(GError) error = NULL;
-  gboolean ok = pfm_export_write_atomic (node, "data", 4, &error);
+  gboolean ok = pfm_file_write_atomic (node, "data", 4, &error);
   g_test_message ("write to a device node: %s", ok ? "TRUE" : error->message);
   GStatBuf st;
   g_assert_cmpint (g_lstat (node, &st), ==, 0);

@@ -450,7 +450,7 @@ save_batch (const char *path, gpointer user_data, GError **error)
     }
   g_autofree char *text = g_str_has_suffix (path, ".csv") ? pfm_batch_result_to_csv (self->last_batch)
                                                           : pfm_batch_result_to_json (self->last_batch);
-  return pfm_export_write_atomic (path, text, strlen (text), error);
+  return pfm_file_write_atomic (path, text, strlen (text), error);
 }
 
 static void

@@ -222,7 +222,7 @@ save_data (const char *path, gpointer user_data, GError **error)
 {
   PfmPlot *self = user_data;
   g_autofree char *text = g_str_has_suffix (path, ".json") ? pfm_plot_to_json (self) : pfm_plot_to_csv (self);
-  return pfm_export_write_atomic (path, text, strlen (text), error);
+  return pfm_file_write_atomic (path, text, strlen (text), error);
 }
 
 static char *
@@ -1235,7 +1235,7 @@ pfm_plot_export (PfmPlot *self, const char *path, int width, int height, GError 
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: %s", path, cairo_status_to_string (st));
       return FALSE;
     }
-  return pfm_export_write_atomic (path, bytes->data, bytes->len, error);
+  return pfm_file_write_atomic (path, bytes->data, bytes->len, error);
 }
 
 char *

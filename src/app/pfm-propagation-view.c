@@ -258,7 +258,7 @@ save_table (const char *path, gpointer user_data, GError **error)
     }
   else
     text = pfm_record_diagnostics_csv (rec);
-  return pfm_export_write_atomic (path, text, strlen (text), error);
+  return pfm_file_write_atomic (path, text, strlen (text), error);
 }
 
 static void

@@ -214,7 +214,7 @@ save_table (const char *path, gpointer user_data, GError **error)
     return FALSE;
   g_autofree char *text = g_str_has_suffix (path, ".json") ? pfm_scaling_to_json (pts, cfg->scaling.n_params)
                                                            : pfm_scaling_to_csv (pts, cfg->scaling.n_params);
-  return pfm_export_write_atomic (path, text, strlen (text), error);
+  return pfm_file_write_atomic (path, text, strlen (text), error);
 }
 
 static void

@@ -25,6 +25,7 @@
 
 #include "pfm-app-util.h"
 #include "pfm-color-bar.h"
+#include "pfm-file.h"
 #include "pfm-plot.h"
 #include "pfm-transfer-editor.h"
 #include "pfm-volume-area.h"
@@ -587,7 +588,7 @@ load_transfer_cb (GtkNativeDialog *dialog, int response, PfmVolumeView *self)
       g_autofree char *text = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(PfmTransfer) tf = NULL;
-      if (path && g_file_get_contents (path, &text, NULL, &error))
+      if (path && pfm_file_read (path, 1 << 20, "a transfer function", &text, NULL, &error))
         tf = pfm_transfer_new_from_data (text, &error);
       if (tf)
         apply_transfer (self, tf);

@@ -14,20 +14,25 @@
 
 #include "pfm-cli-common.h"
 #include "pfm-export.h"
+#include "pfm-file.h"
 
 static const char *current_command = "pfm-cli";
+static gint reported_interrupt;   /* the one line after an interrupt is out */
 
 void
 pfm_cli_error (const char *command, const char *format, ...)
 {
   va_list ap;
   va_start (ap, format);
-  g_autofree char *msg = g_strdup_vprintf (format, ap);
+  g_autofree char *raw = g_strdup_vprintf (format, ap);
   va_end (ap);
-  /* One line, always. */
-  for (char *p = msg; *p; p++)
-    if (*p == '\n')
-      *p = ' ';
+  /* After a Ctrl-C, one line says so: the first error (which says what was
+   * stopped), or pfm_cli_finish's. */
+  if (pfm_cli_interrupted () && !g_atomic_int_compare_and_exchange (&reported_interrupt, 0, 1))
+    return;
+  /* One line of valid UTF-8, always: a newline or a byte that is not UTF-8
+   * (in a file name, say) is escaped, so the name shown is the name. */
+  g_autofree char *msg = pfm_file_display_name (raw);
   fprintf (stderr, "pfm-cli %s: %s\n", command ? command : current_command, msg);
 }
 
@@ -86,7 +91,7 @@ pfm_cli_write_output (const char *path, const char *contents, gsize length, GErr
         }
       return TRUE;
     }
-  return pfm_export_write_atomic (path, contents, length, error);
+  return pfm_file_write_atomic (path, contents, length, error);
 }
 
 void
@@ -130,34 +135,180 @@ pfm_cli_write_text (const char *command, const char *path, const char *text)
   return TRUE;
 }
 
+/* Same file: the same device and inode when both exist (links, "./x"
+ * and "x", a hard link); otherwise the same canonical path. */
 gboolean
-pfm_cli_same_file (const char *a, const char *b)
+pfm_cli_files_same (const char *a, const char *b)
 {
-  if (a == NULL || b == NULL || strcmp (a, "-") == 0 || strcmp (b, "-") == 0)
-    return FALSE;
-  if (strcmp (a, b) == 0)
-    return TRUE;
   GStatBuf sa, sb;
-  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  if (g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  g_autofree char *ca = g_canonicalize_filename (a, NULL);
+  g_autofree char *cb = g_canonicalize_filename (b, NULL);
+  return strcmp (ca, cb) == 0;
 }
 
-static volatile gint sigint_flag;
+typedef struct
+{
+  char     *label;
+  char     *path;
+  gboolean  output;
+} FileEntry;
+
+struct _PfmCliFiles
+{
+  GArray *entries;
+};
 
 static void
-on_sigint (int sig)
+file_entry_clear (FileEntry *e)
 {
-  g_atomic_int_set (&sigint_flag, 1);
+  g_free (e->label);
+  g_free (e->path);
 }
 
-const gint *
-pfm_cli_catch_sigint (void)
+PfmCliFiles *
+pfm_cli_files_new (void)
 {
-  signal (SIGINT, on_sigint);
-  return (const gint *) &sigint_flag;
+  PfmCliFiles *f = g_new0 (PfmCliFiles, 1);
+  f->entries = g_array_new (FALSE, TRUE, sizeof (FileEntry));
+  g_array_set_clear_func (f->entries, (GDestroyNotify) file_entry_clear);
+  return f;
 }
 
 void
-pfm_cli_release_sigint (void)
+pfm_cli_files_free (PfmCliFiles *files)
 {
-  signal (SIGINT, SIG_DFL);
+  if (files == NULL)
+    return;
+  g_array_unref (files->entries);
+  g_free (files);
+}
+
+void
+pfm_cli_files_add (PfmCliFiles *files, const char *label, const char *path, gboolean output)
+{
+  if (path == NULL || path[0] == '\0' || strcmp (path, "-") == 0)
+    return;
+  FileEntry e = { g_strdup (label), g_strdup (path), output };
+  g_array_append_val (files->entries, e);
+}
+
+void
+pfm_cli_files_add_config (PfmCliFiles *files, const PfmConfig *cfg, const char *project)
+{
+  pfm_cli_files_add (files, "the project", project, FALSE);
+  if (cfg == NULL)
+    return;
+  if (cfg->medium.kind == PFM_MEDIUM_FILE)
+    pfm_cli_files_add (files, "the index map (medium.file)", cfg->medium.file, FALSE);
+  /* train.dataset's own files, relative to the project's folder. */
+  const char *spec = cfg->train.dataset;
+  if (spec == NULL)
+    return;
+  g_autofree char *base = project ? g_path_get_dirname (project) : g_get_current_dir ();
+  g_autofree char *images = NULL, *labels = NULL;
+  if (g_str_has_prefix (spec, "csv:"))
+    images = g_strdup (spec + 4);
+  else if (g_str_has_prefix (spec, "idx:") && strrchr (spec + 4, ':') != NULL)
+    {
+      const char *colon = strrchr (spec + 4, ':');
+      images = g_strndup (spec + 4, colon - (spec + 4));
+      labels = g_strdup (colon + 1);
+    }
+  const char *parts[] = { images, labels };
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i] != NULL && parts[i][0] != '\0')
+      {
+        g_autofree char *full = g_path_is_absolute (parts[i]) ? g_strdup (parts[i])
+                                                                : g_build_filename (base, parts[i], NULL);
+        pfm_cli_files_add (files, "a dataset file (train.dataset)", full, FALSE);
+      }
+}
+
+gboolean
+pfm_cli_files_check (PfmCliFiles *files, const char *command)
+{
+  for (guint i = 0; i < files->entries->len; i++)
+    {
+      const FileEntry *o = &g_array_index (files->entries, FileEntry, i);
+      if (!o->output)
+        continue;
+      for (guint j = 0; j < files->entries->len; j++)
+        {
+          const FileEntry *x = &g_array_index (files->entries, FileEntry, j);
+          if (j == i || (x->output && j < i) || !pfm_cli_files_same (o->path, x->path))
+            continue;
+          if (x->output)
+            pfm_cli_error (command, "%s %s and %s name the same file: each output needs a name of its own",
+                           o->label, o->path, x->label);
+          else
+            pfm_cli_error (command, "%s %s is %s, an input: writing it would destroy it; choose another name",
+                           o->label, o->path, x->label);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* ---- signals -------------------------------------------------------------- */
+
+static gint interrupt_flag;
+static volatile sig_atomic_t interrupt_signal;
+
+static void
+on_signal (int sig)
+{
+  if (g_atomic_int_get (&interrupt_flag))
+    {
+      /* A second signal: the user means now.  Only async-signal-safe calls. */
+      static const char msg[] = "pfm-cli: interrupted twice: stopped at once; no output was replaced\n";
+      pfm_file_remove_temporaries ();
+      if (write (STDERR_FILENO, msg, sizeof msg - 1) < 0)
+        _exit (PFM_EXIT_FAILED);
+      _exit (PFM_EXIT_FAILED);
+    }
+  interrupt_signal = sig;
+  g_atomic_int_set (&interrupt_flag, 1);
+}
+
+void
+pfm_cli_install_signals (void)
+{
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset (&sa.sa_mask);
+  /* No SA_RESTART: a write blocked on a full pipe or FIFO returns EINTR,
+   * and the writer then sees the flag and gives up. */
+  sa.sa_flags = 0;
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  /* Past `ulimit -f` a write fails with EFBIG, reported like any other
+   * write error, instead of the process dying silently. */
+  signal (SIGXFSZ, SIG_IGN);
+  pfm_file_set_interrupt (&interrupt_flag);
+}
+
+const gint *
+pfm_cli_cancel_flag (void)
+{
+  return &interrupt_flag;
+}
+
+gboolean
+pfm_cli_interrupted (void)
+{
+  return g_atomic_int_get (&interrupt_flag) != 0;
+}
+
+int
+pfm_cli_finish (const char *command, int status)
+{
+  if (!pfm_cli_interrupted ())
+    return status;
+  if (!g_atomic_int_get (&reported_interrupt))
+    pfm_cli_error (command, "cancelled by %s: no output was written or replaced",
+                   interrupt_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  return PFM_EXIT_FAILED;
 }

@@ -35,16 +35,41 @@ gboolean   pfm_cli_parse       (GOptionContext *context,
                                 int            *argc,
                                 char         ***argv);
 
-/* Ctrl-C while a run is going: from pfm_cli_catch_sigint() until
- * pfm_cli_release_sigint(), SIGINT sets the returned flag (pass it as the
- * engine's cancel flag) instead of ending the process. */
-const gint *pfm_cli_catch_sigint   (void);
-void        pfm_cli_release_sigint (void);
+/* Signals, installed once by main(): the first SIGINT or SIGTERM sets the
+ * cancel flag (pass it as the engine's cancel flag; writes check it before
+ * they replace anything) and the command stops at its next check; a second
+ * one removes the temporary files of writes in progress and exits at once.
+ * SIGXFSZ is ignored, so a write past `ulimit -f` fails with EFBIG. */
+void        pfm_cli_install_signals (void);
+const gint *pfm_cli_cancel_flag     (void);
+gboolean    pfm_cli_interrupted     (void);
+/* The status a command ends with: @status, or 1 after an interrupt, when
+ * it also prints the one line that says so if the command printed none. */
+int         pfm_cli_finish          (const char *command,
+                                     int         status);
 
-/* TRUE when @a and @b name the same file: the same path, or, for files
- * that exist, the same device and inode (links, "./x" and "x"). */
-gboolean   pfm_cli_same_file   (const char  *a,
-                                const char  *b);
+/* The files one command reads and writes.  pfm_cli_files_check refuses
+ * (one line on stderr, FALSE) an output that names an input or another
+ * output: the same device and inode for files that exist (links, "./x"),
+ * the same canonical path otherwise.  NULL, "" and "-" are not files. */
+typedef struct _PfmCliFiles PfmCliFiles;
+PfmCliFiles *pfm_cli_files_new        (void);
+void         pfm_cli_files_free       (PfmCliFiles       *files);
+void         pfm_cli_files_add        (PfmCliFiles       *files,
+                                       const char        *label,
+                                       const char        *path,
+                                       gboolean           output);
+/* Adds @project and what @cfg reads: medium.file for a file medium, and
+ * train.dataset's csv:/idx: files (relative to the project's folder). */
+void         pfm_cli_files_add_config (PfmCliFiles       *files,
+                                       const PfmConfig   *cfg,
+                                       const char        *project);
+gboolean     pfm_cli_files_check      (PfmCliFiles       *files,
+                                       const char        *command);
+/* The same-file test pfm_cli_files_check applies. */
+gboolean     pfm_cli_files_same       (const char        *a,
+                                       const char        *b);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmCliFiles, pfm_cli_files_free)
 
 /* Writes @text atomically to @path (or stdout); on failure prints
  * "pfm-cli COMMAND: why" and returns FALSE. */

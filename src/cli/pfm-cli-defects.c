@@ -15,6 +15,9 @@
 #include "pfm-cli-common.h"
 #include "pfm-export.h"
 
+/* Shards hold one record per copy: 1 GiB is far beyond any real study. */
+#define MAX_SHARD_BYTES ((gsize) 1 << 30)
+
 typedef struct
 {
   PfmCliProgress bar;
@@ -268,6 +271,12 @@ pfm_cli_defects (int argc, char **argv)
   g_autoptr(PfmConfig) cfg = pfm_cli_load_config (argc == 2 ? argv[1] : NULL, sets);
   if (cfg == NULL)
     return PFM_EXIT_USAGE;
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
+  pfm_cli_files_add (files, "-o", out_path, TRUE);
+  pfm_cli_files_add (files, "--summary", summary_path, TRUE);
+  if (!pfm_cli_files_check (files, "defects"))
+    return PFM_EXIT_USAGE;
   if (sweep_key != NULL)
     {
       /* Every value is checked before hours of work start. */
@@ -290,13 +299,12 @@ pfm_cli_defects (int argc, char **argv)
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) pfm_batch_result_free);
 
-  cb.cancel = pfm_cli_catch_sigint ();
+  cb.cancel = pfm_cli_cancel_flag ();
   if (sweep_key != NULL)
     {
       const guint n = g_strv_length (sweep_values);
       g_autofree PfmBatchResult **results = g_new0 (PfmBatchResult *, n);
       gboolean ok = pfm_batch_sweep (cfg, sweep_key, (const char *const *) sweep_values, n, &o, &cb, results, &error);
-      pfm_cli_release_sigint ();
       if (!ok)
         {
           if (!quiet)
@@ -311,7 +319,6 @@ pfm_cli_defects (int argc, char **argv)
   else
     {
       PfmBatchResult *r = pfm_batch_run (cfg, &o, &cb, &error);
-      pfm_cli_release_sigint ();
       if (r == NULL)
         {
           if (!quiet)
@@ -378,6 +385,11 @@ pfm_cli_tm (int argc, char **argv)
   g_autoptr(PfmConfig) cfg = pfm_cli_load_config (argc == 2 ? argv[1] : NULL, sets);
   if (cfg == NULL)
     return PFM_EXIT_USAGE;
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
+  pfm_cli_files_add (files, "-o", out_path, TRUE);
+  if (!pfm_cli_files_check (files, "tm"))
+    return PFM_EXIT_USAGE;
 
   const int npix = cfg->beam.slm_pixels, nreg = cfg->detector.regions;
   g_autofree double *tm = g_new (double, 2 * (gsize) npix * nreg);
@@ -389,9 +401,8 @@ pfm_cli_tm (int argc, char **argv)
   pfm_cli_progress_init (&progress.bar);
   PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress };
   g_autoptr(GError) error = NULL;
-  cb.cancel = pfm_cli_catch_sigint ();
+  cb.cancel = pfm_cli_cancel_flag ();
   gboolean ok = pfm_batch_region_tm (cfg, &o, &cb, tm, &error);
-  pfm_cli_release_sigint ();
   if (!ok)
     {
       if (!quiet)
@@ -453,18 +464,22 @@ pfm_cli_merge (int argc, char **argv)
       return PFM_EXIT_USAGE;
     }
 
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  for (int i = 1; i < argc; i++)
+    pfm_cli_files_add (files, "a shard", argv[i], FALSE);
+  pfm_cli_files_add (files, "-o", out_path, TRUE);
+  pfm_cli_files_add (files, "--summary", summary_path, TRUE);
+  if (!pfm_cli_files_check (files, "merge"))
+    return PFM_EXIT_USAGE;
+
   g_autoptr(GPtrArray) shards = g_ptr_array_new_with_free_func ((GDestroyNotify) pfm_batch_result_free);
   for (int i = 1; i < argc; i++)
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *data = NULL;
       gsize len = 0;
-      if (g_file_test (argv[i], G_FILE_TEST_IS_DIR))
-        {
-          pfm_cli_error ("merge", "%s is a folder, not a shard file", argv[i]);
-          return PFM_EXIT_FAILED;
-        }
-      if (!g_file_get_contents (argv[i], &data, &len, &error))
+      /* A FIFO or /dev/zero is refused, not waited on or read for ever. */
+      if (!pfm_file_read (argv[i], MAX_SHARD_BYTES, "a shard file", &data, &len, &error))
         {
           pfm_cli_error ("merge", "%s", error->message);
           return PFM_EXIT_FAILED;

@@ -76,6 +76,14 @@ pfm_cli_propagate (int argc, char **argv)
   g_autoptr(PfmConfig) cfg = pfm_cli_load_config (argc == 2 ? argv[1] : NULL, sets);
   if (cfg == NULL)
     return PFM_EXIT_USAGE;
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
+  pfm_cli_files_add (files, "--diagnostics", diag_path, TRUE);
+  pfm_cli_files_add (files, "--output-vector", out_path, TRUE);
+  pfm_cli_files_add (files, "--field", field_path, TRUE);
+  pfm_cli_files_add (files, "--summary", summary_path, TRUE);
+  if (!pfm_cli_files_check (files, "propagate"))
+    return PFM_EXIT_USAGE;
 
   g_autoptr(GError) error = NULL;
   PfmBpmOptions opts = { .threads = threads > 0 ? threads : -1, .rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE,
@@ -92,9 +100,8 @@ pfm_cli_propagate (int argc, char **argv)
   PfmCliProgress progress;
   pfm_cli_progress_init (&progress);
   PfmBpmCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress };
-  cb.cancel = pfm_cli_catch_sigint ();
+  cb.cancel = pfm_cli_cancel_flag ();
   g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, &cb, &error);
-  pfm_cli_release_sigint ();
   if (rec == NULL)
     {
       pfm_cli_error ("propagate", "%s", error->message);
@@ -102,6 +109,14 @@ pfm_cli_propagate (int argc, char **argv)
     }
   if (!quiet && rec->status != PFM_RUN_COMPLETED)
     fputc ('\n', stderr);
+  /* A cancelled run writes nothing: a partial record must never replace a
+   * complete file from an earlier run. */
+  if (rec->status == PFM_RUN_CANCELLED)
+    {
+      pfm_cli_error ("propagate", "cancelled at step %u of %u: no output was written or replaced",
+                     rec->steps_done, rec->n_steps);
+      return PFM_EXIT_FAILED;
+    }
 
   gboolean ok = TRUE;
   if (diag_path)
@@ -125,12 +140,6 @@ pfm_cli_propagate (int argc, char **argv)
 
   if (!ok)
     return PFM_EXIT_FAILED;
-  if (rec->status == PFM_RUN_CANCELLED)
-    {
-      pfm_cli_error ("propagate", "cancelled at step %u of %u; outputs hold the run up to there",
-                     rec->steps_done, rec->n_steps);
-      return PFM_EXIT_FAILED;
-    }
   if (rec->status == PFM_RUN_UNRESOLVED)
     {
       pfm_cli_error ("propagate", "under-resolved: %s", rec->stop_reason);

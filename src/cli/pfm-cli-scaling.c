@@ -369,6 +369,11 @@ pfm_cli_scaling (int argc, char **argv)
   g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, assignments);
   if (cfg == NULL)
     return PFM_EXIT_USAGE;
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  pfm_cli_files_add_config (files, cfg, project);
+  pfm_cli_files_add (files, "-o", output, TRUE);
+  if (!pfm_cli_files_check (files, COMMAND))
+    return PFM_EXIT_USAGE;
 
   PfmScalingInputs in;
   pfm_scaling_inputs_from_config (&in, cfg);

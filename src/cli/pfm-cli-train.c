@@ -139,34 +139,29 @@ pfm_cli_train (int argc, char **argv)
       pfm_cli_error ("train", "--threads = %d is out of range: accepted [1, 64], or 0 for one per CPU", threads);
       return PFM_EXIT_USAGE;
     }
-  /* Every file train writes, none of them an input or another output. */
   g_autofree char *stem = g_strndup (out, strlen (out) - 4);
   g_autofree char *ckpt = g_strconcat (stem, ".ckpt", NULL);
   g_autofree char *map_path = g_strconcat (stem, ".idx", NULL);
-  const char *outputs[] = { out, map_path, ckpt, log_path, summary };
   const char *project = argc == 2 ? argv[1] : NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
-    {
-      if (pfm_cli_same_file (outputs[i], project))
-        {
-          pfm_cli_error ("train", "%s would overwrite the project it trains from: choose another -o, --log or --summary",
-                         outputs[i]);
-          return PFM_EXIT_USAGE;
-        }
-      for (guint j = i + 1; j < G_N_ELEMENTS (outputs); j++)
-        if (pfm_cli_same_file (outputs[i], outputs[j]))
-          {
-            pfm_cli_error ("train", "%s is named for two outputs (-o writes TRAINED.pfm, TRAINED.idx and TRAINED.ckpt)",
-                           outputs[i]);
-            return PFM_EXIT_USAGE;
-          }
-    }
-
   g_autoptr(PfmConfig) cfg = NULL;
   g_autoptr(PfmTrainData) data = NULL;
   int st = load_task ("train", argc, argv, sets, &cfg, &data);
   if (st != PFM_EXIT_OK)
     return st;
+  /* Every file train writes, none of them an input or another output.
+   * Resuming from TRAINED.ckpt itself is allowed: it is read whole first,
+   * and later epochs replace it as they would have. */
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  pfm_cli_files_add_config (files, cfg, project);
+  if (resume != NULL && !pfm_cli_files_same (resume, ckpt))
+    pfm_cli_files_add (files, "the checkpoint --resume", resume, FALSE);
+  pfm_cli_files_add (files, "-o", out, TRUE);
+  pfm_cli_files_add (files, "the trained index map", map_path, TRUE);
+  pfm_cli_files_add (files, "the checkpoint", ckpt, TRUE);
+  pfm_cli_files_add (files, "--log", log_path, TRUE);
+  pfm_cli_files_add (files, "--summary", summary, TRUE);
+  if (!pfm_cli_files_check (files, "train"))
+    return PFM_EXIT_USAGE;
   g_autoptr(GError) error = NULL;
   if (!quiet)
     fprintf (stderr, "pfm-cli train: %s, %u train / %u validation / %u test examples, %u classes, %u SLM pixels\n",
@@ -178,9 +173,8 @@ pfm_cli_train (int argc, char **argv)
    * epoch: Ctrl-C leaves the last complete one. */
   PfmTrainOptions o = { .threads = threads, .progress = train_progress_cb, .user_data = &tp,
                         .checkpoint = ckpt, .resume = resume };
-  o.cancel = pfm_cli_catch_sigint ();
+  o.cancel = pfm_cli_cancel_flag ();
   g_autoptr(PfmTrainResult) res = pfm_train_run (cfg, data, &o, &error);
-  pfm_cli_release_sigint ();
   if (res == NULL)
     {
       pfm_cli_error ("train", "%s", error->message);
@@ -308,23 +302,22 @@ pfm_cli_evaluate (int argc, char **argv)
                      threads, copies);
       return PFM_EXIT_USAGE;
     }
-  if (argc == 2 && pfm_cli_same_file (out, argv[1]))
-    {
-      pfm_cli_error ("evaluate", "-o %s would overwrite the project it evaluates", out);
-      return PFM_EXIT_USAGE;
-    }
   g_autoptr(PfmConfig) cfg = NULL;
   g_autoptr(PfmTrainData) data = NULL;
   int st = load_task ("evaluate", argc, argv, sets, &cfg, &data);
   if (st != PFM_EXIT_OK)
     return st;
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
+  pfm_cli_files_add (files, "-o", out, TRUE);
+  if (!pfm_cli_files_check (files, "evaluate"))
+    return PFM_EXIT_USAGE;
   g_autoptr(GError) error = NULL;
   PfmCliProgress bar;
   pfm_cli_progress_init (&bar);
   PfmTrainOptions o = { .threads = threads, .runs = eval_progress_cb, .user_data = &bar };
-  o.cancel = pfm_cli_catch_sigint ();
+  o.cancel = pfm_cli_cancel_flag ();
   g_autoptr(PfmEvaluation) ev = pfm_evaluate (cfg, data, (guint) copies, baselines, &o, &error);
-  pfm_cli_release_sigint ();
   if (ev == NULL)
     {
       pfm_cli_error ("evaluate", "%s", error->message);
@@ -423,11 +416,11 @@ pfm_cli_gradient (int argc, char **argv)
   g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, sets);
   if (cfg == NULL)
     return PFM_EXIT_USAGE;
-  if (pfm_cli_same_file (out, project) || pfm_cli_same_file (out, cfg->medium.file))
-    {
-      pfm_cli_error ("gradient", "-o %s would overwrite an input (the project or its index map)", out);
-      return PFM_EXIT_USAGE;
-    }
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  pfm_cli_files_add_config (files, cfg, project);
+  pfm_cli_files_add (files, "-o", out, TRUE);
+  if (!pfm_cli_files_check (files, "gradient"))
+    return PFM_EXIT_USAGE;
   g_auto(GStrv) parts = g_strsplit (weights, ",", -1);
   const guint nw = g_strv_length (parts);
   if (nw != (guint) cfg->detector.regions)

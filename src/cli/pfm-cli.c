@@ -49,7 +49,12 @@ usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  /* Messages may follow the user's language, numbers never: every output
+   * and every option reads and writes C numbers in any locale, so what one
+   * run prints another accepts (--set, --threshold 0.5, --summary files). */
   setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
+  pfm_cli_install_signals ();
 
   if (argc < 2)
     {
@@ -68,7 +73,7 @@ main (int argc, char **argv)
     }
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
-      return commands[i].run (argc - 1, argv + 1);
+      return pfm_cli_finish (commands[i].name, commands[i].run (argc - 1, argv + 1));
 
   fprintf (stderr, "pfm-cli: unknown command \"%s\" (see pfm-cli --help)\n", argv[1]);
   return PFM_EXIT_USAGE;

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "pfm-config.h"
+#include "pfm-file.h"
 #include "pfm-export.h"
 #include "pfm-rng.h"
 
@@ -624,39 +625,6 @@ pfm_config_load_data (PfmConfig *cfg, const char *data, gsize length, GError **e
   return pfm_config_load_key_file (cfg, kf, error);
 }
 
-/* Reads at most @max bytes of @path.  A FIFO or a device (/dev/zero,
- * /dev/urandom) has no size to check up front; g_file_get_contents would
- * read it until memory runs out. */
-static gboolean
-read_bounded (const char *path, gsize max, char **data, gsize *length, GError **error)
-{
-  FILE *f = g_fopen (path, "rb");
-  if (f == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "could not open %s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  GString *buf = g_string_sized_new (MIN (max, 65536));
-  char chunk[16384];
-  gsize got;
-  while (buf->len < max && (got = fread (chunk, 1, MIN (sizeof chunk, max - buf->len), f)) > 0)
-    g_string_append_len (buf, chunk, got);
-  int failed = ferror (f) ? errno : 0;
-  fclose (f);
-  if (failed)
-    {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (failed),
-                   "could not read %s: %s", path, g_strerror (failed));
-      g_string_free (buf, TRUE);
-      return FALSE;
-    }
-  *length = buf->len;
-  *data = g_string_free (buf, FALSE);
-  return TRUE;
-}
-
 gboolean
 pfm_config_load_file (PfmConfig *cfg, const char *path, GError **error)
 {
@@ -666,23 +634,16 @@ pfm_config_load_file (PfmConfig *cfg, const char *path, GError **error)
 
   g_return_val_if_fail (cfg != NULL && path != NULL, FALSE);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+  /* A FIFO or a device (/dev/zero) is refused, not read until memory runs
+   * out or waited on for ever. */
+  if (!pfm_file_read (path, PFM_CONFIG_MAX_FILE_SIZE, "a project file", &data, &length, &local))
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a folder, not a project file", path);
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+        g_set_error_literal (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_TOO_LARGE, local->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  {
-    GStatBuf st;
-    if (g_stat (path, &st) == 0 && st.st_size > PFM_CONFIG_MAX_FILE_SIZE)
-      {
-        g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_TOO_LARGE,
-                     "%s: %lld bytes is too large for a project file: accepted at most %d bytes",
-                     path, (long long) st.st_size, PFM_CONFIG_MAX_FILE_SIZE);
-        return FALSE;
-      }
-  }
-  if (!read_bounded (path, PFM_CONFIG_MAX_FILE_SIZE + 1, &data, &length, error))
-    return FALSE;
   if (!pfm_config_load_data (cfg, data, length, &local))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
@@ -715,8 +676,8 @@ pfm_config_save_file (const PfmConfig *cfg, const char *path, GError **error)
   g_autofree char *data = g_key_file_to_data (kf, &len, NULL);
   /* Not g_file_set_contents_full directly: on a device (/dev/stdout,
    * /dev/full) it renamed a regular file over the node and reported
-   * success; pfm_export_write_atomic writes through devices. */
-  return pfm_export_write_atomic (path, data, len, error);
+   * success; pfm_file_write_atomic writes through devices. */
+  return pfm_file_write_atomic (path, data, len, error);
 }
 
 double

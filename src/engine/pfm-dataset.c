@@ -20,6 +20,7 @@
 #include <gio/gio.h>
 
 #include "pfm-dataset.h"
+#include "pfm-file.h"
 #include "pfm-rng.h"
 
 G_DEFINE_QUARK (pfm-dataset-error-quark, pfm_dataset_error)
@@ -151,8 +152,16 @@ source_open (Source *s, const char *path, const char *not_found_hint, GError **e
   s->display = g_filename_display_basename (path);
   s->size = -1;
 
-  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) local = NULL;
+  /* A FIFO with no writer would block the open for ever. */
+  if (!pfm_file_check_regular (path, "a dataset file", &local) &&
+      !g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_ISDIR))   /* a folder: the open says so */
+    {
+      g_set_error_literal (error, PFM_DATASET_ERROR, PFM_DATASET_ERROR_FORMAT, local->message);
+      return FALSE;
+    }
+  g_clear_error (&local);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInputStream) fin = g_file_read (file, NULL, &local);
   if (fin == NULL)
     {

@@ -1,4 +1,4 @@
-/* pfm-export.c - atomic writers: CSV/JSON helpers, .npy and .vti
+/* pfm-export.c - file formats: CSV/JSON helpers, .npy and .vti
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,52 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "pfm-export.h"
-
-gboolean
-pfm_export_write_atomic (const char *path, const void *data, gsize length, GError **error)
-{
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_autoptr(GError) local = NULL;
-
-  /* A device or pipe (/dev/full, /dev/stdout, a FIFO) has no contents to
-   * preserve and must not be replaced by a renamed regular file: write
-   * through it and report its errors. */
-  GStatBuf st;
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
-    {
-      if (S_ISDIR (st.st_mode))
-        {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "could not write %s: it is a folder", path);
-          return FALSE;
-        }
-      FILE *f = fopen (path, "wb");
-      gboolean ok = f != NULL && fwrite (data, 1, length, f) == length;
-      int saved = errno;
-      if (f != NULL && fclose (f) != 0 && ok)
-        {
-          ok = FALSE;
-          saved = errno;
-        }
-      if (!ok)
-        {
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "could not write %s: %s", path, g_strerror (saved));
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  /* g_file_set_contents_full writes a temporary file beside @path, fsyncs
-   * it and renames it over @path: an existing file survives any failure. */
-  if (!g_file_set_contents_full (path, data, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0644, &local))
-    {
-      g_set_error (error, local->domain, local->code, "could not write %s: %s", path, local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
+#include "pfm-file.h"
 
 static void
 append_double (GString *s, double v)
@@ -177,7 +132,7 @@ pfm_export_npy_f32 (const char *path, const float *data, const gsize *shape, gui
   g_byte_array_append (out, (const guint8 *) dict->str, dict->len);
   g_string_free (dict, TRUE);
   append_le_floats (out, data, n);
-  return pfm_export_write_atomic (path, out->data, out->len, error);
+  return pfm_file_write_atomic (path, out->data, out->len, error);
 }
 
 gboolean
@@ -186,7 +141,7 @@ pfm_export_read_npy_f32 (const char *path, float **data, gsize *shape, guint *nd
   g_autofree char *contents = NULL;
   g_autofree char *header = NULL;   /* before any goto: freed on every path */
   gsize len = 0;
-  if (!g_file_get_contents (path, &contents, &len, error))
+  if (!pfm_file_read (path, (gsize) 4 << 30, "a .npy file", &contents, &len, error))
     return FALSE;
   if (len < 10 || memcmp (contents, "\x93NUMPY", 6) != 0 || contents[6] != 1)
     {
@@ -282,5 +237,5 @@ pfm_export_vti (const char *path, gsize nx, gsize ny, gsize nz,
     }
   const char *tail = "\n  </AppendedData>\n</VTKFile>\n";
   g_byte_array_append (out, (const guint8 *) tail, strlen (tail));
-  return pfm_export_write_atomic (path, out->data, out->len, error);
+  return pfm_file_write_atomic (path, out->data, out->len, error);
 }

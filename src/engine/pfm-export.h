@@ -1,4 +1,4 @@
-/* pfm-export.h - atomic writers: CSV/JSON helpers, .npy and .vti
+/* pfm-export.h - file formats: CSV/JSON helpers, .npy and .vti
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,14 +7,9 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "pfm-file.h"   /* pfm_file_write_atomic: every writer here uses it */
 
-/* Writes @data to @path through a temporary file and rename(), so an
- * existing file is either replaced whole or left untouched. */
-gboolean pfm_export_write_atomic (const char  *path,
-                                  const void  *data,
-                                  gsize        length,
-                                  GError     **error);
+G_BEGIN_DECLS
 
 /* Appends @v to @s as a JSON number; NaN/Inf (never expected) become null. */
 void     pfm_export_json_number  (GString     *s,

@@ -18,6 +18,9 @@
 #include "pfm-export.h"
 #include "pfm-fftw.h"
 
+/* Wisdom for every grid the engine plans is a few hundred kB at most. */
+#define WISDOM_MAX_BYTES ((gsize) 64 << 20)
+
 static GMutex planner_lock;
 static char *wisdom_path;
 
@@ -40,8 +43,11 @@ pfm_fftw_init (void)
         wisdom_path = g_strdup (env);
       else
         wisdom_path = g_build_filename (g_get_user_cache_dir (), "pfm-explorer", "fftwf-wisdom", NULL);
-      if (wisdom_path[0] != '\0')
-        fftwf_import_wisdom_from_filename (wisdom_path);   /* absent or stale: ignored */
+      /* Absent, stale or not a regular file (a FIFO would block, /dev/zero
+       * never end): ignored, as a cache may be. */
+      g_autofree char *text = NULL;
+      if (wisdom_path[0] != '\0' && pfm_file_read (wisdom_path, WISDOM_MAX_BYTES, "a wisdom file", &text, NULL, NULL))
+        fftwf_import_wisdom_from_string (text);
       g_once_init_leave (&once, 1);
     }
 }
@@ -59,7 +65,7 @@ save_wisdom_locked (void)
     {
       g_autoptr(GError) error = NULL;
       /* A failure to cache costs only planning time next launch. */
-      if (!pfm_export_write_atomic (wisdom_path, text, strlen (text), &error))
+      if (!pfm_file_write_atomic (wisdom_path, text, strlen (text), &error))
         g_debug ("%s", error->message);
     }
   fftwf_free (text);
@@ -150,7 +156,10 @@ pfm_fftw_best_threads (int n)
   if (wisdom_path != NULL && wisdom_path[0] != '\0')
     {
       path = g_strconcat (wisdom_path, "-threads", NULL);
-      if (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
+      g_autofree char *text = NULL;
+      gsize len = 0;
+      if (pfm_file_read (path, WISDOM_MAX_BYTES, "a thread-count cache", &text, &len, NULL) &&
+          g_key_file_load_from_data (kf, text, len, G_KEY_FILE_NONE, NULL))
         best = g_key_file_get_integer (kf, "threads", key, NULL);
     }
   if (best < 1 || best > max_threads)
@@ -178,7 +187,7 @@ pfm_fftw_best_threads (int n)
           gsize len;
           g_autofree char *data = g_key_file_to_data (kf, &len, NULL);
           g_autoptr(GError) error = NULL;
-          if (!pfm_export_write_atomic (path, data, len, &error))
+          if (!pfm_file_write_atomic (path, data, len, &error))
             g_debug ("%s", error->message);
         }
     }

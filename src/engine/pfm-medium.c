@@ -440,24 +440,20 @@ pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  GStatBuf st;
-  /* A FIFO or a device (/dev/zero) has no size to check: reading it would
-   * not stop before memory runs out. */
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+  /* A FIFO or a device (/dev/zero) is refused, not read until memory runs out. */
+  g_autoptr(GError) local = NULL;
+  if (!pfm_file_read (path, 64 + 4 * PFM_MEDIUM_MAX_FILE_VOXELS, "an index map", &data, &len, &local))
     {
-      g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_FORMAT,
-                   "%s is not a regular file: an index map must be a file", path);
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+        g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_TOO_LARGE,
+                     "%s (%" G_GUINT64_FORMAT " voxels)", local->message, PFM_MEDIUM_MAX_FILE_VOXELS);
+      else if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_INVAL) ||
+               g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_ISDIR))
+        g_set_error_literal (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_FORMAT, local->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  if (g_stat (path, &st) == 0 && (guint64) st.st_size > 64 + 4 * PFM_MEDIUM_MAX_FILE_VOXELS)
-    {
-      g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_TOO_LARGE,
-                   "index map %s is %lld bytes: accepted at most %" G_GUINT64_FORMAT " voxels",
-                   path, (long long) st.st_size, PFM_MEDIUM_MAX_FILE_VOXELS);
-      return FALSE;
-    }
-  if (!g_file_get_contents (path, &data, &len, error))
-    return FALSE;
   return pfm_medium_load_map_data (data, len, path, nx, ny, nz, values, error);
 }
 
@@ -475,5 +471,5 @@ pfm_medium_save_map (const char *path, int nx, int ny, int nz, const float *valu
       u = GUINT32_TO_LE (u);
       g_byte_array_append (out, (const guint8 *) &u, 4);
     }
-  return pfm_export_write_atomic (path, out->data, out->len, error);
+  return pfm_file_write_atomic (path, out->data, out->len, error);
 }

@@ -339,7 +339,7 @@ save_checkpoint (const char *path, const TrainState *st, const double *theta, co
   g_byte_array_append (b, (const guint8 *) order, st->n_train * sizeof (guint));
   g_byte_array_append (b, (const guint8 *) &ne, sizeof ne);
   g_byte_array_append (b, (const guint8 *) epochs->data, ne * sizeof (PfmTrainEpoch));
-  return pfm_export_write_atomic (path, (const char *) b->data, b->len, error);
+  return pfm_file_write_atomic (path, (const char *) b->data, b->len, error);
 }
 
 static gboolean
@@ -348,7 +348,8 @@ load_checkpoint (const char *path, TrainState *st, double *theta, double *m1, do
 {
   g_autofree char *data = NULL;
   gsize len = 0;
-  if (!g_file_get_contents (path, &data, &len, error))
+  /* Bounded: a checkpoint holds three parameter vectors and the epoch log. */
+  if (!pfm_file_read (path, (gsize) 4 << 30, "a training checkpoint", &data, &len, error))
     return FALSE;
   const TrainState want = *st;
   const gsize head = strlen (CHECKPOINT_MAGIC);
@@ -596,6 +597,16 @@ adam_step (Trainer *t, guint nb, double gtau, double lr)
 /* Minibatch @b of the epoch's order: forward and backward on the
  * workers, the gradient summed in example order, one Adam step.  Adds
  * the batch's losses and hits to @sum_loss and @sum_ok. */
+/* TRUE, with PFM_TRAIN_ERROR_CANCELLED, once the cancel flag is set. */
+static gboolean
+trainer_cancelled (const Trainer *t, GError **error)
+{
+  if (t->o.cancel == NULL || !g_atomic_int_get (t->o.cancel))
+    return FALSE;
+  g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED, "training cancelled");
+  return TRUE;
+}
+
 static gboolean
 trainer_batch (Trainer *t, guint b, double lr, double *sum_loss, guint *sum_ok, GError **error)
 {
@@ -617,11 +628,8 @@ trainer_batch (Trainer *t, guint b, double lr, double *sum_loss, guint *sum_ok, 
   t->job.temperature = exp (t->st.tau);
   t->job.backward = TRUE;
   run_job (&t->job, t->threads);
-  if (t->o.cancel && g_atomic_int_get (t->o.cancel))
-    {
-      g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED, "training cancelled");
-      return FALSE;
-    }
+  if (trainer_cancelled (t, error))
+    return FALSE;
 
   memset (t->grad, 0, nv * sizeof (double));
   double gtau = 0.0;
@@ -683,6 +691,10 @@ trainer_epoch (Trainer *t, int e, GError **error)
   ep.seconds = g_timer_elapsed (t->timer, NULL);
   g_array_append_val (t->res->epochs, ep);
   t->st.epochs_done = (guint64) e;
+  /* Cancelled during this epoch: the last checkpoint stays as it was (a
+   * cancelled run replaces no file). */
+  if (trainer_cancelled (t, error))
+    return FALSE;
   return t->o.checkpoint == NULL ||
          save_checkpoint (t->o.checkpoint, &t->st, t->theta, t->m1, t->m2, t->order, t->res->epochs, error);
 }
