@@ -1,0 +1,41 @@
+#!/bin/bash
+# test-reliability-merge.sh - beam.input holds a list for the most SLM
+# pixels
+#
+# Copyright 2026 The PFM Explorer developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-reliability-merge.sh PATH/TO/pfm-cli      (TAP on stdout)
+
+set -u
+
+CLI=${1:?usage: test-reliability-merge.sh PATH/TO/pfm-cli}
+if [ ! -x "$CLI" ]; then
+  echo "1..0 # SKIP $CLI is not an executable"
+  exit 0
+fi
+
+# shellcheck source=tap-lib.sh
+. "$(dirname "$0")/tap-lib.sh"
+
+SMALL=(--set grid.n=64 --set tube.length=2e-5 --set grid.dz=1e-6)
+# ---- item 12: beam.input holds a list for beam.slm_pixels = 4096 ----------
+
+list=$(python3 -c "print(','.join(['0.5'] * 4096))")
+run pix4096 propagate --quiet "${SMALL[@]}" --set beam.kind=slm --set beam.slm_pixels=4096 \
+  --set "beam.input=$list" --output-vector "$TMP/pix.csv"
+expect_rc pix4096 0 "beam.slm_pixels=4096 with a list of 4096 values"
+# In a project file, with values written to 17 digits (about 82 KB).
+python3 - "$TMP/pix.pfm" <<'PY'
+import random, sys
+random.seed(5)
+vals = ",".join("%.17f" % random.random() for _ in range(4096))
+open(sys.argv[1], "w").write("[beam]\nkind=slm\nslm_pixels=4096\ninput=%s\n" % vals)
+PY
+run pixfile propagate --quiet "$TMP/pix.pfm" "${SMALL[@]}" --output-vector "$TMP/pixfile.csv"
+expect_rc pixfile 0 "a project file with beam.slm_pixels=4096 and 17-digit input values"
+run pixshort propagate --quiet "${SMALL[@]}" --set beam.kind=slm --set beam.slm_pixels=4096 \
+  --set "beam.input=0.5,0.5"
+expect_rc pixshort 2 "a list shorter than beam.slm_pixels is still refused"
+
+finish
