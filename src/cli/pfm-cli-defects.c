@@ -468,8 +468,9 @@ pfm_cli_merge (int argc, char **argv)
   g_option_context_set_description (ctx,
     "Reads the JSON results of pfm-cli defects --shard 1/K ... K/K (in any order)\n"
     "and writes the result of the whole batch: the same file an unsharded run\n"
-    "writes.  Refuses shards of different settings, a shard given twice or a\n"
-    "missing one.\n"
+    "writes.  Refuses shards of different settings or input-file contents\n"
+    "(input_sha256), a shard given twice or a missing one, a copy whose seed\n"
+    "is not the one defects.seed gives it, and a metric out of its range.\n"
     "Exit status: 0 done, 1 a file could not be read or written, 2 bad usage or\n"
     "shards that do not make one batch.");
   if (!pfm_cli_parse (ctx, "merge", &argc, &argv))
@@ -508,6 +509,7 @@ pfm_cli_merge (int argc, char **argv)
           pfm_cli_error ("merge", "%s: %s", argv[i], error->message);
           return PFM_EXIT_USAGE;
         }
+      r->source = g_strdup (argv[i]);
       g_ptr_array_add (shards, r);
     }
   g_autoptr(GError) error = NULL;
