@@ -774,6 +774,63 @@ test_shard_merge (void)
 }
 
 static void
+test_merge_checks (void)
+{
+  /* merge refuses a copy whose seed is not the one defects.seed gives it,
+   * a metric out of its range, and a JSON object with a name twice; the
+   * message names the shard's source, the copy and the field. */
+  g_autoptr(PfmConfig) cfg = config_with (SMALL, "defects.sigma=0.2", NULL);
+  PfmBatchOptions o;
+  pfm_batch_options_init (&o);
+  o.copies = 2;
+  o.n_inputs = 2;
+  o.n_calibration = 3;
+  o.threads = 1;
+  o.shard_count = 2;
+  g_autoptr(GError) error = NULL;
+  PfmBatchResult *shards[2];
+  for (guint i = 0; i < 2; i++)
+    {
+      o.shard_index = i + 1;
+      shards[i] = pfm_batch_run (cfg, &o, NULL, &error);
+      g_assert_no_error (error);
+      shards[i]->source = g_strdup_printf ("s%u.json", i + 1);
+    }
+  g_autoptr(PfmBatchResult) ok = pfm_batch_merge (shards, 2, &error);
+  g_assert_no_error (error);
+
+  PfmCopyResult *c = &g_array_index (shards[1]->copies, PfmCopyResult, 0);
+  c->seed++;
+  g_autoptr(PfmBatchResult) m1 = pfm_batch_merge (shards, 2, &error);
+  g_assert_null (m1);
+  g_assert_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "s2.json: copy 1: seed"));
+  g_clear_error (&error);
+  c->seed--;
+
+  const double cos = c->metric[PFM_METRIC_COSINE_SIMILARITY];
+  c->metric[PFM_METRIC_COSINE_SIMILARITY] = 2.5;
+  g_autoptr(PfmBatchResult) m2 = pfm_batch_merge (shards, 2, &error);
+  g_assert_null (m2);
+  g_assert_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "s2.json: copy 1: cosine_similarity = 2.5"));
+  g_clear_error (&error);
+  c->metric[PFM_METRIC_COSINE_SIMILARITY] = cos;
+
+  g_autofree char *json = pfm_batch_result_to_json (shards[0]);
+  g_autofree char *twice = g_strdup (json);
+  char *p = strstr (twice, "\"inputs\": ");
+  g_assert_nonnull (p);
+  memcpy (p, "\"copies\":", 9);   /* "copies" twice in the batch object */
+  g_autoptr(PfmBatchResult) back = pfm_batch_result_from_json (twice, strlen (twice), &error);
+  g_assert_null (back);
+  g_assert_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE);
+  g_clear_error (&error);
+  for (guint i = 0; i < 2; i++)
+    pfm_batch_result_free (shards[i]);
+}
+
+static void
 test_tm (void)
 {
   /* The TM is measured with n2 = 0 and normalised by sqrt(P): at P and at
@@ -911,6 +968,7 @@ main (int argc, char **argv)
   g_test_add_func ("/batch/calibration-solver", test_calibration_solver);
   g_test_add_func ("/batch/calibration-held-out", test_calibration_held_out);
   g_test_add_func ("/batch/shard-merge", test_shard_merge);
+  g_test_add_func ("/batch/merge-checks", test_merge_checks);
   g_test_add_func ("/batch/region-tm", test_tm);
   g_test_add_func ("/batch/tm-unitary", test_tm_unitary);
   g_test_add_func ("/batch/options-refused", test_options_refused);

@@ -56,6 +56,39 @@ parse_shard (const char *text, guint *index, guint *count)
   return TRUE;
 }
 
+/* One "mean +- std" cell of the summary: never inf or nan.  Effective
+ * bits are infinite for a copy without error. */
+static char *
+stat_text (const PfmBatchResult *r, PfmMetric m, gboolean cal)
+{
+  if (cal && m == PFM_METRIC_TM_ERROR)
+    return g_strdup ("-");
+  if (cal && r->options.n_calibration == 0)
+    return g_strdup ("- (no calibration)");
+  guint n = 0, n_up = 0;
+  for (guint i = 0; i < r->copies->len; i++)
+    {
+      const PfmCopyResult *c = &g_array_index (r->copies, PfmCopyResult, i);
+      const double v = cal ? c->calibrated[m] : c->metric[m];
+      if (!c->resolved || isnan (v))
+        continue;
+      n++;
+      n_up += v == INFINITY;
+    }
+  const PfmMetricStats *st = cal ? &r->stats_calibrated[m] : &r->stats[m];
+  if (n == 0)
+    return g_strdup ("- (not measured)");
+  if (m == PFM_METRIC_EFFECTIVE_BITS && n_up == n)
+    return g_strdup ("unbounded (no error)");
+  if (m == PFM_METRIC_EFFECTIVE_BITS && n_up > 0)
+    return g_strdup_printf ("unbounded (%u of %u without error)", n_up, n);
+  if (!isfinite (st->mean) || !isfinite (st->std))
+    return g_strdup ("- (not finite)");
+  /* A similarity close to 1 needs its digits. */
+  const char *fmt = m == PFM_METRIC_COSINE_SIMILARITY ? "%.10f +- %.2g" : "%.4g +- %.2g";
+  return g_strdup_printf (fmt, st->mean, st->std);
+}
+
 /* A short summary for people: what the JSON says, in a few lines. */
 static void
 print_summary (const PfmBatchResult *r, GString *out)
@@ -69,17 +102,17 @@ print_summary (const PfmBatchResult *r, GString *out)
       const PfmMetric m = shown[i];
       if (m == PFM_METRIC_TM_ERROR && !r->options.tm_error)
         continue;
-      /* A similarity close to 1 needs its digits. */
-      const char *fmt = m == PFM_METRIC_COSINE_SIMILARITY ? "%.10f +- %.2g" : "%.4g +- %.2g";
-      g_autofree char *before = g_strdup_printf (fmt, r->stats[m].mean, r->stats[m].std);
-      g_autofree char *after = m == PFM_METRIC_TM_ERROR ? g_strdup ("-")
-        : g_strdup_printf (fmt, r->stats_calibrated[m].mean, r->stats_calibrated[m].std);
+      g_autofree char *before = stat_text (r, m, FALSE);
+      g_autofree char *after = stat_text (r, m, TRUE);
       g_string_append_printf (out, "  %-18s %-30s %s\n", pfm_metric_name (m), before, after);
     }
-  g_string_append_printf (out, "  yield (%s %s %g): %.3g before, %.3g after calibration\n",
+  g_autofree char *before = isfinite (r->yield) ? g_strdup_printf ("%.3g", r->yield) : g_strdup ("-");
+  g_autofree char *after = isfinite (r->yield_calibrated) ? g_strdup_printf ("%.3g", r->yield_calibrated)
+                           : g_strdup ("-");
+  g_string_append_printf (out, "  yield (%s %s %g): %s before, %s after calibration%s\n",
            pfm_metric_name (r->options.yield_metric),
            pfm_metric_higher_is_better (r->options.yield_metric) ? ">=" : "<=",
-           r->options.threshold, r->yield, r->yield_calibrated);
+           r->options.threshold, before, after, r->options.n_calibration == 0 ? " (no calibration inputs)" : "");
 }
 
 static const char *const stat_names[] = { "mean", "std" };
@@ -446,8 +479,9 @@ pfm_cli_merge (int argc, char **argv)
   g_option_context_set_description (ctx,
     "Reads the JSON results of pfm-cli defects --shard 1/K ... K/K (in any order)\n"
     "and writes the result of the whole batch: the same file an unsharded run\n"
-    "writes.  Refuses shards of different settings, a shard given twice or a\n"
-    "missing one.\n"
+    "writes.  Refuses shards of different settings or input-file contents\n"
+    "(input_sha256), a shard given twice or a missing one, a copy whose seed\n"
+    "is not the one defects.seed gives it, and a metric out of its range.\n"
     "Exit status: 0 done, 1 a file could not be read or written, 2 bad usage or\n"
     "shards that do not make one batch.");
   if (!pfm_cli_parse (ctx, "merge", &argc, &argv))
@@ -490,6 +524,7 @@ pfm_cli_merge (int argc, char **argv)
           pfm_cli_error ("merge", "%s: %s", argv[i], error->message);
           return PFM_EXIT_USAGE;
         }
+      r->source = g_strdup (argv[i]);
       g_ptr_array_add (shards, r);
     }
   g_autoptr(GError) error = NULL;

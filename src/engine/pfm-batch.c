@@ -15,8 +15,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pfm-batch.h"
@@ -29,6 +32,13 @@
 G_DEFINE_QUARK (pfm-batch-error-quark, pfm_batch_error)
 
 #define FORMAT_NAME "pfm-explorer defects 1"
+
+/* The accepted range of relative and TM errors, wide enough for any
+ * device and narrow enough that sums over a million copies stay finite;
+ * and the relative error below which the effective bits may overflow to
+ * infinity (written as null). */
+#define MAX_ERROR 1e100
+#define TINY_ERROR 1e-150
 
 enum {
   TAG_TEST = 0x74657374,         /* "test" */
@@ -756,6 +766,8 @@ result_new (void)
   r->keys = g_ptr_array_new_with_free_func (g_free);
   r->values = g_ptr_array_new_with_free_func (g_free);
   r->copies = g_array_new (FALSE, TRUE, sizeof (PfmCopyResult));
+  r->input_keys = g_ptr_array_new_with_free_func (g_free);
+  r->input_sha256 = g_ptr_array_new_with_free_func (g_free);
   return r;
 }
 
@@ -767,7 +779,59 @@ pfm_batch_result_free (PfmBatchResult *r)
   g_ptr_array_unref (r->keys);
   g_ptr_array_unref (r->values);
   g_array_unref (r->copies);
+  g_ptr_array_unref (r->input_keys);
+  g_ptr_array_unref (r->input_sha256);
+  g_free (r->source);
   g_free (r);
+}
+
+/* The SHA-256 of a file's bytes (lowercase hex), read in blocks: an index
+ * map can be large. */
+static char *
+hash_file (const char *key, const char *path, GError **error)
+{
+  FILE *f = g_fopen (path, "rb");
+  if (f == NULL)
+    {
+      const int e = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "could not read %s = %s to record its checksum: %s",
+                   key, path, g_strerror (e));
+      return NULL;
+    }
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guchar *buf = g_malloc (1 << 16);
+  size_t got;
+  while ((got = fread (buf, 1, 1 << 16, f)) > 0)
+    g_checksum_update (sum, buf, got);
+  const gboolean bad = ferror (f) != 0;
+  const int e = errno;
+  fclose (f);
+  if (bad)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "could not read %s = %s to record its checksum: %s",
+                   key, path, g_strerror (e));
+      return NULL;
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Records the contents of every file @cfg makes the batch read.  A path
+ * that is not a regular file is left to the loader, whose refusal then
+ * stops the batch with its own message (a FIFO would never end). */
+static gboolean
+record_inputs (PfmBatchResult *r, const PfmConfig *cfg, GError **error)
+{
+  GStatBuf st;
+  if (cfg->medium.kind == PFM_MEDIUM_FILE && cfg->medium.file != NULL && cfg->medium.file[0] != '\0' &&
+      g_stat (cfg->medium.file, &st) == 0 && S_ISREG (st.st_mode))
+    {
+      char *hex = hash_file ("medium.file", cfg->medium.file, error);
+      if (hex == NULL)
+        return FALSE;
+      g_ptr_array_add (r->input_keys, g_strdup ("medium.file"));
+      g_ptr_array_add (r->input_sha256, hex);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -869,6 +933,11 @@ batch_run (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchC
   const PfmBatchOptions *o = options ? options : &defaults;
   if (!check_options (o, error) || !pfm_config_validate (cfg, error))
     return NULL;
+  /* The input files' contents, before any copy reads them: merge compares
+   * them between shards. */
+  g_autoptr(PfmBatchResult) inputs = result_new ();
+  if (!record_inputs (inputs, cfg, error))
+    return NULL;
 
   ScaledProgress sp = { cb, offset, factor };
   PfmBatchCallbacks scb = { .progress = (cb && cb->progress) ? scaled_progress : NULL,
@@ -935,6 +1004,11 @@ batch_run (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchC
           result->options.rigor = PFM_PLAN_MEASURE;
           result->options.memory_budget = 0;
           g_array_append_vals (result->copies, B.results, B.count);
+          for (guint i = 0; i < inputs->input_keys->len; i++)
+            {
+              g_ptr_array_add (result->input_keys, g_strdup (inputs->input_keys->pdata[i]));
+              g_ptr_array_add (result->input_sha256, g_strdup (inputs->input_sha256->pdata[i]));
+            }
           pfm_batch_result_summarize (result);
         }
     }
@@ -1107,6 +1181,18 @@ pfm_batch_result_to_json (const PfmBatchResult *r)
   g_string_append_printf (s, ", \"tm_error\": %s}", o->tm_error ? "true" : "false");
   if (o->shard_count > 1)
     g_string_append_printf (s, ",\n  \"shard\": {\"index\": %u, \"count\": %u}", o->shard_index, o->shard_count);
+  if (r->input_keys->len > 0)
+    {
+      g_string_append (s, ",\n  \"input_sha256\": {");
+      for (guint i = 0; i < r->input_keys->len; i++)
+        {
+          g_string_append (s, i ? ", " : "");
+          pfm_export_json_string (s, r->input_keys->pdata[i]);
+          g_string_append (s, ": ");
+          pfm_export_json_string (s, r->input_sha256->pdata[i]);
+        }
+      g_string_append (s, "}");
+    }
 
   g_string_append (s, ",\n  \"copies\": [");
   for (guint i = 0; i < r->copies->len; i++)
@@ -1327,6 +1413,14 @@ parse_value (JParser *P)
               char *name = parse_string (P);
               if (name == NULL)
                 return NULL;
+              /* A name given twice could mean one value to this reader
+               * and another to the next: malformed. */
+              for (guint k = 0; k < n->names->len; k++)
+                if (strcmp (n->names->pdata[k], name) == 0)
+                  {
+                    g_free (name);
+                    return NULL;
+                  }
               g_ptr_array_add (n->names, name);
               skip_ws (P);
               if (P->p >= P->end || *P->p != ':')
@@ -1515,6 +1609,34 @@ pfm_batch_result_from_json (const char *text, gsize length, GError **error)
     }
   if (!check_options (o, NULL))
     goto bad;
+  const JNode *inputs = member (root, "input_sha256");
+  if (inputs != NULL)
+    {
+      if (inputs->type != J_OBJECT)
+        goto bad;
+      for (guint i = 0; i < inputs->names->len; i++)
+        {
+          const JNode *v = inputs->items->pdata[i];
+          const char *key = inputs->names->pdata[i];
+          gboolean hex = v->type == J_STRING && strlen (v->text) == 64;
+          for (int k = 0; hex && k < 64; k++)
+            hex = g_ascii_isxdigit (v->text[k]) && !g_ascii_isupper (v->text[k]);
+          if (pfm_config_lookup_key (key) == NULL)
+            {
+              g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
+                           "input_sha256 names something that is not a project key (accepted: medium.file)");
+              return NULL;
+            }
+          if (!hex)
+            {
+              g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
+                           "input_sha256: %s is not the 64 lowercase hex digits of a SHA-256", key);
+              return NULL;
+            }
+          g_ptr_array_add (r->input_keys, g_strdup (key));
+          g_ptr_array_add (r->input_sha256, g_strdup (v->text));
+        }
+    }
 
   for (guint i = 0; i < copies->items->len; i++)
     {
@@ -1532,9 +1654,11 @@ pfm_batch_result_from_json (const char *text, gsize length, GError **error)
             if (m == PFM_METRIC_TM_ERROR && (cal || !o->tm_error))
               continue;
             /* null is "not measured", except for the bits of an exact
-             * match, which are infinite. */
+             * match (a relative error of 0, or too small to invert in
+             * double precision), which are infinite. */
             const gboolean measured = cr.resolved && (!cal || o->n_calibration > 0);
-            const double null_value = (m == PFM_METRIC_EFFECTIVE_BITS && measured) ? INFINITY : NAN;
+            const double re = cal ? cr.calibrated[PFM_METRIC_RELATIVE_ERROR] : cr.metric[PFM_METRIC_RELATIVE_ERROR];
+            const double null_value = (m == PFM_METRIC_EFFECTIVE_BITS && measured && re < TINY_ERROR) ? INFINITY : NAN;
             g_autofree char *key = g_strdup_printf ("%s%s", metric_names[m], cal ? "_calibrated" : "");
             if (!get_metric (c, key, null_value, dst))
               goto bad;
@@ -1565,6 +1689,176 @@ same_batch (const PfmBatchOptions *a, const PfmBatchOptions *b)
          a->threshold == b->threshold && a->tm_error == b->tm_error && a->shard_count == b->shard_count;
 }
 
+/* How messages name a shard: its file, or its index. */
+static char *
+shard_label (const PfmBatchResult *s)
+{
+  return s->source ? g_strdup (s->source)
+                   : g_strdup_printf ("shard %u/%u", s->options.shard_index, s->options.shard_count);
+}
+
+static const char *
+setting (const PfmBatchResult *r, const char *key)
+{
+  for (guint k = 0; k < r->keys->len; k++)
+    if (strcmp (r->keys->pdata[k], key) == 0)
+      return r->values->pdata[k];
+  return NULL;
+}
+
+static const char *
+input_hash (const PfmBatchResult *r, const char *key)
+{
+  for (guint k = 0; k < r->input_keys->len; k++)
+    if (strcmp (r->input_keys->pdata[k], key) == 0)
+      return r->input_sha256->pdata[k];
+  return NULL;
+}
+
+/* Both shards recorded the same contents for every input file. */
+static gboolean
+same_inputs (const PfmBatchResult *a, const PfmBatchResult *b, GError **error)
+{
+  for (int pass = 0; pass < 2; pass++)
+    {
+      const PfmBatchResult *x = pass ? b : a, *y = pass ? a : b;
+      for (guint k = 0; k < x->input_keys->len; k++)
+        {
+          const char *key = x->input_keys->pdata[k];
+          const char *hx = x->input_sha256->pdata[k], *hy = input_hash (y, key);
+          if (hy != NULL && strcmp (hx, hy) == 0)
+            continue;
+          g_autofree char *lx = shard_label (x), *ly = shard_label (y);
+          const char *path = setting (x, key);
+          if (hy == NULL)
+            g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                         "%s records the SHA-256 of %s = %s (input_sha256) but %s does not (written by an older "
+                         "pfm-cli?): rerun that shard, so that every shard records what it read",
+                         lx, key, path ? path : "?", ly);
+          else
+            g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                         "%s and %s were computed from different contents of %s = %s (input_sha256 %.12s... and "
+                         "%.12s...): the shards are not of one batch; rerun them from one file",
+                         lx, ly, key, path ? path : "?", hx, hy);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* What the accepted range of metric @m says, or NULL when @v (measured,
+ * not NaN) is in it; @re is the relative error of the same set. */
+static const char *
+metric_out_of_range (int m, double v, double re)
+{
+  switch (m)
+    {
+    case PFM_METRIC_RELATIVE_ERROR:
+    case PFM_METRIC_TM_ERROR:
+      return v >= 0.0 && v <= MAX_ERROR ? NULL : "accepted a number in [0, 1e100]";
+    case PFM_METRIC_COSINE_SIMILARITY:
+      /* A similarity of equal vectors can round to just above 1. */
+      return v >= -1.0 - 1e-12 && v <= 1.0 + 1e-12 ? NULL : "accepted [-1, 1]";
+    case PFM_METRIC_EFFECTIVE_BITS:
+      if (re >= TINY_ERROR)
+        return isfinite (v) && fabs (v + log2 (re)) <= 1e-6 * MAX (1.0, fabs (v)) ? NULL
+               : "accepted -log2(relative_error), the bits the relative error gives";
+      return v == INFINITY || v >= 490.0 ? NULL
+             : "accepted null (an exact match) or at least 490 for a relative error below 1e-150";
+    default:
+      return NULL;
+    }
+}
+
+/* A copy of shard @s as the batch writes it: its seed is the one the
+ * study's seed gives it, its metrics are in range. */
+static gboolean
+check_copy (const PfmBatchResult *s, guint64 study_seed, const PfmCopyResult *c, GError **error)
+{
+  const PfmBatchOptions *o = &s->options;
+  g_autofree char *label = shard_label (s);
+  const guint64 want = pfm_defects_copy_seed (study_seed, c->index);
+  if (c->seed != want)
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                   "%s: copy %u: seed = %" G_GUINT64_FORMAT ", but defects.seed = %" G_GUINT64_FORMAT " gives copy %u "
+                   "the seed %" G_GUINT64_FORMAT ": a changed copy, or one of another study", label, c->index, c->seed,
+                   study_seed, c->index, want);
+      return FALSE;
+    }
+  for (int cal = 0; cal < 2; cal++)
+    {
+      const double *v = cal ? c->calibrated : c->metric;
+      const char *sfx = cal ? "_calibrated" : "";
+      const gboolean must = c->resolved && (!cal || o->n_calibration > 0);
+      guint measured = 0;
+      for (int m = 0; m < PFM_N_METRICS; m++)
+        if (!(m == PFM_METRIC_TM_ERROR && (cal || !o->tm_error)) && !isnan (v[m]))
+          measured++;
+      /* A calibration fit that cannot be solved leaves all of them null. */
+      if (must && cal && measured == 0)
+        continue;
+      for (int m = 0; m < PFM_N_METRICS; m++)
+        {
+          if (m == PFM_METRIC_TM_ERROR && (cal || !o->tm_error))
+            continue;
+          const char *name = metric_names[m];
+          if (!must)
+            {
+              if (isnan (v[m]))
+                continue;
+              g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                           "%s: copy %u: %s%s has a value, but the copy %s: accepted null", label, c->index, name,
+                           sfx, !c->resolved ? "is not resolved" : "has no calibration (calibration_inputs = 0)");
+              return FALSE;
+            }
+          const double re = v[PFM_METRIC_RELATIVE_ERROR];
+          if (isnan (v[m]) || (m == PFM_METRIC_EFFECTIVE_BITS && isinf (v[m]) && re >= TINY_ERROR))
+            {
+              if (m == PFM_METRIC_EFFECTIVE_BITS)
+                g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                             "%s: copy %u: effective_bits%s is null (infinite: an exact match), but relative_error%s "
+                             "= %g is not 0: accepted -log2(relative_error) = %g", label, c->index, sfx, sfx, re,
+                             -log2 (re));
+              else
+                g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                             "%s: copy %u: %s%s is null in a resolved copy: accepted a number (%s)", label, c->index,
+                             name, sfx, cal ? "the calibrated metrics are all measured or all null"
+                                            : "every metric of a resolved copy is measured");
+              return FALSE;
+            }
+          const char *why = metric_out_of_range (m, v[m], re);
+          if (why != NULL)
+            {
+              g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH, "%s: copy %u: %s%s = %.9g is out of range: %s",
+                           label, c->index, name, sfx, v[m], why);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* Every copy of shard @s is one the batch writes. */
+static gboolean
+check_copies (const PfmBatchResult *s, GError **error)
+{
+  const char *seed_text = setting (s, "defects.seed");
+  guint64 study_seed;
+  if (seed_text == NULL || !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &study_seed, NULL))
+    {
+      g_autofree char *label = shard_label (s);
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                   "%s: its settings hold no defects.seed (an unsigned integer), so its copies' seeds cannot be "
+                   "checked", label);
+      return FALSE;
+    }
+  for (guint c = 0; c < s->copies->len; c++)
+    if (!check_copy (s, study_seed, &g_array_index (s->copies, PfmCopyResult, c), error))
+      return FALSE;
+  return TRUE;
+}
+
 PfmBatchResult *
 pfm_batch_merge (PfmBatchResult **shards, guint n, GError **error)
 {
@@ -1591,6 +1885,8 @@ pfm_batch_merge (PfmBatchResult **shards, guint n, GError **error)
                          s0->options.shard_index, K, (char *) s0->values->pdata[k]);
             return NULL;
           }
+      if (!same_inputs (s0, s, error))
+        return NULL;
       const guint I = s->options.shard_index;
       if (seen[I])
         {
@@ -1613,6 +1909,8 @@ pfm_batch_merge (PfmBatchResult **shards, guint n, GError **error)
                          "shard %u/%u does not hold copies %u to %u in order", I, K, first, first + count - 1);
             return NULL;
           }
+      if (!check_copies (s, error))
+        return NULL;
     }
   for (guint I = 1; I <= K; I++)
     if (!seen[I])
@@ -1627,6 +1925,11 @@ pfm_batch_merge (PfmBatchResult **shards, guint n, GError **error)
     {
       g_ptr_array_add (r->keys, g_strdup (s0->keys->pdata[k]));
       g_ptr_array_add (r->values, g_strdup (s0->values->pdata[k]));
+    }
+  for (guint k = 0; k < s0->input_keys->len; k++)
+    {
+      g_ptr_array_add (r->input_keys, g_strdup (s0->input_keys->pdata[k]));
+      g_ptr_array_add (r->input_sha256, g_strdup (s0->input_sha256->pdata[k]));
     }
   r->options = s0->options;
   r->options.shard_index = 1;

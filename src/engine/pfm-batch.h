@@ -127,6 +127,15 @@ typedef struct
   PfmMetricStats  stats[PFM_N_METRICS];
   PfmMetricStats  stats_calibrated[PFM_N_METRICS];
   double          yield, yield_calibrated;   /* fraction of copies passing */
+  /* The contents of the files the batch read: "group.key" of each key
+   * that named one (medium.file, with medium.kind = file) and the SHA-256
+   * of its bytes in lowercase hex, in the same order.  Empty when the
+   * batch read no file (or for a result of an older version). */
+  GPtrArray      *input_keys;     /* char* */
+  GPtrArray      *input_sha256;   /* char* */
+  /* Where the result was read from, for messages (set by the caller of
+   * pfm_batch_result_from_json), or NULL. */
+  char           *source;
 } PfmBatchResult;
 
 GQuark          pfm_batch_error_quark   (void);
@@ -164,7 +173,14 @@ PfmBatchResult *pfm_batch_result_from_json (const char           *text,
 
 /* Combines the shards of one batch into the result the whole batch gives
  * (the same JSON, byte for byte).  Refuses shards of different settings,
- * a shard given twice, or a missing one. */
+ * a shard given twice, or a missing one; shards computed from different
+ * contents of an input file (input_sha256); a copy whose seed is not
+ * pfm_defects_copy_seed (defects.seed, j); and a metric out of its range:
+ * relative error and tm_error in [0, 1e100], cosine similarity in [-1, 1],
+ * effective bits -log2(relative error) (infinite, null, only for an exact
+ * match), all of them measured for a resolved copy (the calibrated ones
+ * all or none) and none for an unresolved one.  Messages name the shard
+ * by its source when set, the copy and the field. */
 PfmBatchResult *pfm_batch_merge         (PfmBatchResult         **shards,
                                          guint                    n_shards,
                                          GError                 **error);

@@ -41,8 +41,11 @@ static const char *const boolean_names[] = { "false", "true", NULL };
   { g, k, PFM_KEY_UINT64, OFF (field), "", 0, 18446744073709551615.0, FALSE, FALSE, NULL, def, desc }
 #define E(g, k, field, names, def, desc) \
   { g, k, PFM_KEY_ENUM, OFF (field), "", 0, 0, FALSE, FALSE, names, def, desc }
+/* A string key's max is its length limit in bytes. */
 #define S(g, k, field, def, desc) \
-  { g, k, PFM_KEY_STRING, OFF (field), "", 0, 0, FALSE, FALSE, NULL, def, desc }
+  { g, k, PFM_KEY_STRING, OFF (field), "", 0, PFM_CONFIG_MAX_STRING_BYTES, FALSE, FALSE, NULL, def, desc }
+#define SL(g, k, field, max_bytes, def, desc) \
+  { g, k, PFM_KEY_STRING, OFF (field), "", 0, max_bytes, FALSE, FALSE, NULL, def, desc }
 
 /* The one validation table.  Ranges are wide enough for every regime the
  * app teaches and narrow enough that the arithmetic stays finite; the
@@ -93,11 +96,12 @@ static const PfmKeyInfo keys[] = {
       "Propagation angle inside the medium in the xz plane: the field carries exp(i k sin(tilt) x)."),
   D  ("beam", "tilt_y", beam.tilt_y, "rad", -1.5, 1.5, "0",
       "Propagation angle inside the medium in the yz plane: the field carries exp(i k sin(tilt) y)."),
-  I  ("beam", "slm_pixels", beam.slm_pixels, 1, 4096, "16",
+  I  ("beam", "slm_pixels", beam.slm_pixels, 1, PFM_CONFIG_MAX_SLM_PIXELS, "16",
       "Number of SLM macro-pixels (the input dimension), tiled over the core's input facet."),
   E  ("beam", "encoding", beam.encoding, encoding_names, "amplitude",
       "SLM encoding: amplitude (field ~ x) or phase (field ~ exp(i phase_range x), itself a nonlinearity)."),
-  S  ("beam", "input", beam.input, "random:1",
+  /* Long enough for a list of the most macro-pixels (slm_pixels). */
+  SL ("beam", "input", beam.input, PFM_CONFIG_MAX_INPUT_BYTES, "random:1",
       "Input vector: random:SEED, or slm_pixels comma-separated values in [0, 1]."),
   D  ("beam", "phase_range", beam.phase_range, "rad", 0.0, 100.0, "3.141592653589793",
       "Phase encoding maps an input value x in [0, 1] to the phase phase_range * x."),
@@ -409,8 +413,11 @@ set_value (PfmConfig *cfg, const PfmKeyInfo *k, const char *value, GError **erro
         return bad_type (k, value, what, error);
       }
     case PFM_KEY_STRING:
-      if (strlen (value) > 4096 || !g_utf8_validate (value, -1, NULL))
-        return bad_type (k, value, "a UTF-8 string of at most 4096 bytes", error);
+      if ((double) strlen (value) > k->max || !g_utf8_validate (value, -1, NULL))
+        {
+          g_autofree char *what = g_strdup_printf ("a UTF-8 string of at most %.0f bytes", k->max);
+          return bad_type (k, value, what, error);
+        }
       g_free (*(char **) p);
       *(char **) p = g_strdup (value);
       return TRUE;

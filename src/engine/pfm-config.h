@@ -237,6 +237,13 @@ guint             pfm_config_n_steps       (const PfmConfig  *cfg);
 /* Largest project file the loader accepts. */
 #define PFM_CONFIG_MAX_FILE_SIZE (1024 * 1024)
 
+/* The most SLM macro-pixels (beam.slm_pixels), and the longest text of a
+ * string key: beam.input holds up to that many values of 31 bytes each,
+ * with their commas; every other string key at most 4096 bytes. */
+#define PFM_CONFIG_MAX_SLM_PIXELS 4096
+#define PFM_CONFIG_MAX_INPUT_BYTES (PFM_CONFIG_MAX_SLM_PIXELS * 32)
+#define PFM_CONFIG_MAX_STRING_BYTES 4096
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmConfig, pfm_config_free)
 
 G_END_DECLS
