@@ -226,7 +226,7 @@ pfm_cli_files_add_config (PfmCliFiles *files, const PfmConfig *cfg, const char *
       }
 }
 
-gboolean
+int
 pfm_cli_files_check (PfmCliFiles *files, const char *command)
 {
   for (guint i = 0; i < files->entries->len; i++)
@@ -245,10 +245,22 @@ pfm_cli_files_check (PfmCliFiles *files, const char *command)
           else
             pfm_cli_error (command, "%s %s is %s, an input: writing it would destroy it; choose another name",
                            o->label, o->path, x->label);
-          return FALSE;
+          return PFM_EXIT_USAGE;
         }
     }
-  return TRUE;
+  /* A folder that is not there, or a read-only file, is found before the
+   * run, not after hours of it. */
+  for (guint i = 0; i < files->entries->len; i++)
+    {
+      const FileEntry *o = &g_array_index (files->entries, FileEntry, i);
+      g_autoptr(GError) error = NULL;
+      if (o->output && !pfm_file_check_writable (o->path, &error))
+        {
+          pfm_cli_error (command, "%s: %s", o->label, error->message);
+          return PFM_EXIT_FAILED;
+        }
+    }
+  return PFM_EXIT_OK;
 }
 
 /* ---- signals -------------------------------------------------------------- */

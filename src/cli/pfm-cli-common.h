@@ -48,10 +48,13 @@ gboolean    pfm_cli_interrupted     (void);
 int         pfm_cli_finish          (const char *command,
                                      int         status);
 
-/* The files one command reads and writes.  pfm_cli_files_check refuses
- * (one line on stderr, FALSE) an output that names an input or another
- * output: the same device and inode for files that exist (links, "./x"),
- * the same canonical path otherwise.  NULL, "" and "-" are not files. */
+/* The files one command reads and writes.  pfm_cli_files_check, called
+ * before any work, refuses with one line on stderr an output that names an
+ * input or another output (PFM_EXIT_USAGE: the same device and inode for
+ * files that exist, links and "./x" included, the same canonical path
+ * otherwise) and one that cannot be written (PFM_EXIT_FAILED: a missing or
+ * read-only folder, a read-only file); else PFM_EXIT_OK.  NULL, "" and "-"
+ * are not files. */
 typedef struct _PfmCliFiles PfmCliFiles;
 PfmCliFiles *pfm_cli_files_new        (void);
 void         pfm_cli_files_free       (PfmCliFiles       *files);
@@ -64,7 +67,7 @@ void         pfm_cli_files_add        (PfmCliFiles       *files,
 void         pfm_cli_files_add_config (PfmCliFiles       *files,
                                        const PfmConfig   *cfg,
                                        const char        *project);
-gboolean     pfm_cli_files_check      (PfmCliFiles       *files,
+int          pfm_cli_files_check      (PfmCliFiles       *files,
                                        const char        *command);
 /* The same-file test pfm_cli_files_check applies. */
 gboolean     pfm_cli_files_same       (const char        *a,

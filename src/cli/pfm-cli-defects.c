@@ -308,8 +308,9 @@ pfm_cli_defects (int argc, char **argv)
   pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
   pfm_cli_files_add (files, "-o", out_path, TRUE);
   pfm_cli_files_add (files, "--summary", summary_path, TRUE);
-  if (!pfm_cli_files_check (files, "defects"))
-    return PFM_EXIT_USAGE;
+  int files_status = pfm_cli_files_check (files, "defects");
+  if (files_status != PFM_EXIT_OK)
+    return files_status;
   if (sweep_key != NULL)
     {
       /* Every value is checked before hours of work start. */
@@ -421,8 +422,9 @@ pfm_cli_tm (int argc, char **argv)
   g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
   pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
   pfm_cli_files_add (files, "-o", out_path, TRUE);
-  if (!pfm_cli_files_check (files, "tm"))
-    return PFM_EXIT_USAGE;
+  int files_status = pfm_cli_files_check (files, "tm");
+  if (files_status != PFM_EXIT_OK)
+    return files_status;
 
   const int npix = cfg->beam.slm_pixels, nreg = cfg->detector.regions;
   g_autofree double *tm = g_new (double, 2 * (gsize) npix * nreg);
@@ -503,8 +505,9 @@ pfm_cli_merge (int argc, char **argv)
     pfm_cli_files_add (files, "a shard", argv[i], FALSE);
   pfm_cli_files_add (files, "-o", out_path, TRUE);
   pfm_cli_files_add (files, "--summary", summary_path, TRUE);
-  if (!pfm_cli_files_check (files, "merge"))
-    return PFM_EXIT_USAGE;
+  int files_status = pfm_cli_files_check (files, "merge");
+  if (files_status != PFM_EXIT_OK)
+    return files_status;
 
   g_autoptr(GPtrArray) shards = g_ptr_array_new_with_free_func ((GDestroyNotify) pfm_batch_result_free);
   for (int i = 1; i < argc; i++)

@@ -82,8 +82,9 @@ pfm_cli_propagate (int argc, char **argv)
   pfm_cli_files_add (files, "--output-vector", out_path, TRUE);
   pfm_cli_files_add (files, "--field", field_path, TRUE);
   pfm_cli_files_add (files, "--summary", summary_path, TRUE);
-  if (!pfm_cli_files_check (files, "propagate"))
-    return PFM_EXIT_USAGE;
+  int files_status = pfm_cli_files_check (files, "propagate");
+  if (files_status != PFM_EXIT_OK)
+    return files_status;
 
   g_autoptr(GError) error = NULL;
   PfmBpmOptions opts = { .threads = threads > 0 ? threads : -1, .rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE,

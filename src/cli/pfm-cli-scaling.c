@@ -372,8 +372,9 @@ pfm_cli_scaling (int argc, char **argv)
   g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
   pfm_cli_files_add_config (files, cfg, project);
   pfm_cli_files_add (files, "-o", output, TRUE);
-  if (!pfm_cli_files_check (files, COMMAND))
-    return PFM_EXIT_USAGE;
+  int files_status = pfm_cli_files_check (files, COMMAND);
+  if (files_status != PFM_EXIT_OK)
+    return files_status;
 
   PfmScalingInputs in;
   pfm_scaling_inputs_from_config (&in, cfg);

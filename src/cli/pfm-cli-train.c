@@ -160,8 +160,9 @@ pfm_cli_train (int argc, char **argv)
   pfm_cli_files_add (files, "the checkpoint", ckpt, TRUE);
   pfm_cli_files_add (files, "--log", log_path, TRUE);
   pfm_cli_files_add (files, "--summary", summary, TRUE);
-  if (!pfm_cli_files_check (files, "train"))
-    return PFM_EXIT_USAGE;
+  int files_status = pfm_cli_files_check (files, "train");
+  if (files_status != PFM_EXIT_OK)
+    return files_status;
   g_autoptr(GError) error = NULL;
   if (!quiet)
     fprintf (stderr, "pfm-cli train: %s, %u train / %u validation / %u test examples, %u classes, %u SLM pixels\n",
@@ -310,8 +311,9 @@ pfm_cli_evaluate (int argc, char **argv)
   g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
   pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
   pfm_cli_files_add (files, "-o", out, TRUE);
-  if (!pfm_cli_files_check (files, "evaluate"))
-    return PFM_EXIT_USAGE;
+  int files_status = pfm_cli_files_check (files, "evaluate");
+  if (files_status != PFM_EXIT_OK)
+    return files_status;
   g_autoptr(GError) error = NULL;
   PfmCliProgress bar;
   pfm_cli_progress_init (&bar);
@@ -419,8 +421,9 @@ pfm_cli_gradient (int argc, char **argv)
   g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
   pfm_cli_files_add_config (files, cfg, project);
   pfm_cli_files_add (files, "-o", out, TRUE);
-  if (!pfm_cli_files_check (files, "gradient"))
-    return PFM_EXIT_USAGE;
+  int files_status = pfm_cli_files_check (files, "gradient");
+  if (files_status != PFM_EXIT_OK)
+    return files_status;
   g_auto(GStrv) parts = g_strsplit (weights, ",", -1);
   const guint nw = g_strv_length (parts);
   if (nw != (guint) cfg->detector.regions)

@@ -334,6 +334,74 @@ write_through (const char *path, const char *data, gsize length, GError **error)
   return TRUE;
 }
 
+/* What the writer checks before it writes: @target (links resolved) is a
+ * folder (refused), another non-regular file (*through = TRUE), read-only
+ * (refused) or a regular file whose mode it keeps (*mode). */
+static gboolean
+check_target (const char *path, const char *target, mode_t *mode, gboolean *through, GError **error)
+{
+  g_autofree char *name = pfm_file_display_name (path);
+  *through = FALSE;
+  *mode = 0666 & ~current_umask ();
+  GStatBuf st;
+  if (g_stat (target, &st) != 0)
+    return TRUE;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "could not write %s: it is a folder", name);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      *through = TRUE;
+      return TRUE;
+    }
+  /* rename() would replace a file the user made read-only (it only needs
+   * the folder's permission): refuse instead.  The mode bits, not access(),
+   * so that root is refused too. */
+  if ((st.st_mode & 0222) == 0 || (geteuid () != 0 && access (target, W_OK) != 0))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   "could not write %s: it is read-only (mode %04o); it was not replaced",
+                   name, (unsigned) (st.st_mode & 07777));
+      return FALSE;
+    }
+  *mode = st.st_mode & 07777;
+  return TRUE;
+}
+
+gboolean
+pfm_file_check_writable (const char *path, GError **error)
+{
+  g_autofree char *target = resolve_links (path, error);
+  if (target == NULL)
+    return FALSE;
+  mode_t mode;
+  gboolean through;
+  if (!check_target (path, target, &mode, &through, error))
+    return FALSE;
+  if (through)
+    return TRUE;
+  g_autofree char *dir = g_path_get_dirname (target);
+  GStatBuf st;
+  int err = 0;
+  if (g_stat (dir, &st) != 0)
+    err = errno;
+  else if (!S_ISDIR (st.st_mode))
+    err = ENOTDIR;
+  else if (access (dir, W_OK | X_OK) != 0)
+    err = errno;
+  if (err != 0)
+    {
+      g_autofree char *name = pfm_file_display_name (path);
+      g_autofree char *dname = pfm_file_display_name (dir);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
+                   "could not write %s: its folder %s: %s", name, dname, g_strerror (err));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 pfm_file_write_atomic (const char *path, const void *data, gsize length, GError **error)
 {
@@ -345,31 +413,12 @@ pfm_file_write_atomic (const char *path, const void *data, gsize length, GError 
   g_autofree char *target = resolve_links (path, error);
   if (target == NULL)
     return FALSE;
-  g_autofree char *name = pfm_file_display_name (path);
-
-  mode_t mode = 0666 & ~current_umask ();
-  GStatBuf st;
-  if (g_stat (target, &st) == 0)
-    {
-      if (S_ISDIR (st.st_mode))
-        {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "could not write %s: it is a folder", name);
-          return FALSE;
-        }
-      if (!S_ISREG (st.st_mode))
-        return write_through (target, data, length, error);
-      /* rename() would replace a file the user made read-only (it only
-       * needs the folder's permission): refuse instead.  The mode bits, not
-       * access(), so that root is refused too. */
-      if ((st.st_mode & 0222) == 0 || (geteuid () != 0 && access (target, W_OK) != 0))
-        {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
-                       "could not write %s: it is read-only (mode %04o); it was not replaced",
-                       name, (unsigned) (st.st_mode & 07777));
-          return FALSE;
-        }
-      mode = st.st_mode & 07777;
-    }
+  mode_t mode;
+  gboolean through;
+  if (!check_target (path, target, &mode, &through, error))
+    return FALSE;
+  if (through)
+    return write_through (target, data, length, error);
 
   g_autofree char *tmp = g_strconcat (target, ".XXXXXX", NULL);
   int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);

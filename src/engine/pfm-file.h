@@ -50,6 +50,12 @@ gboolean pfm_file_write_atomic    (const char  *path,
                                    gsize        length,
                                    GError     **error);
 
+/* Whether pfm_file_write_atomic could write @path now: its folder (after
+ * symbolic links) exists and takes new files, and an existing file is not
+ * a folder or read-only.  For refusing a run before it starts. */
+gboolean pfm_file_check_writable  (const char  *path,
+                                   GError     **error);
+
 /* The process's interrupt flag (set by the CLI's SIGINT/SIGTERM handler);
  * NULL for none.  The one process-wide setting of this module. */
 void     pfm_file_set_interrupt   (const gint  *flag);

@@ -87,6 +87,13 @@ expect_rc scaleself 2 "scaling -o naming the project"
 cmp -s "$TMP/proj.pfm" "$TMP/proj.orig"
 report $? "after every refusal the project is as it was"
 
+# An output that cannot be written is found before the run, not after it.
+run early propagate "${LONG[@]}" --diagnostics "$TMP/no-such-folder/d.csv"
+expect_rc early 1 "an output in a folder that does not exist"
+[ ! -s "$TMP/early.out" ]
+report $? "it is refused before the run (no summary on stdout)" "$(head -c 200 "$TMP/early.out")"
+expect_stderr_has early "the refusal names the folder" "no-such-folder"
+
 # ---- 2. saves keep what the user had -----------------------------------
 
 printf 'old\n' >"$TMP/private.csv"
