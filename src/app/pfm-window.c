@@ -404,15 +404,26 @@ pfm_window_close_request (GtkWindow *window)
 
 /* --- screenshot ------------------------------------------------------------------------- */
 
+/* TRUE when the visible view has its results, or when the run behind it
+ * failed: then @failure says why (a failed run has no picture to wait for). */
 static gboolean
-results_ready (PfmWindow *self)
+results_ready (PfmWindow *self, const GError **failure)
 {
   const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+  *failure = NULL;
   if (g_strcmp0 (view, "scaling") == 0)
     return TRUE;
   if (g_strcmp0 (view, "defects") == 0)
-    return pfm_defects_view_is_ready (PFM_DEFECTS_VIEW (self->defects_view));
-  return !pfm_runner_is_running (self->runner) && pfm_runner_get_record (self->runner) != NULL;
+    {
+      if (!pfm_defects_view_is_ready (PFM_DEFECTS_VIEW (self->defects_view)))
+        return FALSE;
+      *failure = pfm_defects_view_get_error (PFM_DEFECTS_VIEW (self->defects_view));
+      return TRUE;
+    }
+  if (pfm_runner_is_running (self->runner))
+    return FALSE;
+  *failure = pfm_runner_get_error (self->runner);
+  return *failure != NULL || pfm_runner_get_record (self->runner) != NULL;
 }
 
 static gboolean
@@ -443,10 +454,18 @@ static gboolean
 shot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   PfmWindow *self = PFM_WINDOW (widget);
-  if (!results_ready (self))
+  const GError *failure = NULL;
+  if (!results_ready (self, &failure))
     {
       self->shot_frames = 0;
       return G_SOURCE_CONTINUE;
+    }
+  if (failure != NULL)
+    {
+      /* No picture of a run that did not happen: the reason, and a failure. */
+      g_autoptr(GError) error = g_error_new (failure->domain, failure->code, _("the run failed: %s"), failure->message);
+      self->shot_done (self, error, self->shot_data);
+      return G_SOURCE_REMOVE;
     }
   /* A few frames after the results arrive, so they have been laid out and drawn. */
   if (++self->shot_frames < 4)
