@@ -120,6 +120,23 @@ pfm_window_open_file (PfmWindow *self, GFile *file, GError **error)
   return TRUE;
 }
 
+void
+pfm_window_show_open_error (PfmWindow *self, GFile *file, const GError *error)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *heading = g_strdup_printf (_("Could not open “%s”"), name);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+  /* The window manager's title too: the dialog names the file wherever it is listed. */
+  gtk_window_set_title (GTK_WINDOW (dialog), heading);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("%s\n\nThe window shows an untitled project with the default settings; "
+                                    "the file was left as it is."), error->message);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 open_response_cb (GtkNativeDialog *dialog, int response, PfmWindow *self)
 {
