@@ -477,9 +477,9 @@ shot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       self->shot_frames = 0;
       return G_SOURCE_CONTINUE;
     }
+  /* No picture of a run that did not happen: the reason, and a failure. */
   if (failure != NULL)
     {
-      /* No picture of a run that did not happen: the reason, and a failure. */
       g_autoptr(GError) error = g_error_new (failure->domain, failure->code, _("the run failed: %s"), failure->message);
       self->shot_done (self, error, self->shot_data);
       return G_SOURCE_REMOVE;

@@ -49,6 +49,7 @@ command -v dbus-run-session >/dev/null && dbus=(dbus-run-session --)
 run_app() {
   local log="$1" secs="$2"
   shift 2
+  # shellcheck disable=SC2016 # the inner shell expands them
   timeout "$secs" "${dbus[@]}" xvfb-run -a -s "-screen 0 ${W}x${H}x24" \
     bash -c 'log="$1"; shift; exec "$@" >"$log" 2>&1' sh "$log" "$app" "$@" 2>/dev/null
 }
@@ -111,9 +112,11 @@ rm -f "$log"
 report=$(timeout 60 "${dbus[@]}" xvfb-run -a -s "-screen 0 ${W}x${H}x24" \
            bash "$0" --watch "$app" "$out/damaged.pfm" "$log" 2>/dev/null)
 warn=$(glib_warnings "$log")
+# shellcheck disable=SC1111 # the dialog's own quotation marks
+want_dialog="Could not open “damaged.pfm”"
 if ! grep -q "^running: yes" <<<"$report"; then
   echo "not ok $n - damaged project in normal mode: the app did not stay open: $(tr '\n' ' ' <"$log")"
-elif ! grep -qF "dialog: Could not open “damaged.pfm”" <<<"$report"; then
+elif ! grep -qF "dialog: $want_dialog" <<<"$report"; then
   echo "not ok $n - damaged project in normal mode: no dialog naming the file: $(tr '\n' ' ' <<<"$report")"
 elif ! grep -qF "Untitled project — PFM Explorer" <<<"$report"; then
   echo "not ok $n - damaged project in normal mode: the window is not an untitled project: $(tr '\n' ' ' <<<"$report")"
