@@ -17,7 +17,7 @@ if [ "${1:-}" = "--watch" ]; then
   "$app" --size 1200x800 "$project" >"$log" 2>&1 &
   pid=$!
   found=""
-  for _ in $(seq 1 60); do
+  for _ in $(seq 1 120); do
     found=$(xdotool search --name "Could not open" getwindowname %@ 2>/dev/null) && [ -n "$found" ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.25

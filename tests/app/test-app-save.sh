@@ -12,18 +12,22 @@ if [ "${1:-}" = "--save" ]; then
   "$app" --size 1200x800 "$project" >"$log" 2>&1 &
   pid=$!
   win=""
-  for _ in $(seq 1 60); do
-    win=$(xdotool search --name "^$name — PFM Explorer" 2>/dev/null | head -n 1) && [ -n "$win" ] && break
+  for _ in $(seq 1 120); do
+    win=$(xdotool search --onlyvisible --name "^$name — PFM Explorer" 2>/dev/null | head -n 1) && [ -n "$win" ] && break
     sleep 0.25
   done
   echo "window: ${win}"
   if [ -n "$win" ]; then
     before=$(stat -c %i "$project")
-    xdotool windowfocus --sync "$win" key --clearmodifiers ctrl+s
-    # The save replaces the file (a new inode) when it is done.
-    for _ in $(seq 1 40); do
-      [ "$(stat -c %i "$project")" != "$before" ] && break
-      sleep 0.25
+    # The save replaces the file (a new inode) when it is done.  A busy
+    # machine may map the window before it takes keys: Ctrl+S again until
+    # it has (saving twice does no harm).
+    for _ in $(seq 1 15); do
+      xdotool windowfocus --sync "$win" key --clearmodifiers ctrl+s 2>/dev/null
+      for _ in $(seq 1 8); do
+        [ "$(stat -c %i "$project")" != "$before" ] && break 2
+        sleep 0.25
+      done
     done
     [ "$(stat -c %i "$project")" != "$before" ] && echo "saved: yes"
   fi
