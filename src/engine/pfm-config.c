@@ -735,7 +735,7 @@ update_key_file (const PfmConfig *cfg, GKeyFile *kf, const char *project_path, g
       g_autofree char *has = key_file_reads_as (kf, k, cfg, project_path);
       if (g_strcmp0 (has, v) == 0)
         continue;
-      if (has == NULL && !every_key)
+      if (!every_key && !g_key_file_has_key (kf, k->group, k->key, NULL))
         {
           /* The loader reads a key the file lacks as the default. */
           g_autofree char *d = pfm_config_get_string (defaults, k);
