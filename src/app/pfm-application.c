@@ -7,7 +7,9 @@
  *              [--size WxH] [--presentation] [--screenshot FILE.png]
  * With --screenshot the app waits until the chosen view's results are
  * complete and drawn, writes the window as PNG and exits (0, or 1 with a
- * message).
+ * message when the run behind the view fails; 2 for bad arguments or a
+ * project that cannot be read).  Without it a project that cannot be read
+ * opens an untitled window that shows why.
  */
 #define G_LOG_DOMAIN "pfm-application"
 
@@ -142,14 +144,14 @@ configure_window (PfmApplication *self, PfmWindow *window)
   return TRUE;
 }
 
-static void
+static gboolean
 present (PfmApplication *self, PfmWindow *window)
 {
   if (!configure_window (self, window))
     {
       self->exit_status = 2;
       gtk_window_destroy (GTK_WINDOW (window));
-      return;
+      return FALSE;
     }
   gtk_window_present (GTK_WINDOW (window));
   GSettings *settings = pfm_app_settings ();
@@ -160,6 +162,7 @@ present (PfmApplication *self, PfmWindow *window)
     pfm_window_screenshot (window, self->screenshot, screenshot_done, self);
   if (self->presentation)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
+  return TRUE;
 }
 
 static void
@@ -186,8 +189,18 @@ pfm_application_open (GApplication *app, GFile **files, int n_files, const char 
       if (!pfm_window_open_file (window, files[i], &error))
         {
           g_printerr ("pfm-explorer: %s\n", error->message);
-          self->exit_status = 2;
-          gtk_window_destroy (GTK_WINDOW (window));
+          if (self->screenshot)
+            {
+              /* A screenshot of the defaults is not a picture of this file. */
+              self->exit_status = 2;
+              gtk_window_destroy (GTK_WINDOW (window));
+              continue;
+            }
+          /* Opened from a file manager nobody reads stderr: the window
+           * opens untitled, with the defaults, and says what went wrong.
+           * The file stays untouched: a save asks for a name. */
+          if (present (self, window))
+            pfm_window_show_open_error (window, files[i], error);
           continue;
         }
       present (self, window);

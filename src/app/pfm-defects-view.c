@@ -74,6 +74,7 @@ struct _PfmDefectsView
   Job            *job;
   guint           debounce_id;
   gboolean        copy_done;
+  GError         *copy_error;     /* why the last copy was not made, or NULL */
   PfmBatchResult *last_batch;
 };
 
@@ -346,7 +347,11 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       gtk_label_set_text (self->summary, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                                          ? _("Cancelled.") : error->message);
       if (job->kind == JOB_COPY)
-        self->copy_done = TRUE;
+        {
+          self->copy_done = TRUE;
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            self->copy_error = g_steal_pointer (&error);
+        }
       return;
     }
   switch (job->kind)
@@ -380,7 +385,10 @@ start_job (PfmDefectsView *self, JobKind kind)
   job->context = g_main_context_ref_thread_default ();
   self->job = job;
   if (kind == JOB_COPY)
-    self->copy_done = FALSE;
+    {
+      self->copy_done = FALSE;
+      g_clear_error (&self->copy_error);
+    }
   gtk_progress_bar_set_fraction (self->progress, 0.0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "defects.cancel", TRUE);
   gtk_label_set_text (self->summary, kind == JOB_COPY ? _("Fabricating a copy and propagating it beside the design…")
@@ -473,6 +481,7 @@ pfm_defects_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);
   g_clear_pointer (&self->last_batch, pfm_batch_result_free);
+  g_clear_error (&self->copy_error);
   G_OBJECT_CLASS (pfm_defects_view_parent_class)->dispose (object);
 }
 
@@ -544,6 +553,12 @@ gboolean
 pfm_defects_view_is_ready (PfmDefectsView *self)
 {
   return self->copy_done && self->job == NULL && self->debounce_id == 0;
+}
+
+const GError *
+pfm_defects_view_get_error (PfmDefectsView *self)
+{
+  return self->copy_error;
 }
 
 void

@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (PfmDefectsView, pfm_defects_view, PFM, DEFECTS_VIEW, AdwBi
 GtkWidget *pfm_defects_view_new              (PfmDocument    *document);
 /* TRUE once the fabricated copy of the current settings is shown. */
 gboolean   pfm_defects_view_is_ready         (PfmDefectsView *self);
+/* Why the fabricated copy of the current settings could not be made, or NULL. */
+const GError *pfm_defects_view_get_error     (PfmDefectsView *self);
 void       pfm_defects_view_set_presentation (PfmDefectsView *self,
                                               gboolean        presentation);
 

@@ -14,12 +14,14 @@
 #include <glib/gi18n.h>
 
 #include "pfm-document.h"
+#include "pfm-export.h"
 
 struct _PfmDocument
 {
   GObject    parent_instance;
   PfmConfig *cfg;
   GFile     *file;
+  GBytes    *text;       /* the file's text as read or last saved: a save keeps its comments */
   gboolean   dirty;
 };
 
@@ -47,6 +49,7 @@ pfm_document_finalize (GObject *object)
   PfmDocument *self = PFM_DOCUMENT (object);
   pfm_config_free (self->cfg);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->text, g_bytes_unref);
   G_OBJECT_CLASS (pfm_document_parent_class)->finalize (object);
 }
 
@@ -202,12 +205,15 @@ pfm_document_load (PfmDocument *self, GFile *file, GError **error)
     }
   /* Loads into a copy: a bad file leaves the open project untouched. */
   g_autoptr(PfmConfig) cfg = pfm_config_new ();
-  if (!pfm_config_load_file (cfg, path, error))
+  g_autoptr(GBytes) text = NULL;
+  if (!pfm_config_load_file_text (cfg, path, &text, error))
     return FALSE;
   /* A trained project's index map lies beside it. */
   pfm_config_resolve_paths (cfg, path);
   pfm_config_free (self->cfg);
   self->cfg = g_steal_pointer (&cfg);
+  g_clear_pointer (&self->text, g_bytes_unref);
+  self->text = g_steal_pointer (&text);
   set_file (self, file);
   set_dirty (self, FALSE);
   g_signal_emit (self, signals[CHANGED], 0, NULL);
@@ -223,8 +229,15 @@ pfm_document_save (PfmDocument *self, GFile *file, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Only local files can be saved"));
       return FALSE;
     }
-  if (!pfm_config_save_file (self->cfg, path, error))
+  /* Written over the text the project was read from: the user's notes
+   * and the comments stay, the values are the document's. */
+  gsize in_len = 0, len = 0;
+  const char *in = self->text ? g_bytes_get_data (self->text, &in_len) : NULL;
+  g_autofree char *data = pfm_config_to_data_keeping (self->cfg, in, in_len, path, &len, error);
+  if (data == NULL || !pfm_file_write_atomic (path, data, len, error))
     return FALSE;
+  g_clear_pointer (&self->text, g_bytes_unref);
+  self->text = g_bytes_new_take (g_steal_pointer (&data), len);
   set_file (self, file);
   set_dirty (self, FALSE);
   return TRUE;

@@ -120,6 +120,23 @@ pfm_window_open_file (PfmWindow *self, GFile *file, GError **error)
   return TRUE;
 }
 
+void
+pfm_window_show_open_error (PfmWindow *self, GFile *file, const GError *error)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *heading = g_strdup_printf (_("Could not open “%s”"), name);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+  /* The window manager's title too: the dialog names the file wherever it is listed. */
+  gtk_window_set_title (GTK_WINDOW (dialog), heading);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("%s\n\nThe window shows an untitled project with the default settings; "
+                                    "the file was left as it is."), error->message);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 open_response_cb (GtkNativeDialog *dialog, int response, PfmWindow *self)
 {
@@ -404,15 +421,26 @@ pfm_window_close_request (GtkWindow *window)
 
 /* --- screenshot ------------------------------------------------------------------------- */
 
+/* TRUE when the visible view has its results, or when the run behind it
+ * failed: then @failure says why (a failed run has no picture to wait for). */
 static gboolean
-results_ready (PfmWindow *self)
+results_ready (PfmWindow *self, const GError **failure)
 {
   const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+  *failure = NULL;
   if (g_strcmp0 (view, "scaling") == 0)
     return TRUE;
   if (g_strcmp0 (view, "defects") == 0)
-    return pfm_defects_view_is_ready (PFM_DEFECTS_VIEW (self->defects_view));
-  return !pfm_runner_is_running (self->runner) && pfm_runner_get_record (self->runner) != NULL;
+    {
+      if (!pfm_defects_view_is_ready (PFM_DEFECTS_VIEW (self->defects_view)))
+        return FALSE;
+      *failure = pfm_defects_view_get_error (PFM_DEFECTS_VIEW (self->defects_view));
+      return TRUE;
+    }
+  if (pfm_runner_is_running (self->runner))
+    return FALSE;
+  *failure = pfm_runner_get_error (self->runner);
+  return *failure != NULL || pfm_runner_get_record (self->runner) != NULL;
 }
 
 static gboolean
@@ -443,10 +471,18 @@ static gboolean
 shot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   PfmWindow *self = PFM_WINDOW (widget);
-  if (!results_ready (self))
+  const GError *failure = NULL;
+  if (!results_ready (self, &failure))
     {
       self->shot_frames = 0;
       return G_SOURCE_CONTINUE;
+    }
+  /* No picture of a run that did not happen: the reason, and a failure. */
+  if (failure != NULL)
+    {
+      g_autoptr(GError) error = g_error_new (failure->domain, failure->code, _("the run failed: %s"), failure->message);
+      self->shot_done (self, error, self->shot_data);
+      return G_SOURCE_REMOVE;
     }
   /* A few frames after the results arrive, so they have been laid out and drawn. */
   if (++self->shot_frames < 4)

@@ -16,6 +16,10 @@ PfmWindow *pfm_window_new             (AdwApplication *app);
 gboolean   pfm_window_open_file       (PfmWindow      *self,
                                        GFile          *file,
                                        GError        **error);
+/* Tells, in a dialog over the window, why @file could not be opened. */
+void       pfm_window_show_open_error (PfmWindow      *self,
+                                       GFile          *file,
+                                       const GError   *error);
 gboolean   pfm_window_apply_preset    (PfmWindow      *self,
                                        const char     *id,
                                        GError        **error);

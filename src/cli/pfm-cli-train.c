@@ -163,6 +163,16 @@ pfm_cli_train (int argc, char **argv)
   int files_status = pfm_cli_files_check (files, "train");
   if (files_status != PFM_EXIT_OK)
     return files_status;
+  /* The project's text, read now (training takes a while): the trained
+   * project is written over it and keeps its comments.  Without it (no
+   * project, or one that changed under us) it is written whole. */
+  g_autoptr(GBytes) project_text = NULL;
+  if (project != NULL)
+    {
+      g_autoptr(PfmConfig) scratch = pfm_config_new ();
+      if (!pfm_config_load_file_text (scratch, project, &project_text, NULL))
+        g_clear_pointer (&project_text, g_bytes_unref);
+    }
   g_autoptr(GError) error = NULL;
   if (!quiet)
     fprintf (stderr, "pfm-cli train: %s, %u train / %u validation / %u test examples, %u classes, %u SLM pixels\n",
@@ -194,7 +204,9 @@ pfm_cli_train (int argc, char **argv)
   g_free (trained->medium.file);
   trained->medium.file = g_strdup (map_name);
   trained->train.temperature = res->temperature;
-  if (!pfm_config_save_file (trained, out, &error))
+  gsize text_len = 0;
+  const char *text = project_text ? g_bytes_get_data (project_text, &text_len) : NULL;
+  if (!pfm_config_save_file_keeping (trained, out, text, text_len, &error))
     {
       pfm_cli_error ("train", "%s", error->message);
       return PFM_EXIT_FAILED;

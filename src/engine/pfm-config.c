@@ -635,6 +635,12 @@ pfm_config_load_data (PfmConfig *cfg, const char *data, gsize length, GError **e
 gboolean
 pfm_config_load_file (PfmConfig *cfg, const char *path, GError **error)
 {
+  return pfm_config_load_file_text (cfg, path, NULL, error);
+}
+
+gboolean
+pfm_config_load_file_text (PfmConfig *cfg, const char *path, GBytes **text, GError **error)
+{
   g_autofree char *data = NULL;
   gsize length = 0;
   g_autoptr(GError) local = NULL;
@@ -656,31 +662,112 @@ pfm_config_load_file (PfmConfig *cfg, const char *path, GError **error)
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
       return FALSE;
     }
+  if (text != NULL)
+    *text = g_bytes_new_take (g_steal_pointer (&data), length);
   return TRUE;
+}
+
+/* What @k's value in @kf reads as, in the canonical text of
+ * pfm_config_get_string() (a relative medium.file as a reader of
+ * @project_path finds it), or NULL when @kf has none that reads. */
+static char *
+key_file_reads_as (GKeyFile *kf, const PfmKeyInfo *k, const PfmConfig *cfg, const char *project_path)
+{
+  g_autofree char *raw = g_key_file_get_value (kf, k->group, k->key, NULL);
+  if (raw == NULL)
+    return NULL;
+  /* As pfm_config_load_key_file reads it. */
+  g_autofree char *value = k->type == PFM_KEY_STRING ? g_key_file_get_string (kf, k->group, k->key, NULL)
+                                                     : g_strdup (raw);
+  g_autofree char *full = g_strdup_printf ("%s.%s", k->group, k->key);
+  g_autoptr(PfmConfig) scratch = pfm_config_copy (cfg);
+  if (value == NULL || !pfm_config_set (scratch, full, value, NULL))
+    return NULL;
+  if (project_path != NULL)
+    pfm_config_resolve_paths (scratch, project_path);
+  return pfm_config_get_string (scratch, k);
+}
+
+/* The one serialiser.  @every_key: a new project, written whole. */
+static void
+update_key_file (const PfmConfig *cfg, GKeyFile *kf, const char *project_path, gboolean every_key)
+{
+  g_autoptr(PfmConfig) defaults = every_key ? NULL : pfm_config_new ();
+  if (every_key)
+    g_key_file_set_value (kf, "project", "version", "1");
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const PfmKeyInfo *k = &keys[i];
+      g_autofree char *v = pfm_config_get_string (cfg, k);
+      /* A value that already reads right keeps the user's spelling of it. */
+      g_autofree char *has = key_file_reads_as (kf, k, cfg, project_path);
+      if (g_strcmp0 (has, v) == 0)
+        continue;
+      if (!every_key && !g_key_file_has_key (kf, k->group, k->key, NULL))
+        {
+          /* The loader reads a key the file lacks as the default. */
+          g_autofree char *d = pfm_config_get_string (defaults, k);
+          if (g_strcmp0 (d, v) == 0)
+            continue;
+        }
+      if (k->type == PFM_KEY_STRING)
+        g_key_file_set_string (kf, k->group, k->key, v);
+      else
+        g_key_file_set_value (kf, k->group, k->key, v);
+    }
+}
+
+void
+pfm_config_update_key_file (const PfmConfig *cfg, GKeyFile *kf, const char *project_path)
+{
+  g_return_if_fail (cfg != NULL && kf != NULL);
+  update_key_file (cfg, kf, project_path, FALSE);
 }
 
 GKeyFile *
 pfm_config_to_key_file (const PfmConfig *cfg)
 {
   GKeyFile *kf = g_key_file_new ();
-  g_key_file_set_value (kf, "project", "version", "1");
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      g_autofree char *v = pfm_config_get_string (cfg, &keys[i]);
-      if (keys[i].type == PFM_KEY_STRING)
-        g_key_file_set_string (kf, keys[i].group, keys[i].key, v);
-      else
-        g_key_file_set_value (kf, keys[i].group, keys[i].key, v);
-    }
+  update_key_file (cfg, kf, NULL, TRUE);
   return kf;
+}
+
+char *
+pfm_config_to_data_keeping (const PfmConfig *cfg, const char *original, gsize length, const char *project_path,
+                            gsize *out_length, GError **error)
+{
+  if (original == NULL)
+    {
+      g_autoptr(GKeyFile) fresh = pfm_config_to_key_file (cfg);
+      return g_key_file_to_data (fresh, out_length, NULL);
+    }
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+  if (!g_key_file_load_from_data (kf, original, length, G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS,
+                                  &local))
+    {
+      g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
+                   "the project's original text is not a valid key file: %s", local->message);
+      return NULL;
+    }
+  update_key_file (cfg, kf, project_path, FALSE);
+  return g_key_file_to_data (kf, out_length, NULL);
 }
 
 gboolean
 pfm_config_save_file (const PfmConfig *cfg, const char *path, GError **error)
 {
-  g_autoptr(GKeyFile) kf = pfm_config_to_key_file (cfg);
+  return pfm_config_save_file_keeping (cfg, path, NULL, 0, error);
+}
+
+gboolean
+pfm_config_save_file_keeping (const PfmConfig *cfg, const char *path, const char *original, gsize length,
+                              GError **error)
+{
   gsize len = 0;
-  g_autofree char *data = g_key_file_to_data (kf, &len, NULL);
+  g_autofree char *data = pfm_config_to_data_keeping (cfg, original, length, path, &len, error);
+  if (data == NULL)
+    return FALSE;
   /* Not g_file_set_contents_full directly: on a device (/dev/stdout,
    * /dev/full) it renamed a regular file over the node and reported
    * success; pfm_file_write_atomic writes through devices. */

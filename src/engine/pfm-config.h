@@ -206,14 +206,46 @@ gboolean          pfm_config_load_key_file (PfmConfig        *cfg,
 gboolean          pfm_config_load_file     (PfmConfig        *cfg,
                                             const char       *path,
                                             GError          **error);
+/* pfm_config_load_file, and on success the text it read (for
+ * pfm_config_save_file_keeping), if @text is not NULL. */
+gboolean          pfm_config_load_file_text(PfmConfig        *cfg,
+                                            const char       *path,
+                                            GBytes          **text,
+                                            GError          **error);
 gboolean          pfm_config_load_data     (PfmConfig        *cfg,
                                             const char       *data,
                                             gsize             length,
                                             GError          **error);
 GKeyFile         *pfm_config_to_key_file   (const PfmConfig  *cfg);
+/* A new project: [project] version=1 and every key of the table. */
+/* Sets @cfg into @kf, a project as it was read: a key whose value in @kf
+ * already reads as @cfg's keeps its text (a relative medium.file is read
+ * as beside @project_path, which may be NULL), the others are set in
+ * place, and a key @kf lacks is added only when @cfg's value is not the
+ * default (the loader reads an absent key as the default).  Comments, the
+ * order of groups and keys, and keys this build does not know stay.
+ * pfm_config_to_key_file is the same serialiser over an empty key file. */
+void              pfm_config_update_key_file (const PfmConfig *cfg,
+                                              GKeyFile        *kf,
+                                              const char      *project_path);
+/* The project text for @cfg written over @original (the text of the
+ * project it was read from, kept with its comments; NULL: a new file),
+ * to be saved as @project_path (may be NULL). */
+char             *pfm_config_to_data_keeping (const PfmConfig *cfg,
+                                              const char      *original,
+                                              gsize            length,
+                                              const char      *project_path,
+                                              gsize           *out_length,
+                                              GError         **error);
 gboolean          pfm_config_save_file     (const PfmConfig  *cfg,
                                             const char       *path,
                                             GError          **error);
+/* pfm_config_save_file over @original, as pfm_config_to_data_keeping. */
+gboolean          pfm_config_save_file_keeping (const PfmConfig *cfg,
+                                                const char      *path,
+                                                const char      *original,
+                                                gsize            length,
+                                                GError         **error);
 
 gboolean          pfm_config_validate      (const PfmConfig  *cfg,
                                             GError          **error);

@@ -192,6 +192,19 @@ report $? "train writes the trained project, its index map (by a relative name) 
   [ "$(wc -l <"$TMP/proj/log.csv")" -eq 3 ] && ! grep -qiE 'nan|inf' "$TMP/proj/log.csv" "$TMP/proj/summary.json"
 report $? "train --log has a header and one row per epoch, no nan/inf" "$(cat "$TMP/proj/log.csv")"
 
+# Trained from a project with the user's notes: the trained project is
+# written over its text, the notes and comments kept, the new values set.
+printf '# My notes: the two-class toy task.\n\n[medium]\n# trained below\nkind=random\n' >"$TMP/proj/notes.pfm"
+run trainnotes train "$TMP/proj/notes.pfm" "${TRAIN_KEYS[@]}" --set "train.dataset=csv:$TMP/proj/task.csv" \
+  --set train.epochs=1 -o "$TMP/proj/notes-trained.pfm" --quiet --threads 1
+[ "$(rc trainnotes)" -eq 0 ] && [ "$(head -n 1 "$TMP/proj/notes-trained.pfm")" = "# My notes: the two-class toy task." ] &&
+  grep -A1 '^# trained below' "$TMP/proj/notes-trained.pfm" | grep -q '^kind=file' &&
+  grep -q '^file=notes-trained.idx' "$TMP/proj/notes-trained.pfm"
+report $? "train keeps the comments of the project it trains from" \
+  "exit $(rc trainnotes)" "stderr: $(err trainnotes | head -c 400)" "$(head -c 600 "$TMP/proj/notes-trained.pfm")"
+run evalnotes evaluate "$TMP/proj/notes-trained.pfm" --copies 1 --threads 1
+expect_rc evalnotes 0 "the trained project with the notes evaluates"
+
 # A dataset path with non-ASCII bytes and quotes still gives valid JSON (in a
 # UTF-8 locale: option parsing in the C locale refuses non-ASCII arguments).
 mkdir -p "$TMP/proj/é \"q\""

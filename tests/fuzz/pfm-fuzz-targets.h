@@ -12,7 +12,8 @@
  * The promises: never a crash, a hang or a leak; a refusal comes with one
  * short line of valid UTF-8 (what the CLI prints and the GUI shows) and
  * leaves the caller's data untouched; an accepted input is fully valid and
- * survives a save/load round trip unchanged.
+ * survives a save/load round trip unchanged, also when saved over its
+ * own text.
  */
 #pragma once
 
@@ -148,6 +149,17 @@ pfm_fuzz_project (const guint8 *data, gsize size)
       g_autofree char *resaved = pfm_fuzz_config_text (again);
       if (strcmp (saved, resaved) != 0)
         g_error ("project file: a save/load round trip changed it:\n%s\n---\n%s", saved, resaved);
+      /* Saved over its own text (the app's and train's save, which keep
+       * the comments): accepted again, the same configuration. */
+      gsize kept_len = 0;
+      g_autofree char *kept = pfm_config_to_data_keeping (cfg, (const char *) data, size, NULL, &kept_len, &e2);
+      if (kept == NULL)
+        g_error ("project file: accepted, but it cannot be saved over its own text: %s", e2->message);
+      g_autoptr(PfmConfig) over = pfm_config_new ();
+      if (!pfm_config_load_data (over, kept, kept_len, &e2))
+        g_error ("project file: accepted, but saved over its own text it is refused: %s\n%s", e2->message, kept);
+      if (!pfm_fuzz_config_equal (cfg, over))
+        g_error ("project file: saved over its own text, it reads differently:\n%s", kept);
     }
   else
     {
