@@ -156,6 +156,20 @@ pfm_document_replace (PfmDocument *self, const PfmConfig *cfg)
   g_signal_emit (self, signals[CHANGED], 0, NULL);
 }
 
+static void set_file (PfmDocument *self, GFile *file);
+
+void
+pfm_document_reset (PfmDocument *self)
+{
+  g_return_if_fail (PFM_IS_DOCUMENT (self));
+  pfm_config_free (self->cfg);
+  self->cfg = pfm_config_new ();
+  g_clear_pointer (&self->text, g_bytes_unref);
+  set_file (self, NULL);
+  set_dirty (self, FALSE);
+  g_signal_emit (self, signals[CHANGED], 0, NULL);
+}
+
 char *
 pfm_document_get_value (PfmDocument *self, const char *key)
 {

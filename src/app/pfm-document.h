@@ -25,6 +25,9 @@ gboolean         pfm_document_set          (PfmDocument  *self,
 /* Replaces the whole configuration (a preset, a loaded file). */
 void             pfm_document_replace      (PfmDocument     *self,
                                             const PfmConfig *cfg);
+/* A new untitled project with the defaults: no file (a save asks for a
+ * name, so no earlier file is overwritten) and nothing to save. */
+void             pfm_document_reset        (PfmDocument     *self);
 char            *pfm_document_get_value    (PfmDocument  *self,
                                             const char   *key);
 

@@ -240,8 +240,7 @@ static void
 new_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   PfmWindow *self = PFM_WINDOW (widget);
-  g_autoptr(PfmConfig) cfg = pfm_config_new ();
-  pfm_document_replace (self->document, cfg);
+  pfm_document_reset (self->document);
   gtk_revealer_set_reveal_child (self->preset_revealer, FALSE);
 }
 

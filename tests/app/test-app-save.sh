@@ -30,6 +30,21 @@ if [ "${1:-}" = "--save" ]; then
       done
     done
     [ "$(stat -c %i "$project")" != "$before" ] && echo "saved: yes"
+    # File > New, then Ctrl+S: an untitled project asks for a name; the
+    # file opened before is not overwritten with the defaults.
+    saved=$(stat -c %i "$project")
+    xdotool windowfocus --sync "$win" key --clearmodifiers ctrl+n 2>/dev/null
+    for _ in $(seq 1 20); do
+      xdotool search --onlyvisible --name "^Untitled project — PFM Explorer" >/dev/null 2>&1 && break
+      sleep 0.25
+    done
+    xdotool key --clearmodifiers ctrl+s 2>/dev/null
+    for _ in $(seq 1 20); do
+      xdotool search --onlyvisible --name "^Save Project" >/dev/null 2>&1 && { echo "new asks: yes"; break; }
+      sleep 0.25
+    done
+    sleep 0.5
+    [ "$(stat -c %i "$project")" = "$saved" ] && echo "kept after new: yes"
   fi
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
@@ -40,9 +55,10 @@ app="$1"
 default_pfm="$2"
 out="$3"
 mkdir -p "$out"
-echo "1..1"
+echo "1..2"
 if ! command -v xdotool >/dev/null; then
   echo "ok 1 - a saved project keeps its comments # SKIP xdotool not installed"
+  echo "ok 2 - New then Ctrl+S asks for a name # SKIP xdotool not installed"
   exit 0
 fi
 export GTK_A11Y=none
@@ -70,4 +86,9 @@ elif [ -n "$warn" ]; then
   echo "not ok 1 - a saved project keeps its comments: $warn"
 else
   echo "ok 1 - a saved project keeps its comments: saved unchanged, byte for byte, all $comments comment lines"
+fi
+if grep -q "^new asks: yes" <<<"$report" && grep -q "^kept after new: yes" <<<"$report"; then
+  echo "ok 2 - New then Ctrl+S asks for a name and leaves the file opened before as it was"
+else
+  echo "not ok 2 - New then Ctrl+S asks for a name and leaves the file opened before as it was: $(tr '\n' ' ' <<<"$report")"
 fi
