@@ -205,6 +205,16 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
 
 /* --- showing results ------------------------------------------------------------- */
 
+/* Effective bits for the text: infinite (no error at all) is "unbounded",
+ * never "inf" or "nan". */
+static char *
+bits_text (double bits)
+{
+  if (isfinite (bits))
+    return g_strdup_printf ("%.1f", bits);
+  return g_strdup (isnan (bits) ? _("not measured") : _("unbounded"));
+}
+
 static void
 show_copy (PfmDefectsView *self, Job *job)
 {
@@ -262,9 +272,10 @@ show_copy (PfmDefectsView *self, Job *job)
         {
           /* The seed is formatted apart: gettext cannot see through G_GUINT64_FORMAT. */
           g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, job->cfg->defects.seed);
+          g_autofree char *bits = bits_text (rel > 0 ? -log2 (rel) : INFINITY);
           text = g_strdup_printf (_("This copy (defect seed %s): output vector off by %.3g%% "
-                                    "(relative error), %.1f effective bits. Run a batch for the statistics over many copies."),
-                                  seed, 100 * rel, rel > 0 ? -log2 (rel) : INFINITY);
+                                    "(relative error), %s effective bits. Run a batch for the statistics over many copies."),
+                                  seed, 100 * rel, bits);
         }
       gtk_label_set_text (self->summary, text);
     }
@@ -301,13 +312,15 @@ show_batch (PfmDefectsView *self, const PfmBatchResult *r)
   g_autofree char *title = g_strdup_printf (_("Relative error over %u copies (bins of %.2g%%)"), r->copies->len, 100 * hi / HIST_BINS);
   pfm_plot_set_title (self->plots[PLOT_HIST], title);
 
+  g_autofree char *bits = bits_text (r->stats[PFM_METRIC_EFFECTIVE_BITS].mean);
+  g_autofree char *bits_cal = bits_text (r->stats_calibrated[PFM_METRIC_EFFECTIVE_BITS].mean);
   g_autofree char *text = g_strdup_printf (
     _("Batch of %u copies (%u resolved): relative error %.3g%% ± %.3g%% before calibration, %.3g%% ± %.3g%% after; "
-      "cosine similarity %.5f → %.5f; effective bits %.1f → %.1f; yield (error ≤ %.3g%%) %.0f%% → %.0f%%."),
+      "cosine similarity %.5f → %.5f; effective bits %s → %s; yield (error ≤ %.3g%%) %.0f%% → %.0f%%."),
     r->copies->len, r->n_resolved,
     100 * r->stats[m].mean, 100 * r->stats[m].std, 100 * r->stats_calibrated[m].mean, 100 * r->stats_calibrated[m].std,
     r->stats[PFM_METRIC_COSINE_SIMILARITY].mean, r->stats_calibrated[PFM_METRIC_COSINE_SIMILARITY].mean,
-    r->stats[PFM_METRIC_EFFECTIVE_BITS].mean, r->stats_calibrated[PFM_METRIC_EFFECTIVE_BITS].mean,
+    bits, bits_cal,
     100 * r->options.threshold, 100 * r->yield, 100 * r->yield_calibrated);
   gtk_label_set_text (self->summary, text);
 }
