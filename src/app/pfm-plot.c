@@ -40,6 +40,8 @@ struct _PfmPlot
 {
   GtkWidget    parent_instance;
 
+  GtkWidget   *menu;        /* the right-click menu, parented for the widget's life */
+
   PfmPlotKind  kind;
   char        *title;
   Axis         xa, ya;
@@ -221,7 +223,13 @@ static gboolean
 save_data (const char *path, gpointer user_data, GError **error)
 {
   PfmPlot *self = user_data;
-  g_autofree char *text = g_str_has_suffix (path, ".json") ? pfm_plot_to_json (self) : pfm_plot_to_csv (self);
+  const gboolean json = g_str_has_suffix (path, ".json") || g_str_has_suffix (path, ".JSON");
+  if (!json && !g_str_has_suffix (path, ".csv") && !g_str_has_suffix (path, ".CSV"))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s: data must be saved as .csv or .json"), path);
+      return FALSE;
+    }
+  g_autofree char *text = json ? pfm_plot_to_json (self) : pfm_plot_to_csv (self);
   return pfm_file_write_atomic (path, text, strlen (text), error);
 }
 
@@ -251,18 +259,41 @@ save_data_action (GtkWidget *widget, const char *action, GVariant *param)
   pfm_save_dialog (widget, _("Save Data (CSV or JSON)"), name, patterns, save_data, widget, NULL);
 }
 
+/* The menu stays parented to the plot: a popover unparented on "closed"
+ * loses the plot's actions before its item is activated, and the item then
+ * does nothing. */
 static void
 pressed_cb (GtkGestureClick *gesture, int n, double x, double y, PfmPlot *self)
 {
-  GMenu *menu = g_menu_new ();
-  g_menu_append (menu, _("Save Figure…"), "plot.save-figure");
-  g_menu_append (menu, _("Save Data…"), "plot.save-data");
-  GtkWidget *popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
-  g_object_unref (menu);
-  gtk_widget_set_parent (popover, GTK_WIDGET (self));
-  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
-  gtk_popover_popup (GTK_POPOVER (popover));
+  if (self->menu == NULL)
+    {
+      GMenu *menu = g_menu_new ();
+      g_menu_append (menu, _("Save Figure…"), "plot.save-figure");
+      g_menu_append (menu, _("Save Data…"), "plot.save-data");
+      self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+      g_object_unref (menu);
+      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
+/* A popover child is positioned by its parent's allocation. */
+static void
+pfm_plot_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  PfmPlot *self = PFM_PLOT (widget);
+  if (self->menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->menu));
+}
+
+static void
+pfm_plot_dispose (GObject *object)
+{
+  PfmPlot *self = PFM_PLOT (object);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
+  G_OBJECT_CLASS (pfm_plot_parent_class)->dispose (object);
 }
 
 static void
@@ -270,8 +301,10 @@ pfm_plot_class_init (PfmPlotClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->dispose = pfm_plot_dispose;
   object_class->finalize = pfm_plot_finalize;
   widget_class->snapshot = pfm_plot_snapshot;
+  widget_class->size_allocate = pfm_plot_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "pfmplot");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
   gtk_widget_class_install_action (widget_class, "plot.save-figure", NULL, save_figure_action);
