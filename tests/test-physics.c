@@ -745,6 +745,58 @@ test_memory_refused (void)
   g_assert_cmpuint (pfm_bpm_estimate_memory (cfg, &opts), >, (guint64) 8192 * 8192 * 40);
 }
 
+/* PFM_MEMORY_BUDGET's form: digits only, at least 1, no overflow. */
+static void
+test_memory_budget_parse (void)
+{
+  const struct { const char *text; guint64 want; } good[] = {
+    { "1", 1 }, { "100000000", 100000000 }, { "007", 7 },
+    { "18446744073709551615", G_MAXUINT64 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      guint64 v = 0;
+      g_autoptr(GError) error = NULL;
+      g_assert_true (pfm_bpm_parse_memory_budget (good[i].text, &v, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (v, ==, good[i].want);
+    }
+  const char *bad[] = { "", "0", "000", "-5", "+5", " 1000", "1000 ", "abc", "1e9", "100MB", "0x10",
+                        "18446744073709551616", "99999999999999999999999" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      guint64 v = 42;
+      g_autoptr(GError) error = NULL;
+      g_assert_false (pfm_bpm_parse_memory_budget (bad[i], &v, &error));
+      g_assert_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_BUDGET);
+      g_assert_nonnull (strstr (error->message, "PFM_MEMORY_BUDGET"));
+      g_assert_null (strchr (error->message, '\n'));
+      g_assert_cmpuint (v, ==, 42);
+    }
+}
+
+/* The estimate counts the diagnostics rows (and their CSV when written),
+ * and the export of the volume: each by exactly its bytes. */
+static void
+test_memory_estimate_terms (void)
+{
+  g_autoptr(PfmConfig) few = config_with ("grid.n=32", "tube.length=1e-3", "grid.dz=1e-6", "grid.record_every=1", NULL);
+  g_autoptr(PfmConfig) many = config_with ("grid.n=32", "tube.length=1e-3", "grid.dz=1e-9", "grid.record_every=1", NULL);
+  PfmBpmOptions o = { .no_volume = TRUE };
+  const guint64 rows_few = 1001, rows_many = 1000001;
+  g_assert_cmpuint (pfm_bpm_estimate_memory (many, &o) - pfm_bpm_estimate_memory (few, &o), ==,
+                    (rows_many - rows_few) * sizeof (PfmDiagRow));
+  PfmBpmOptions csv = { .no_volume = TRUE, .diagnostics_csv = TRUE };
+  g_assert_cmpuint (pfm_bpm_estimate_memory (many, &csv) - pfm_bpm_estimate_memory (many, &o), ==,
+                    rows_many * PFM_RECORD_CSV_ROW_BYTES);
+  PfmBpmOptions vol = { 0 }, npy = { .field_format = PFM_FIELD_NPY }, vti = { .field_format = PFM_FIELD_VTI };
+  const guint64 v = pfm_bpm_estimate_memory (few, &vol);
+  g_assert_cmpuint (v, >, pfm_bpm_estimate_memory (few, &o));
+  g_assert_cmpuint (pfm_bpm_estimate_memory (few, &npy), >, v);
+  g_assert_cmpuint (pfm_bpm_estimate_memory (few, &vti) - v, ==,
+                    2 * (pfm_bpm_estimate_memory (few, &npy) - v) - 4096);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -774,6 +826,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/detector/sum", test_detector_sum);
   g_test_add_func ("/engine/bpm/cancel", test_cancel);
   g_test_add_func ("/engine/bpm/memory-refused", test_memory_refused);
+  g_test_add_func ("/engine/bpm/memory-budget-parse", test_memory_budget_parse);
+  g_test_add_func ("/engine/bpm/memory-estimate-terms", test_memory_estimate_terms);
 
   return g_test_run ();
 }

@@ -106,9 +106,18 @@ pfm_cli_progress (PfmCliProgress *p, guint done, guint total, const char *format
 {
   int permille = total > 0 ? (int) (1000.0 * done / total) : 1000;
   int quantum = p->tty ? 5 : 100;
-  if (permille / quantum == p->last_permille / quantum && done != total)
+  /* In a log, also a line at least every 10 s of wall time, so a slow run
+   * is seen to progress.  One clock for the process: the CLI shows one
+   * progress at a time. */
+  static gint64 last_line_us = 0;
+  const gint64 now = g_get_monotonic_time ();
+  if (last_line_us == 0)
+    last_line_us = now;
+  const gboolean due = !p->tty && now - last_line_us >= 10 * G_USEC_PER_SEC;
+  if (permille / quantum == p->last_permille / quantum && done != total && !due)
     return;
   p->last_permille = permille;
+  last_line_us = now;
   char bar[31];
   int filled = permille * 30 / 1000;
   for (int i = 0; i < 30; i++)

@@ -87,7 +87,7 @@ gboolean   pfm_cli_write_output (const char  *path,
                                  GError     **error);
 
 /* The progress bar on stderr: redrawn every 0.5% on a terminal, every 10%
- * (one line each) in a log. */
+ * (one line each) in a log, and there also at least every 10 s. */
 typedef struct
 {
   int      last_permille;

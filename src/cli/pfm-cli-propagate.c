@@ -88,7 +88,8 @@ pfm_cli_propagate (int argc, char **argv)
 
   g_autoptr(GError) error = NULL;
   PfmBpmOptions opts = { .threads = threads > 0 ? threads : -1, .rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE,
-                         .no_volume = field_path == NULL };
+                         .no_volume = field_path == NULL, .diagnostics_csv = diag_path != NULL,
+                         .field_format = pfm_record_field_format (field_path) };
   g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, &error);
   if (bpm == NULL)
     {
@@ -97,6 +98,13 @@ pfm_cli_propagate (int argc, char **argv)
              g_error_matches (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE)
              ? PFM_EXIT_USAGE : PFM_EXIT_FAILED;
     }
+
+  /* What is known before the run, said before it (a long run otherwise
+   * gives its warnings only at the end); --quiet keeps stderr silent, and
+   * the summary repeats them. */
+  g_autoptr(GPtrArray) warnings = quiet ? NULL : pfm_bpm_setup_warnings (bpm);
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    pfm_cli_error ("propagate", "warning: %s", (const char *) warnings->pdata[i]);
 
   PfmCliProgress progress;
   pfm_cli_progress_init (&progress);

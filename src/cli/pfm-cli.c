@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pfm-bpm.h"
 #include "pfm-cli-common.h"
 
 typedef struct
@@ -73,7 +74,17 @@ main (int argc, char **argv)
     }
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
-      return pfm_cli_finish (commands[i].name, commands[i].run (argc - 1, argv + 1));
+      {
+        /* A budget that does not parse is refused, not silently replaced
+         * by the default. */
+        g_autoptr(GError) error = NULL;
+        if (!pfm_bpm_check_memory_budget_env (&error))
+          {
+            pfm_cli_error (commands[i].name, "%s", error->message);
+            return PFM_EXIT_USAGE;
+          }
+        return pfm_cli_finish (commands[i].name, commands[i].run (argc - 1, argv + 1));
+      }
 
   fprintf (stderr, "pfm-cli: unknown command \"%s\" (see pfm-cli --help)\n", argv[1]);
   return PFM_EXIT_USAGE;

@@ -286,6 +286,13 @@ pfm_adjoint_new (const PfmConfig *cfg, guint64 budget, GError **error)
       return NULL;
     }
 
+  /* FFTW's planner aborts when its own scratch cannot be allocated. */
+  if (!pfm_fftw_can_alloc (cb))
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                   "out of memory planning the FFT of a %d x %d grid: lower grid.n", a->n, a->n);
+      return NULL;
+    }
   g_mutex_lock (&planner_lock);
   /* FFTW_ESTIMATE: the same plan, hence the same rounding, in every
    * thread and on every run, so training is bit-reproducible. */

@@ -405,10 +405,32 @@ new_bpm (Batch *B, const PfmConfig *cfg)
   return bpm;
 }
 
+/* An input field of the grid, checked: a worker that cannot get one fails
+ * the batch with "out of memory" rather than aborting the process. */
+static float *
+try_field (Batch *B, const PfmGrid *g)
+{
+  float *f = g_try_new (float, 2 * (gsize) g->n * g->n);
+  if (f == NULL)
+    fail (B, g_error_new (PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                          "out of memory for a %d x %d input field: lower grid.n or use fewer threads", g->n, g->n));
+  return f;
+}
+
+/* How messages name the device a run was made on. */
+static char *
+device_name (const PfmConfig *cfg)
+{
+  if (pfm_defects_active (cfg))
+    return g_strdup_printf ("the fabricated copy (defects.seed = %" G_GUINT64_FORMAT ")", cfg->defects.seed);
+  return g_strdup ("the nominal device");
+}
+
 /* Propagates one SLM input; reads the regions into @y.  Returns the run's
  * status, or -1 on a hard failure (recorded in B). */
 static int
-run_input (Batch *B, PfmBpm *bpm, const double *values, float *field, guint64 noise_seed, double *y)
+run_input (Batch *B, PfmBpm *bpm, const double *values, float *field, guint64 noise_seed, double *y,
+           char **reason)
 {
   const PfmConfig *cfg = pfm_bpm_get_config (bpm);
   const PfmGrid *g = pfm_bpm_get_grid (bpm);
@@ -424,6 +446,8 @@ run_input (Batch *B, PfmBpm *bpm, const double *values, float *field, guint64 no
     }
   if (rec->status == PFM_RUN_COMPLETED)
     pfm_detector_read (cfg, g, pfm_bpm_get_field (bpm), noise_seed, y);
+  if (reason != NULL && rec->stop_reason != NULL)
+    *reason = g_strdup (rec->stop_reason);
   return rec->status;
 }
 
@@ -459,7 +483,7 @@ tm_config (const PfmConfig *cfg)
  * or an unresolved run (then *unresolved is set). */
 static gboolean
 region_tm_columns (Batch *B, PfmBpm *bpm, guint p0, guint p1, float *field, double *tm,
-                   gboolean *unresolved, guint *columns_done)
+                   gboolean *unresolved, guint *columns_done, char **reason)
 {
   const PfmConfig *cfg = pfm_bpm_get_config (bpm);
   const PfmGrid *g = pfm_bpm_get_grid (bpm);
@@ -490,6 +514,8 @@ region_tm_columns (Batch *B, PfmBpm *bpm, guint p0, guint p1, float *field, doub
       if (rec->status != PFM_RUN_COMPLETED)
         {
           *unresolved = rec->status == PFM_RUN_UNRESOLVED;
+          if (reason != NULL && rec->stop_reason != NULL)
+            *reason = g_strdup_printf ("SLM pixel %u: %s", p, rec->stop_reason);
           return FALSE;
         }
       const float *F = pfm_bpm_get_field (bpm);
@@ -546,8 +572,14 @@ copy_job (Batch *B, guint slot)
   if (bpm == NULL)
     return;
   const PfmGrid *g = pfm_bpm_get_grid (bpm);
-  g_autofree float *field = g_new (float, 2 * (gsize) g->n * g->n);
-  g_autofree double *Y = g_new (double, (gsize) B->n_all * B->nreg);
+  g_autofree float *field = try_field (B, g);
+  g_autofree double *Y = g_try_new (double, (gsize) B->n_all * B->nreg);
+  if (field == NULL || Y == NULL)
+    {
+      if (field != NULL)
+        fail (B, g_error_new (PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY, "out of memory for a copy's outputs"));
+      return;
+    }
 
   guint done = 0;
   for (guint i = 0; i < B->n_all; i++)
@@ -555,7 +587,7 @@ copy_job (Batch *B, guint slot)
       if (aborted (B))
         return;
       const guint64 noise_seed = pfm_rng_hash (res->seed, TAG_DETECTOR, i, 0);
-      int st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, noise_seed, Y + (gsize) i * B->nreg);
+      int st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, noise_seed, Y + (gsize) i * B->nreg, NULL);
       if (st < 0 || st == PFM_RUN_CANCELLED)
         return;
       done++;
@@ -594,7 +626,7 @@ copy_job (Batch *B, guint slot)
       g_autofree double *tm = g_new (double, 2 * (gsize) B->nreg * B->npix);
       gboolean unresolved = FALSE;
       guint cols = 0;
-      if (!region_tm_columns (B, tbpm, 0, B->npix, field, tm, &unresolved, &cols))
+      if (!region_tm_columns (B, tbpm, 0, B->npix, field, tm, &unresolved, &cols, NULL))
         {
           if (unresolved)
             advance (B, per_copy - done - cols);
@@ -620,14 +652,20 @@ job_func (gpointer data, gpointer user_data)
           if (bpm == NULL)
             break;
           const PfmGrid *g = pfm_bpm_get_grid (bpm);
-          g_autofree float *field = g_new (float, 2 * (gsize) g->n * g->n);
-          for (guint i = job->a; i < job->b && !aborted (B); i++)
+          g_autofree float *field = try_field (B, g);
+          for (guint i = job->a; field != NULL && i < job->b && !aborted (B); i++)
             {
-              int st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, 0, B->y0 + (gsize) i * B->nreg);
+              g_autofree char *reason = NULL;
+              int st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, 0, B->y0 + (gsize) i * B->nreg,
+                                  &reason);
               if (st == PFM_RUN_UNRESOLVED)
-                fail (B, g_error_new (PFM_BATCH_ERROR, PFM_BATCH_ERROR_UNRESOLVED,
-                                      "the nominal device's run for input %u stopped under-resolved: "
-                                      "fix the grid or the power first (see pfm-cli propagate)", i));
+                {
+                  g_autofree char *who = device_name (B->nominal);
+                  fail (B, g_error_new (PFM_BATCH_ERROR, PFM_BATCH_ERROR_UNRESOLVED,
+                                        "the run of %s for input %u stopped under-resolved: %s; "
+                                        "fix the grid or the power first (see pfm-cli propagate)",
+                                        who, i, reason ? reason : "no reason recorded"));
+                }
               if (st != PFM_RUN_COMPLETED)
                 break;
               advance (B, 1);
@@ -641,13 +679,20 @@ job_func (gpointer data, gpointer user_data)
           if (bpm == NULL)
             break;
           const PfmGrid *g = pfm_bpm_get_grid (bpm);
-          g_autofree float *field = g_new (float, 2 * (gsize) g->n * g->n);
+          g_autofree float *field = try_field (B, g);
+          if (field == NULL)
+            break;
           gboolean unresolved = FALSE;
           guint cols = 0;
+          g_autofree char *reason = NULL;
           /* Each job fills its own columns of tm0. */
-          if (!region_tm_columns (B, bpm, job->a, job->b, field, B->tm0, &unresolved, &cols) && unresolved)
-            fail (B, g_error_new (PFM_BATCH_ERROR, PFM_BATCH_ERROR_UNRESOLVED,
-                                  "the nominal device's transmission-matrix run stopped under-resolved"));
+          if (!region_tm_columns (B, bpm, job->a, job->b, field, B->tm0, &unresolved, &cols, &reason) && unresolved)
+            {
+              g_autofree char *who = device_name (tcfg);
+              fail (B, g_error_new (PFM_BATCH_ERROR, PFM_BATCH_ERROR_UNRESOLVED,
+                                    "the transmission-matrix run of %s stopped under-resolved at %s",
+                                    who, reason ? reason : "a pixel (no reason recorded)"));
+            }
           break;
         }
       case JOB_COPY:

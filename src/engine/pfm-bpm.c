@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "pfm-beam.h"
@@ -86,19 +87,101 @@ struct _PfmBpm
                             * double so that it integrates the error that its
                             * float rounding leaves (sigma-delta fashion) */
   gboolean     input_set;
+  gboolean     dark_warned;  /* the "no light is left" warning was given this run */
 };
+
+gboolean
+pfm_bpm_parse_memory_budget (const char *text, guint64 *bytes, GError **error)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+  guint64 v = 0;
+  gboolean ok = text[0] != '\0';
+  for (const char *p = text; ok && *p; p++)
+    {
+      if (!g_ascii_isdigit (*p) || v > (G_MAXUINT64 - (guint64) (*p - '0')) / 10)
+        ok = FALSE;
+      else
+        v = 10 * v + (guint64) (*p - '0');
+    }
+  if (!ok || v == 0)
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_BUDGET,
+                   "PFM_MEMORY_BUDGET = \"%s\" is not accepted: give the budget as a whole number of bytes, "
+                   "digits only and at least 1 (e.g. PFM_MEMORY_BUDGET=4000000000), or unset it for the default",
+                   text);
+      return FALSE;
+    }
+  if (bytes != NULL)
+    *bytes = v;
+  return TRUE;
+}
+
+gboolean
+pfm_bpm_check_memory_budget_env (GError **error)
+{
+  const char *env = g_getenv ("PFM_MEMORY_BUDGET");
+  return env == NULL || pfm_bpm_parse_memory_budget (env, NULL, error);
+}
+
+/* Bytes the process may still map under RLIMIT_AS and RLIMIT_DATA
+ * (G_MAXUINT64 when neither is set). */
+static guint64
+rlimit_room (void)
+{
+  guint64 room = G_MAXUINT64;
+  const int which[] = { RLIMIT_AS, RLIMIT_DATA };
+  guint64 used = 0;
+  g_autofree char *statm = NULL;
+  if (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    used = g_ascii_strtoull (statm, NULL, 10) * (guint64) sysconf (_SC_PAGESIZE);
+  for (guint i = 0; i < G_N_ELEMENTS (which); i++)
+    {
+      struct rlimit rl;
+      if (getrlimit (which[i], &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        room = MIN (room, (guint64) rl.rlim_cur > used ? (guint64) rl.rlim_cur - used : 0);
+    }
+  return room;
+}
 
 guint64
 pfm_bpm_default_memory_budget (void)
 {
   const char *env = g_getenv ("PFM_MEMORY_BUDGET");
   guint64 v;
-  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT64, &v, NULL))
-    return v;
+  if (env != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      if (pfm_bpm_parse_memory_budget (env, &v, &error))
+        return v;
+      /* Front ends refuse this before they start (the CLI exits 2); an
+       * embedder that did not check is told, once, and gets the default. */
+      static gsize warned = 0;
+      if (g_once_init_enter (&warned))
+        {
+          g_warning ("%s; using the default budget", error->message);
+          g_once_init_leave (&warned, 1);
+        }
+    }
   /* Half the machine's memory, at most 8 GiB. */
   long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
   guint64 phys = (pages > 0 && page > 0) ? (guint64) pages * page : G_GUINT64_CONSTANT (4) << 30;
-  return MIN (phys / 2, G_GUINT64_CONSTANT (8) << 30);
+  guint64 budget = MIN (phys / 2, G_GUINT64_CONSTANT (8) << 30);
+  /* Under ulimit -v / -d, half of what is left: thread stacks, malloc's
+   * arenas and FFTW's planner take address space the estimate does not
+   * count, and running out there aborts rather than failing. */
+  guint64 room = rlimit_room ();
+  if (room != G_MAXUINT64)
+    budget = MIN (budget, MAX (room / 2, 1));
+  return budget;
+}
+
+/* Slices a run records: z = 0, every record_every-th step, and the end. */
+static guint64
+n_records (const PfmConfig *cfg)
+{
+  guint64 steps = pfm_config_n_steps (cfg);
+  guint every = cfg->grid.record_every;
+  return 1 + steps / every + (steps % every ? 1 : 0);
 }
 
 static void
@@ -111,13 +194,18 @@ volume_layout (const PfmConfig *cfg, const PfmBpmOptions *o, int *factor, int *v
   int f = (n + side - 1) / side;
   *factor = f;
   *vnx = n / f;
-  guint steps = pfm_config_n_steps (cfg);
-  guint every = cfg->grid.record_every;
-  guint nrec = 1 + steps / every + (steps % every ? 1 : 0);
+  guint64 nrec = n_records (cfg);
   guint64 slice = (guint64) (*vnx) * (*vnx) * 2 * sizeof (float);
   guint64 s = (nrec * slice + budget - 1) / budget;
   *stride = (guint) MAX (1, s);
-  *capacity = (nrec + *stride - 1) / *stride + 1;
+  *capacity = (guint) ((nrec + *stride - 1) / *stride + 1);
+}
+
+char *
+pfm_bpm_format_mib (guint64 bytes)
+{
+  const double mib = bytes / 1048576.0;
+  return mib >= 10.0 ? g_strdup_printf ("%.0f MiB", mib) : g_strdup_printf ("%.2g MiB", mib);
 }
 
 guint64
@@ -127,15 +215,24 @@ pfm_bpm_estimate_memory (const PfmConfig *cfg, const PfmBpmOptions *opts)
   const PfmBpmOptions *o = opts ? opts : &defaults;
   guint64 nn = (guint64) cfg->grid.n * cfg->grid.n;
   guint64 bytes = nn * BYTES_PER_POINT;
+  /* The diagnostics rows (kept for the whole run), and their CSV. */
+  const guint64 nrec = n_records (cfg);
+  bytes += nrec * sizeof (PfmDiagRow);
+  if (o->diagnostics_csv)
+    bytes += nrec * PFM_RECORD_CSV_ROW_BYTES;
   if (!o->no_volume)
     {
       int f, vnx;
       guint stride, cap;
       volume_layout (cfg, o, &f, &vnx, &stride, &cap);
-      bytes += (guint64) cap * vnx * vnx * 2 * sizeof (float);
+      /* Two arrays (intensity, dn), and the file's image when written. */
+      const guint64 samples = (guint64) cap * vnx * vnx;
+      bytes += samples * 2 * sizeof (float);
+      bytes += pfm_record_field_write_bytes (o->field_format, samples);
     }
   if (cfg->medium.kind == PFM_MEDIUM_FILE && cfg->medium.file != NULL)
     {
+      /* Read whole and decoded in place (pfm_medium_load_map). */
       GStatBuf st;
       if (g_stat (cfg->medium.file, &st) == 0)
         bytes += st.st_size;
@@ -337,10 +434,12 @@ pfm_bpm_new (const PfmConfig *cfg, const PfmBpmOptions *opts, GError **error)
   guint64 need = pfm_bpm_estimate_memory (cfg, &o);
   if (need > o.memory_budget)
     {
+      g_autofree char *need_s = pfm_bpm_format_mib (need);
+      g_autofree char *budget_s = pfm_bpm_format_mib (o.memory_budget);
       g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
-                   "grid.n = %d needs about %.0f MiB, over the memory budget of %.0f MiB: "
-                   "lower grid.n (memory grows as n^2) or raise PFM_MEMORY_BUDGET",
-                   cfg->grid.n, need / 1048576.0, o.memory_budget / 1048576.0);
+                   "grid.n = %d with %" G_GUINT64_FORMAT " recorded slices needs about %s, over the memory budget of %s: "
+                   "lower grid.n (memory grows as n^2), raise grid.record_every, or raise PFM_MEMORY_BUDGET",
+                   cfg->grid.n, n_records (cfg), need_s, budget_s);
       return NULL;
     }
 
@@ -404,6 +503,14 @@ pfm_bpm_new (const PfmConfig *cfg, const PfmBpmOptions *opts, GError **error)
       return NULL;
     }
 
+  /* FFTW's planner allocates its scratch (up to about one grid, as the
+   * estimate counts) and aborts the process when that fails: probe it first. */
+  if (!pfm_fftw_can_alloc (cbytes))
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                   "out of memory planning the FFT of a %d x %d grid: lower grid.n", b->n, b->n);
+      return NULL;
+    }
   b->fwd = pfm_fftw_plan_2d (b->n, (fftwf_complex *) b->E, FFTW_FORWARD, o.threads, o.rigor);
   b->bwd = pfm_fftw_plan_2d (b->n, (fftwf_complex *) b->E, FFTW_BACKWARD, o.threads, o.rigor);
   if (b->fwd == NULL || b->bwd == NULL)
@@ -665,7 +772,7 @@ diagnostics (const PfmBpm *b, const float *f, PfmDiagRow *row)
   row->power = s * da;
   row->peak_intensity = peak;
   row->b_integral = b->b_integral;
-  if (s > 0.0)
+  if (s > 0.0 && peak >= PFM_RECORD_MIN_INTENSITY)
     {
       row->centroid_x = sx / s;
       row->centroid_y = sy / s;
@@ -746,39 +853,138 @@ record_slice (PfmBpm *b, PfmRecord *rec, const PfmBpmCallbacks *cb, gboolean for
       /* Never let a NaN row reach an output. */
       g_array_set_size (rec->rows, rec->rows->len - 1);
     }
+  else if (row.peak_intensity < PFM_RECORD_MIN_INTENSITY)
+    {
+      /* No light left to resolve: the spectrum of what float32 keeps of
+       * it is rounding noise, not detail (that once read as "collapse"). */
+      if (!b->dark_warned)
+        pfm_record_add_warning (rec, "no light is left from z = %.4g m: the power fell to %.3g W (%.3g W at the input; "
+                                "optics.loss = %g 1/m, and the absorbing boundary), below what single precision "
+                                "resolves: widths and centroids are undefined from there",
+                                b->z, row.power, rec->input_power, b->cfg->optics.loss);
+      b->dark_warned = TRUE;
+    }
   else if (total > 0.0 && edge / total > PFM_BPM_MAX_EDGE_POWER && rec->status == PFM_RUN_RUNNING)
     {
       rec->status = PFM_RUN_UNRESOLVED;
       rec->stop_z = b->z;
+      const PfmMedium *m = b->medium;
+      g_autofree char *cause = b->b_integral >= PFM_BPM_COLLAPSE_B_INTEGRAL
+        ? g_strdup_printf ("self-focusing: the B-integral reached %.3g rad (peak intensity %.3g W/m^2); "
+                           "lower beam.power, or raise grid.n", b->b_integral, row.peak_intensity)
+        : g_strdup_printf ("light scattered to wide angles by the index structure (max|dn| = %.3g: the guide's "
+                           "profile %.3g, the voxels %.3g; B-integral only %.2g rad); raise grid.n or narrow grid.window",
+                           m->max_abs_dn, m->profile_abs_dn, m->voxel_abs_dn, b->b_integral);
       rec->stop_reason = g_strdup_printf ("the spectrum reached the grid's edge at z = %.4g m "
                                           "(%.2g of the power in the outer %.0f%% of spatial frequencies, "
-                                          "above %.0e): the field holds finer detail than the grid resolves "
-                                          "(self-focusing collapse, or light scattered to wide angles by a strong "
-                                          "index step such as a void?); raise grid.n or narrow grid.window",
-                                          b->z, edge / total, 100 * PFM_BPM_EDGE_BAND, PFM_BPM_MAX_EDGE_POWER);
+                                          "above %.0e): the field holds finer detail than the grid resolves, from %s",
+                                          b->z, edge / total, 100 * PFM_BPM_EDGE_BAND, PFM_BPM_MAX_EDGE_POWER, cause);
     }
 
   if (cb && cb->slice)
     cb->slice (rec, cb->user_data);
 }
 
+/* The term of the step phase k0 h (max|dn| + |n2| I_peak) that is to
+ * blame when it exceeds PFM_BPM_MAX_STEP_PHASE, in words. */
+static char *
+step_phase_cause (const PfmBpm *b, double h, double peak)
+{
+  const PfmMedium *m = b->medium;
+  const double index = b->k0 * h * m->max_abs_dn;
+  const double kerr = b->k0 * h * fabs (b->cfg->optics.n2) * peak;
+  if (index >= kerr)
+    return g_strdup_printf ("the index contrast: max|dn| = %.3g (the guide's profile %.3g, the voxels %.3g) "
+                            "gives %.2f rad per step by itself (the Kerr phase %.2g rad); "
+                            "lower grid.dz below %.3g m or the index contrast",
+                            m->max_abs_dn, m->profile_abs_dn, m->voxel_abs_dn, index, kerr,
+                            PFM_BPM_MAX_STEP_PHASE / (b->k0 * m->max_abs_dn));
+  return g_strdup_printf ("the Kerr phase: the peak intensity %.3g W/m^2 gives k0 n2 I dz = %.2f rad per step "
+                          "(the index contrast %.2g rad); lower grid.dz or beam.power (or the beam is collapsing)",
+                          peak, kerr, index);
+}
+
+/* Costs measured on the 2-core development machine (one thread): a step
+ * (forward and inverse FFT, the real-space pass) takes about this much per
+ * grid point and log2 of the point count ... */
+#define COST_PER_POINT_LOG_S 3e-9
+/* ... and a voxel of a layer (computed, and averaged into the step) about
+ * this much: 1.64e7 voxels took 0.23 s. */
+#define COST_PER_VOXEL_S     1.4e-8
+
+double
+pfm_bpm_estimate_seconds (PfmBpm *b)
+{
+  g_return_val_if_fail (b != NULL, 0.0);
+  const double nn = (double) b->nn;
+  double t = (double) b->n_steps * COST_PER_POINT_LOG_S * nn * MAX (1.0, log2 (nn));
+  if (b->layered)
+    {
+      /* Every layer the run crosses is computed (at least once), and each
+       * is expanded onto the grid. */
+      const double layers = MIN ((double) b->nlz, ceil (b->length / b->voxel));
+      const double per_layer = b->has_voxels ? (double) b->medium->nvx * b->medium->nvy : 0.0;
+      t += layers * (per_layer * COST_PER_VOXEL_S + nn * COST_PER_POINT_LOG_S);
+    }
+  return t;
+}
+
+static char *
+format_duration (double s)
+{
+  if (s < 120.0)
+    return g_strdup_printf ("%.0f s", s);
+  if (s < 7200.0)
+    return g_strdup_printf ("%.0f minutes", s / 60.0);
+  return g_strdup_printf ("%.1f hours", s / 3600.0);
+}
+
+GPtrArray *
+pfm_bpm_setup_warnings (PfmBpm *b)
+{
+  g_return_val_if_fail (b != NULL, NULL);
+  GPtrArray *w = g_ptr_array_new_with_free_func (g_free);
+  const double dx = b->grid.dx;
+  if (b->has_voxels && b->voxel / dx < 2.0)
+    g_ptr_array_add (w, g_strdup_printf ("the grid under-samples the voxels: %.2f samples per voxel edge (at least 2 needed); "
+                                         "raise grid.n or narrow grid.window", b->voxel / dx));
+  if (b->has_voxels && b->dz > b->voxel)
+    g_ptr_array_add (w, g_strdup_printf ("grid.dz = %.3g m is longer than a voxel (%.3g m): each step averages several voxel layers",
+                                         b->dz, b->voxel));
+  const double t = pfm_bpm_estimate_seconds (b);
+  if (t > PFM_BPM_LONG_RUN_S)
+    {
+      g_autofree char *d = format_duration (t);
+      g_ptr_array_add (w, g_strdup_printf ("this run is estimated to take about %s on one core "
+                                           "(%u steps of a %d x %d grid, %" G_GUINT64_FORMAT " voxels in the sample); "
+                                           "Ctrl-C cancels it", d, b->n_steps, b->n, b->n,
+                                           pfm_medium_n_parameters (b->medium)));
+    }
+  return w;
+}
+
 static void
 check_setup (PfmBpm *b, PfmRecord *rec)
 {
-  const double dx = b->grid.dx;
-  if (b->has_voxels && b->voxel / dx < 2.0)
-    pfm_record_add_warning (rec, "the grid under-samples the voxels: %.2f samples per voxel edge (at least 2 needed); "
-                            "raise grid.n or narrow grid.window", b->voxel / dx);
-  if (b->has_voxels && b->dz > b->voxel)
-    pfm_record_add_warning (rec, "grid.dz = %.3g m is longer than a voxel (%.3g m): each step averages several voxel layers",
-                            b->dz, b->voxel);
+  g_autoptr(GPtrArray) setup = pfm_bpm_setup_warnings (b);
+  for (guint i = 0; i < setup->len; i++)
+    pfm_record_add_warning (rec, "%s", (const char *) setup->pdata[i]);
   double peak = 0.0;
   for (gsize p = 0; p < b->nn; p++)
     peak = MAX (peak, (double) b->E[2 * p] * b->E[2 * p] + (double) b->E[2 * p + 1] * b->E[2 * p + 1]);
   double phase = b->k0 * b->dz * (b->medium->max_abs_dn + fabs (b->cfg->optics.n2) * peak);
   if (phase > PFM_BPM_MAX_STEP_PHASE)
-    pfm_record_add_warning (rec, "the real-space phase per step is %.2f rad at the input (above %.1f): "
-                            "the split-step is under-resolved; lower grid.dz", phase, PFM_BPM_MAX_STEP_PHASE);
+    {
+      g_autofree char *cause = step_phase_cause (b, b->dz, peak);
+      pfm_record_add_warning (rec, "the real-space phase per step is %.2f rad at the input (above %.1f), from %s: "
+                              "the split-step is under-resolved", phase, PFM_BPM_MAX_STEP_PHASE, cause);
+    }
+  /* Said once a run: from the input, or where the light runs out. */
+  b->dark_warned = rec->input_power <= 0.0 || peak < PFM_RECORD_MIN_INTENSITY;
+  if (b->dark_warned)
+    pfm_record_add_warning (rec, "the input carries no light (power %.3g W, peak %.3g W/m^2): "
+                            "widths and centroids are undefined; check beam.power and beam.input",
+                            rec->input_power, peak);
 }
 
 PfmRecord *
@@ -796,6 +1002,16 @@ pfm_bpm_run (PfmBpm *b, const PfmBpmCallbacks *cb, GError **error)
   rec->n_steps = b->n_steps;
   rec->n_parameters = pfm_medium_n_parameters (b->medium);
   rec->input_power = pfm_field_power (b->E, &b->grid);
+  rec->memory_estimate = pfm_bpm_estimate_memory (b->cfg, &b->opts);
+  /* The rows at their final size, checked: grown by doubling they would
+   * pass through twice the size, and a failed g_array growth aborts. */
+  if (!pfm_record_reserve_rows (rec, (guint) MIN (n_records (b->cfg), G_MAXUINT)))
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                   "out of memory for the %" G_GUINT64_FORMAT " diagnostics rows: raise grid.record_every",
+                   n_records (b->cfg));
+      return NULL;
+    }
   if (!b->opts.no_volume)
     {
       int f, vn;
@@ -810,8 +1026,8 @@ pfm_bpm_run (PfmBpm *b, const PfmBpmCallbacks *cb, GError **error)
       gsize slice = (gsize) vn * vn;
       rec->vol_intensity = g_try_new0 (float, slice * cap);
       rec->vol_dn = g_try_new0 (float, slice * cap);
-      rec->vol_z = g_new0 (double, cap);
-      if (rec->vol_intensity == NULL || rec->vol_dn == NULL)
+      rec->vol_z = g_try_new0 (double, cap);
+      if (rec->vol_intensity == NULL || rec->vol_dn == NULL || rec->vol_z == NULL)
         {
           g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY, "out of memory for the recorded volume");
           return NULL;
@@ -838,10 +1054,10 @@ pfm_bpm_run (PfmBpm *b, const PfmBpmCallbacks *cb, GError **error)
         {
           rec->status = PFM_RUN_UNRESOLVED;
           rec->stop_z = b->z;
+          g_autofree char *cause = isfinite (peak) ? step_phase_cause (b, h, peak) : NULL;
           rec->stop_reason = isfinite (peak)
-            ? g_strdup_printf ("the real-space phase per step reached %.2f rad (above %.1f) at z = %.4g m: "
-                               "the peak intensity %.3g W/m^2 needs a shorter grid.dz (or the beam is collapsing)",
-                               dphi, PFM_BPM_MAX_STEP_PHASE, b->z, (double) peak)
+            ? g_strdup_printf ("the real-space phase per step reached %.2f rad (above %.1f) at z = %.4g m, from %s",
+                               dphi, PFM_BPM_MAX_STEP_PHASE, b->z, cause)
             : g_strdup_printf ("the field became non-finite at z = %.4g m", b->z);
           /* Outputs stop at the last finite, resolved state: this step is
            * not counted, and no further records are made. */

@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 typedef enum {
   PFM_BPM_ERROR_MEMORY,     /* the run would exceed the memory budget */
   PFM_BPM_ERROR_FAILED,
+  PFM_BPM_ERROR_BUDGET,     /* PFM_MEMORY_BUDGET is not a positive whole number of bytes */
 } PfmBpmError;
 
 /* A run becomes under-resolved when the real-space phase of one step
@@ -34,6 +35,9 @@ typedef enum {
  * fraction of the power (physics.md section 3). */
 #define PFM_BPM_MAX_EDGE_POWER   1e-4
 #define PFM_BPM_EDGE_BAND        0.1
+/* When the spectrum reaches the edge, the stop names self-focusing if the
+ * nonlinear phase has reached this (rad), else the index structure. */
+#define PFM_BPM_COLLAPSE_B_INTEGRAL 1.0
 
 typedef struct
 {
@@ -44,6 +48,10 @@ typedef struct
   int          volume_max_side; /* largest transverse side of the volume; 0 = 128 */
   gboolean     no_volume;       /* skip the volume (batch runs) */
   gboolean     exact_trig;      /* libm sin/cos in the nonlinear pass (reference; ~3x slower) */
+  /* What the caller will write after the run, for the memory estimate:
+   * the diagnostics CSV, and the volume in this format. */
+  gboolean     diagnostics_csv;
+  PfmFieldFormat field_format;
 } PfmBpmOptions;
 
 typedef struct
@@ -66,9 +74,38 @@ double           pfm_bpm_absorber_rate        (const PfmConfig *cfg,
                                                const PfmGrid   *grid,
                                                double           x);
 
+/* The budget runs are held to: PFM_MEMORY_BUDGET when set (and valid),
+ * else half the machine's memory, at most 8 GiB, and at most half of what
+ * the address-space or data limits (ulimit -v, -d) leave this process. */
 guint64          pfm_bpm_default_memory_budget (void);
+/* Parses a memory budget strictly: digits only (no sign, space or suffix),
+ * at least 1 byte.  On failure sets one line naming the accepted form. */
+gboolean         pfm_bpm_parse_memory_budget  (const char          *text,
+                                               guint64             *bytes,
+                                               GError             **error);
+/* Checks PFM_MEMORY_BUDGET: TRUE when it is unset or valid (front ends
+ * refuse to start otherwise). */
+gboolean         pfm_bpm_check_memory_budget_env (GError           **error);
+/* Bytes a run of @cfg takes: the grid's buffers, the recorded rows and
+ * volume, the index map and a copy's voxels, and the buffers of the
+ * outputs that @opts says will be written. */
 guint64          pfm_bpm_estimate_memory      (const PfmConfig     *cfg,
                                                const PfmBpmOptions *opts);
+/* @bytes in MiB for messages ("95 MiB", "0.012 MiB"): one format everywhere. */
+char            *pfm_bpm_format_mib           (guint64              bytes);
+
+/* A rough run time (s) of @bpm's configuration: the steps' transforms and
+ * real-space passes, and the voxel layers it computes, at costs measured
+ * on a 2-core development machine (FFTW measured plans, one thread). */
+double           pfm_bpm_estimate_seconds     (PfmBpm              *bpm);
+/* Above this estimate a run is warned about before it starts. */
+#define PFM_BPM_LONG_RUN_S 60.0
+
+/* What can be said about a run before it starts (plain-language warnings,
+ * char*): the voxel sampling, dz against the voxel, and a long estimated
+ * time.  pfm_bpm_run records the same warnings; a front end shows them
+ * before it starts the run. */
+GPtrArray       *pfm_bpm_setup_warnings       (PfmBpm              *bpm);
 
 PfmBpm          *pfm_bpm_new                  (const PfmConfig     *cfg,
                                                const PfmBpmOptions *opts,

@@ -24,6 +24,14 @@
 static GMutex planner_lock;
 static char *wisdom_path;
 
+gboolean
+pfm_fftw_can_alloc (gsize bytes)
+{
+  gpointer p = g_try_malloc (MAX (bytes, 1));
+  g_free (p);
+  return p != NULL;
+}
+
 const char *
 pfm_fftw_wisdom_path (void)
 {
@@ -169,7 +177,9 @@ pfm_fftw_best_threads (int n)
       fftwf_complex *buf = fftwf_malloc (sizeof (fftwf_complex) * n * n);
       double best_t = G_MAXDOUBLE;
       best = 1;
-      for (int t = 1; buf != NULL && t <= max_threads; t *= 2)
+      /* A plan's scratch is about one more grid: probed first, since
+       * FFTW aborts when its own allocation fails. */
+      for (int t = 1; buf != NULL && pfm_fftw_can_alloc (sizeof (fftwf_complex) * n * n) && t <= max_threads; t *= 2)
         {
           double dt = time_pair (n, t, buf);
           g_debug ("n = %d, %d threads: %.3f ms per FFT pair", n, t, dt * 1e3);

@@ -36,4 +36,11 @@ int         pfm_fftw_best_threads  (int           n);
  * $PFM_FFTW_WISDOM; "" (empty) disables the cache. */
 const char *pfm_fftw_wisdom_path   (void);
 
+/* TRUE when @bytes more can be allocated now: a trial allocation, freed at
+ * once.  fftwf_malloc returns NULL when memory runs out (callers check),
+ * but FFTW's planner allocates its own scratch and aborts the process
+ * ("alloc.c: assertion failed") when that fails: probing before planning
+ * turns a shortage into an error. */
+gboolean    pfm_fftw_can_alloc     (gsize         bytes);
+
 G_END_DECLS

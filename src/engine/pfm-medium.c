@@ -176,6 +176,8 @@ pfm_medium_new (const PfmConfig *cfg, GError **error)
           vox = copy_voxels (m, cfg, vox);
         }
     }
+  m->profile_abs_dn = prof;
+  m->voxel_abs_dn = vox;
   m->max_abs_dn = prof + vox;
   return g_steal_pointer (&m);
 }
@@ -357,15 +359,10 @@ pfm_medium_n_parameters (const PfmMedium *m)
   return (guint64) m->nvx * m->nvy * m->nvz;
 }
 
-gboolean
-pfm_medium_load_map_data (const char *data, gsize len, const char *name,
-                          int *nx, int *ny, int *nz, float **values, GError **error)
+/* Checks the header and the length of @data; the values start at *offset. */
+static gboolean
+map_header (const char *data, gsize len, const char *name, guint64 d[3], gsize *offset, GError **error)
 {
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
-  g_return_val_if_fail (nx != NULL && ny != NULL && nz != NULL && values != NULL, FALSE);
-  if (name == NULL)
-    name = "index map";
-
   const gsize mlen = strlen (MAP_MAGIC);
   if (len < mlen || memcmp (data, MAP_MAGIC, mlen) != 0)
     {
@@ -380,7 +377,6 @@ pfm_medium_load_map_data (const char *data, gsize len, const char *name,
   {
     g_autofree char *line = g_strndup (p, nl - p);
     g_auto(GStrv) f = g_strsplit (g_strstrip (line), " ", -1);
-    guint64 d[3];
     if (g_strv_length (f) != 3)
       goto bad_header;
     for (int i = 0; i < 3; i++)
@@ -403,26 +399,7 @@ pfm_medium_load_map_data (const char *data, gsize len, const char *name,
                      name, d[0], d[1], d[2], 4 * n, len - off);
         return FALSE;
       }
-    float *v = g_new (float, n);
-    for (guint64 i = 0; i < n; i++)
-      {
-        guint32 u;
-        memcpy (&u, data + off + 4 * i, 4);
-        u = GUINT32_FROM_LE (u);
-        memcpy (&v[i], &u, 4);
-        if (!isfinite (v[i]) || fabsf (v[i]) > 0.5f)
-          {
-            g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_FORMAT,
-                         "%s: voxel %" G_GUINT64_FORMAT " has dn = %g: accepted finite values in [-0.5, 0.5]",
-                         name, i, (double) v[i]);
-            g_free (v);
-            return FALSE;
-          }
-      }
-    *nx = (int) d[0];
-    *ny = (int) d[1];
-    *nz = (int) d[2];
-    *values = v;
+    *offset = off;
     return TRUE;
   }
 
@@ -432,6 +409,70 @@ bad_header:
   return FALSE;
 }
 
+/* Decodes @n little-endian float32 from @src into @dst and checks each.
+ * @dst may overlap @src when it does not lie after it (decoding in place,
+ * front to back, never overwrites a value before it is read). */
+static gboolean
+map_values (const char *src, float *dst, guint64 n, const char *name, GError **error)
+{
+  for (guint64 i = 0; i < n; i++)
+    {
+      guint32 u;
+      float v;
+      memcpy (&u, src + 4 * i, 4);
+      u = GUINT32_FROM_LE (u);
+      memcpy (&v, &u, 4);
+      if (!isfinite (v) || fabsf (v) > 0.5f)
+        {
+          g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_FORMAT,
+                       "%s: voxel %" G_GUINT64_FORMAT " has dn = %g: accepted finite values in [-0.5, 0.5]",
+                       name, i, (double) v);
+          return FALSE;
+        }
+      memcpy (&dst[i], &v, 4);
+    }
+  return TRUE;
+}
+
+static void
+out_of_memory (const char *name, guint64 bytes, GError **error)
+{
+  g_set_error (error, PFM_MEDIUM_ERROR, PFM_MEDIUM_ERROR_TOO_LARGE,
+               "out of memory reading %s (%" G_GUINT64_FORMAT " MiB)", name, bytes >> 20);
+}
+
+gboolean
+pfm_medium_load_map_data (const char *data, gsize len, const char *name,
+                          int *nx, int *ny, int *nz, float **values, GError **error)
+{
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (nx != NULL && ny != NULL && nz != NULL && values != NULL, FALSE);
+  if (name == NULL)
+    name = "index map";
+
+  guint64 d[3];
+  gsize off;
+  if (!map_header (data, len, name, d, &off, error))
+    return FALSE;
+  const guint64 n = d[0] * d[1] * d[2];
+  float *v = g_try_new (float, n);
+  if (v == NULL)
+    {
+      out_of_memory (name, 4 * n, error);
+      return FALSE;
+    }
+  if (!map_values (data + off, v, n, name, error))
+    {
+      g_free (v);
+      return FALSE;
+    }
+  *nx = (int) d[0];
+  *ny = (int) d[1];
+  *nz = (int) d[2];
+  *values = v;
+  return TRUE;
+}
+
 gboolean
 pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values, GError **error)
 {
@@ -439,6 +480,7 @@ pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values
   gsize len = 0;
 
   g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (nx != NULL && ny != NULL && nz != NULL && values != NULL, FALSE);
 
   /* A FIFO or a device (/dev/zero) is refused, not read until memory runs out. */
   g_autoptr(GError) local = NULL;
@@ -454,7 +496,22 @@ pfm_medium_load_map (const char *path, int *nx, int *ny, int *nz, float **values
         g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  return pfm_medium_load_map_data (data, len, path, nx, ny, nz, values, error);
+  guint64 d[3];
+  gsize off;
+  if (!map_header (data, len, path, d, &off, error))
+    return FALSE;
+  /* Decoded in place, so a map costs its file's size once, not twice. */
+  const guint64 n = d[0] * d[1] * d[2];
+  if (!map_values (data + off, (float *) data, n, path, error))
+    return FALSE;
+  char *shrunk = g_try_realloc (data, MAX (4 * n, 1));
+  if (shrunk != NULL)
+    data = shrunk;
+  *nx = (int) d[0];
+  *ny = (int) d[1];
+  *nz = (int) d[2];
+  *values = (float *) g_steal_pointer (&data);
+  return TRUE;
 }
 
 gboolean

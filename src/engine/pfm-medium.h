@@ -44,6 +44,8 @@ struct _PfmMedium
   /* kind = file: nvx * nvy * nvz values, x fastest. */
   float        *map;
   double        max_abs_dn;  /* bound on |dn| of voxels + profile */
+  double        profile_abs_dn; /* its parts: the guide's profile (and a copy's temperature tilt) ... */
+  double        voxel_abs_dn;   /* ... and the voxels (random, the map's largest, a copy's) */
 
   /* A fabricated copy (pfm-defects.h); NULL for the nominal device. */
   PfmDefects   *defects;

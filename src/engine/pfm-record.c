@@ -24,6 +24,26 @@ pfm_record_new (void)
   return r;
 }
 
+gboolean
+pfm_record_reserve_rows (PfmRecord *r, guint n_rows)
+{
+  /* g_array_sized_new aborts when it cannot allocate: try the size it
+   * will ask for first (GArray rounds its allocation up to a power of 2;
+   * only the rows written become resident). */
+  gsize want = ((gsize) n_rows + 1) * sizeof (PfmDiagRow), alloc = 64;
+  while (alloc < want && alloc <= G_MAXSIZE / 2)
+    alloc *= 2;
+  gpointer probe = g_try_malloc (alloc);
+  if (probe == NULL)
+    return FALSE;
+  g_free (probe);
+  GArray *rows = g_array_sized_new (FALSE, TRUE, sizeof (PfmDiagRow), n_rows);
+  g_array_append_vals (rows, r->rows->data, r->rows->len);
+  g_array_unref (r->rows);
+  r->rows = rows;
+  return TRUE;
+}
+
 void
 pfm_record_free (PfmRecord *r)
 {
@@ -64,7 +84,10 @@ pfm_run_status_to_string (PfmRunStatus status)
 char *
 pfm_record_diagnostics_csv (const PfmRecord *r)
 {
-  GString *s = g_string_new ("z,power,width_x,width_y,peak_intensity,b_integral,centroid_x,centroid_y\n");
+  /* Sized once, as the memory estimate counts it: grown by doubling, the
+   * old and new buffers would coexist at every step (1.5 times the text). */
+  GString *s = g_string_sized_new (((gsize) r->rows->len + 1) * PFM_RECORD_CSV_ROW_BYTES);
+  g_string_append (s, "z,power,width_x,width_y,peak_intensity,b_integral,centroid_x,centroid_y\n");
   for (guint i = 0; i < r->rows->len; i++)
     {
       const PfmDiagRow *d = &g_array_index (r->rows, PfmDiagRow, i);
@@ -96,6 +119,32 @@ pfm_record_output_csv (const PfmRecord *r)
   return g_string_free (s, FALSE);
 }
 
+PfmFieldFormat
+pfm_record_field_format (const char *path)
+{
+  if (path == NULL)
+    return PFM_FIELD_NONE;
+  if (g_str_has_suffix (path, ".npy"))
+    return PFM_FIELD_NPY;
+  if (g_str_has_suffix (path, ".vti"))
+    return PFM_FIELD_VTI;
+  return PFM_FIELD_NONE;
+}
+
+guint64
+pfm_record_field_write_bytes (PfmFieldFormat format, guint64 samples)
+{
+  /* The writers build the whole file in one buffer (pfm-export.c): one
+   * float32 array for .npy, two for .vti, plus headers (a few KiB). */
+  switch (format)
+    {
+    case PFM_FIELD_NPY: return 4 * samples + 4096;
+    case PFM_FIELD_VTI: return 2 * 4 * samples + 4096;
+    case PFM_FIELD_NONE:
+    default: return 0;
+    }
+}
+
 gboolean
 pfm_record_write_field (const PfmRecord *r, const char *path, GError **error)
 {
@@ -104,12 +153,22 @@ pfm_record_write_field (const PfmRecord *r, const char *path, GError **error)
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "this run recorded no volume to write to %s", path);
       return FALSE;
     }
-  if (g_str_has_suffix (path, ".npy"))
+  const PfmFieldFormat format = pfm_record_field_format (path);
+  const guint64 samples = (guint64) r->vol_count * r->vol_nx * r->vol_ny;
+  /* Checked before the writer's buffer, which would abort if it failed. */
+  gpointer probe = g_try_malloc (pfm_record_field_write_bytes (format, samples));
+  if (probe == NULL && format != PFM_FIELD_NONE)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOMEM, "out of memory writing the field to %s", path);
+      return FALSE;
+    }
+  g_free (probe);
+  if (format == PFM_FIELD_NPY)
     {
       const gsize shape[3] = { r->vol_count, r->vol_ny, r->vol_nx };
       return pfm_export_npy_f32 (path, r->vol_intensity, shape, 3, error);
     }
-  if (g_str_has_suffix (path, ".vti"))
+  if (format == PFM_FIELD_VTI)
     {
       /* ImageData needs a uniform z spacing: the recorded slices are
        * uniform except possibly the last (a shortened step); the spacing
@@ -139,13 +198,18 @@ pfm_record_summary (const PfmRecord *r)
   if (r->stop_reason)
     g_string_append_printf (s, "stopped: %s\n", r->stop_reason);
   g_string_append_printf (s, "parameters in the simulated sample (voxels): %" G_GUINT64_FORMAT "\n", r->n_parameters);
+  if (r->memory_estimate > 0)
+    g_string_append_printf (s, "memory estimate: %" G_GUINT64_FORMAT " bytes\n", r->memory_estimate);
   if (last != NULL)
     {
-      g_string_append_printf (s, "z = %.6g m: power %.6g W (input %.6g W, %.3f%%), width %.4g x %.4g um, "
+      g_autofree char *width = last->peak_intensity >= PFM_RECORD_MIN_INTENSITY
+        ? g_strdup_printf ("%.4g x %.4g um", last->width_x * 1e6, last->width_y * 1e6)
+        : g_strdup ("undefined (no light left)");
+      g_string_append_printf (s, "z = %.6g m: power %.6g W (input %.6g W, %.3f%%), width %s, "
                               "peak %.4g W/m^2, B-integral %.4g rad\n",
                               last->z, last->power, r->input_power,
                               r->input_power > 0 ? 100.0 * last->power / r->input_power : 0.0,
-                              last->width_x * 1e6, last->width_y * 1e6, last->peak_intensity, last->b_integral);
+                              width, last->peak_intensity, last->b_integral);
     }
   if (r->n_output > 0)
     {
