@@ -277,7 +277,7 @@ static gboolean
 cancelled_error (GError **error, const char *path)
 {
   g_autofree char *name = pfm_file_display_name (path);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "interrupted: %s was not written", name);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled: %s was not written", name);
   return FALSE;
 }
 
