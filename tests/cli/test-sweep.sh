@@ -202,4 +202,18 @@ report $? "P0 = 4 P_cr: z_peak10 is finite and within [0.75, 1.0] of Marburger's
 [ "$(col "$TMP/kerr.csv" p_over_pcr | awk '{ printf "%.4f", $1 }')" = "4.0000" ]
 report $? "P0 / P_cr is 4" "$(col "$TMP/kerr.csv" p_over_pcr)"
 
+# ---- the self-focusing study's project (README) ------------------------------
+
+PROJECT="$(dirname "$0")/../../data/projects/self-focusing.pfm"
+run study sweep "$PROJECT" "${FAST[@]}" --vary medium.delta_n=0,5e-3 -f csv -o "$TMP/study.csv"
+expect_rc study 0 "data/projects/self-focusing.pfm sweeps"
+z10=$(col "$TMP/study.csv" z_peak10 | tr '\n' ' ')
+zc=$(col "$TMP/study.csv" z_marburger | head -1)
+# The README's numbers: 0.664 mm (0.81 z_c) in homogeneous glass at 2 P_cr,
+# 0.698 mm with delta_n = 5e-3 voxels of lambda / n0 (collapse delayed by 5%).
+awk -v z="$z10" -v c="$zc" 'BEGIN { split (z, a, " "); r0 = a[1] / 0.664e-3; r1 = a[2] / 0.698e-3;
+  exit (r0 > 0.99 && r0 < 1.01 && r1 > 0.99 && r1 < 1.01 && a[1] / c > 0.75 && a[1] / c < 1.0) ? 0 : 1 }'
+report $? "the study's project: z_peak10 = 0.664 mm (delta_n = 0) and 0.698 mm (5e-3) as the README says, to 1%" \
+  "z_peak10: $z10, z_c: $zc"
+
 finish
