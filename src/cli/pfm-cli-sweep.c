@@ -54,6 +54,13 @@ z_text (double z)
   return isfinite (z) ? g_strdup_printf ("%.4g mm", z * 1e3) : g_strdup ("-");
 }
 
+/* A number for people: never inf or nan in a summary. */
+static char *
+num_text (const char *format, double v)
+{
+  return isfinite (v) ? g_strdup_printf (format, v) : g_strdup ("-");
+}
+
 /* A few lines for people: per point the status and the distances. */
 static char *
 summary_text (const PfmSweepResult *r)
@@ -76,15 +83,17 @@ summary_text (const PfmSweepResult *r)
       g_string_append (s, where->str);
       if (r->options.copies > 0)
         {
-          g_string_append_printf (s, ": %u of %u copies resolved, relative error %.4g +- %.2g, yield %.3g\n",
-                                  row->n_resolved, r->options.copies, row->stats[PFM_METRIC_RELATIVE_ERROR].mean,
-                                  row->stats[PFM_METRIC_RELATIVE_ERROR].std, row->yield);
+          g_autofree char *mean = num_text ("%.4g", row->stats[PFM_METRIC_RELATIVE_ERROR].mean);
+          g_autofree char *std = num_text ("%.2g", row->stats[PFM_METRIC_RELATIVE_ERROR].std);
+          g_autofree char *yield = num_text ("%.3g", row->yield);
+          g_string_append_printf (s, ": %u of %u copies resolved, relative error %s +- %s, yield %s\n",
+                                  row->n_resolved, r->options.copies, mean, std, yield);
           continue;
         }
       g_autofree char *z10 = z_text (row->z_peak10), *zs = z_text (row->stop_z), *zc = z_text (row->z_marburger);
-      g_string_append_printf (s, ": %s at %s, peak x10 at %s (Marburger z_c %s), power %.4g%%\n",
-                              pfm_run_status_to_string (row->status), zs, z10, zc,
-                              isfinite (row->power_ratio) ? 100 * row->power_ratio : 0.0);
+      g_autofree char *power = num_text ("%.4g%%", 100 * row->power_ratio);
+      g_string_append_printf (s, ": %s at %s, peak x10 at %s (Marburger z_c %s), power %s\n",
+                              pfm_run_status_to_string (row->status), zs, z10, zc, power);
     }
   return g_string_free (s, FALSE);
 }
