@@ -111,5 +111,10 @@ int pfm_cli_merge     (int argc, char **argv);
 int pfm_cli_train     (int argc, char **argv);
 int pfm_cli_evaluate  (int argc, char **argv);
 int pfm_cli_gradient  (int argc, char **argv);
+int pfm_cli_sweep     (int argc, char **argv);
+/* `pfm-cli merge` of sweep shards (pfm-cli-sweep.c): TRUE when its first
+ * file is a sweep result. */
+gboolean pfm_cli_merge_is_sweep (int argc, char **argv);
+int      pfm_cli_sweep_merge    (int argc, char **argv);
 
 G_END_DECLS

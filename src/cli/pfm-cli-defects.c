@@ -469,6 +469,9 @@ pfm_cli_tm (int argc, char **argv)
 int
 pfm_cli_merge (int argc, char **argv)
 {
+  /* Sweep shards (pfm-cli sweep --shard) have their own reader. */
+  if (pfm_cli_merge_is_sweep (argc, argv))
+    return pfm_cli_sweep_merge (argc, argv);
   g_autofree char *out_path = NULL, *format = NULL, *summary_path = NULL;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the merged result here (default: stdout)", "FILE" },
