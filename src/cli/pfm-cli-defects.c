@@ -477,7 +477,7 @@ pfm_cli_merge (int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the merged result here (default: stdout)", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "json (default) or csv", "FORMAT" },
     { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path, "Also write a short human-readable summary here (- for stdout)", "FILE" },
-    { "verify", 0, 0, G_OPTION_ARG_INT, &verify, "Recompute N copies chosen at random and compare them with the shards (default 0)", "N" },
+    { "verify", 0, 0, G_OPTION_ARG_INT, &verify, "Recompute N copies, spread over the shards, and compare them with the files (default 0)", "N" },
     { "verify-seed", 0, 0, G_OPTION_ARG_INT64, &verify_seed, "Seed of the choice of --verify's copies (default 1)", "SEED" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "--verify: copies computed in parallel (default: the CPUs that fit)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "--verify: no progress bar", NULL },
@@ -492,10 +492,11 @@ pfm_cli_merge (int argc, char **argv)
     "(input_sha256), shards planned differently (batch.planning), a shard given\n"
     "twice or missing ones (naming each), a copy whose seed is not the one\n"
     "defects.seed gives it, and a metric out of its range.  It does not\n"
-    "recompute anything unless asked: --verify N recomputes N copies (chosen\n"
-    "from --verify-seed) with the settings the shards record and compares every\n"
-    "metric, bit for bit for shards planned with --estimate, else within a\n"
-    "relative 1e-3; it costs N + 1 copies' propagations.\n"
+    "recompute anything unless asked: --verify N recomputes N copies, spread\n"
+    "over the shards (N >= K checks every shard) and drawn from --verify-seed,\n"
+    "with the settings the shards record, and compares every metric: bit for\n"
+    "bit for shards planned with --estimate, else within a relative 1e-3.  It\n"
+    "costs N + 1 copies' propagations.\n"
     "Exit status: 0 done, 1 a file could not be read or written (or --verify\n"
     "could not run), 2 bad usage, shards that do not make one batch, or a copy\n"
     "that --verify does not reproduce.");
@@ -563,7 +564,9 @@ pfm_cli_merge (int argc, char **argv)
     {
       const guint K = merged->options.copies, nv = MIN ((guint) verify, K);
       g_autofree guint *pick = g_new (guint, nv);
-      pfm_batch_verify_pick (K, (guint64) verify_seed, nv, pick);
+      /* merged has one shard: the files' shard count is the first's. */
+      const guint S = ((PfmBatchResult *) shards->pdata[0])->options.shard_count;
+      pfm_batch_verify_pick (K, S, (guint64) verify_seed, nv, pick);
       Progress progress = { .what = "--verify propagations" };
       pfm_cli_progress_init (&progress.bar);
       PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,

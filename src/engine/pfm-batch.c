@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pfm-batch.h"
@@ -2146,32 +2147,76 @@ pfm_batch_merge (PfmBatchResult **shards, guint n, GError **error)
 
 /* ---- merge --verify ------------------------------------------------------- */
 
-void
-pfm_batch_verify_pick (guint copies, guint64 seed, guint n, guint *indices)
+/* Floyd's sampling: @n distinct values of [0, @range) into @out, each set
+ * of n equally likely. */
+static void
+sample (PfmRng *rng, guint range, guint n, guint *out)
 {
-  g_return_if_fail (n <= copies && (n == 0 || indices != NULL));
-  /* Floyd's sampling: n distinct values of [0, copies), each set of n
-   * equally likely. */
   g_autoptr(GHashTable) chosen = g_hash_table_new (g_direct_hash, g_direct_equal);
-  PfmRng rng;
-  pfm_rng_init (&rng, pfm_rng_hash (seed, 0x76657269 /* "veri" */, copies, n));
   guint k = 0;
-  for (guint j = copies - n; j < copies; j++)
+  for (guint j = range - n; j < range; j++)
     {
-      guint t = (guint) (pfm_rng_uniform (&rng) * (j + 1.0));
-      t = MIN (t, j);
+      guint t = MIN ((guint) (pfm_rng_uniform (rng) * (j + 1.0)), j);
       if (g_hash_table_contains (chosen, GUINT_TO_POINTER (t + 1)))
         t = j;
       g_hash_table_add (chosen, GUINT_TO_POINTER (t + 1));
-      indices[k++] = t;
+      out[k++] = t;
     }
-  for (guint a = 1; a < n; a++)
-    for (guint b = a; b > 0 && indices[b - 1] > indices[b]; b--)
-      {
-        const guint x = indices[b];
-        indices[b] = indices[b - 1];
-        indices[b - 1] = x;
-      }
+}
+
+static int
+cmp_uint (gconstpointer a, gconstpointer b)
+{
+  const guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
+void
+pfm_batch_verify_pick (guint copies, guint shard_count, guint64 seed, guint n, guint *indices)
+{
+  g_return_if_fail (n <= copies && shard_count >= 1 && shard_count <= copies && (n == 0 || indices != NULL));
+  PfmRng rng;
+  pfm_rng_init (&rng, pfm_rng_hash (seed, 0x76657269 /* "veri" */, copies, ((guint64) shard_count << 32) | n));
+  /* Spread over the shards: n / S copies each, one more in n % S shards
+   * drawn at random, then what a small shard cannot hold in the others. */
+  const guint S = shard_count;
+  g_autofree guint *want = g_new0 (guint, S);
+  g_autofree guint *extra = g_new (guint, MAX (n % S, 1));
+  sample (&rng, S, n % S, extra);
+  for (guint s = 0; s < S; s++)
+    want[s] = n / S;
+  for (guint i = 0; i < n % S; i++)
+    want[extra[i]]++;
+  guint spare = 0;
+  for (guint s = 0; s < S; s++)
+    {
+      guint first, count;
+      pfm_batch_shard_range (copies, s + 1, S, &first, &count);
+      if (want[s] > count)
+        {
+          spare += want[s] - count;
+          want[s] = count;
+        }
+    }
+  for (guint s = 0; s < S && spare > 0; s++)
+    {
+      guint first, count;
+      pfm_batch_shard_range (copies, s + 1, S, &first, &count);
+      const guint more = MIN (spare, count - want[s]);
+      want[s] += more;
+      spare -= more;
+    }
+  guint k = 0;
+  for (guint s = 0; s < S; s++)
+    {
+      guint first, count;
+      pfm_batch_shard_range (copies, s + 1, S, &first, &count);
+      sample (&rng, count, want[s], indices + k);
+      for (guint i = 0; i < want[s]; i++)
+        indices[k + i] += first;
+      k += want[s];
+    }
+  qsort (indices, n, sizeof (guint), cmp_uint);
 }
 
 /* @a (recorded) and @b (recomputed) agree for metric @m: exactly, or

@@ -225,9 +225,13 @@ gboolean        pfm_batch_verify        (PfmBatchResult         **shards,
                                          const PfmBatchCallbacks *callbacks,
                                          GError                 **error);
 
-/* Chooses @n distinct copies of @copies (n <= copies) from @seed, in
- * increasing order: the copies merge --verify recomputes. */
+/* Chooses @n distinct copies of @copies (n <= copies) from @seed, spread
+ * over the @shard_count shards (every shard gets n / shard_count of them
+ * or one more, those with one more drawn at random; with n below the shard
+ * count, n shards drawn at random get one each), at random within each
+ * shard; in increasing order.  The copies merge --verify recomputes. */
 void            pfm_batch_verify_pick   (guint                    copies,
+                                         guint                    shard_count,
                                          guint64                  seed,
                                          guint                    n,
                                          guint                   *indices);
