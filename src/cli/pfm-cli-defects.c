@@ -495,8 +495,8 @@ pfm_cli_merge (int argc, char **argv)
     "recompute anything unless asked: --verify N recomputes N copies, spread\n"
     "over the shards (N >= K checks every shard) and drawn from --verify-seed,\n"
     "with the settings the shards record, and compares every metric: bit for\n"
-    "bit for shards planned with --estimate, else within a relative 1e-3.  It\n"
-    "costs N + 1 copies' propagations.\n"
+    "bit for shards planned with --estimate, else within a relative 1e-3 plus\n"
+    "1e-6 (README.md).  It costs N + 1 copies' propagations.\n"
     "Exit status: 0 done, 1 a file could not be read or written (or --verify\n"
     "could not run), 2 bad usage, shards that do not make one batch, or a copy\n"
     "that --verify does not reproduce.");
@@ -588,7 +588,7 @@ pfm_cli_merge (int argc, char **argv)
         g_string_append_printf (list, " and %u more", nv - 20);
       pfm_cli_error ("merge", "--verify: %s %s of %u (--verify-seed %" G_GINT64_FORMAT ") recomputed: %s",
                      nv == 1 ? "copy" : "copies", list->str, K, verify_seed, merged->planning == PFM_BATCH_PLANNING_ESTIMATE
-                     ? "the same bits (planning: estimate)" : "within a relative 1e-3 (measured plans)");
+                     ? "the same bits (planning: estimate)" : "within a relative 1e-3 plus 1e-6 (measured plans)");
     }
   g_autofree char *text = csv ? pfm_batch_result_to_csv (merged) : pfm_batch_result_to_json (merged);
   if (!pfm_cli_write_text ("merge", out_path, text))

@@ -209,14 +209,21 @@ PfmBatchResult *pfm_batch_merge         (PfmBatchResult         **shards,
  * and the planning mode (measured plans for UNKNOWN), with @threads
  * workers (0: the CPUs that fit), and compares every field of each copy
  * with the shard that holds it: bit for bit when the shards were planned
- * with estimated plans, else within PFM_BATCH_VERIFY_TOLERANCE (relative
- * and TM errors, 1 - cosine similarity: relative; effective bits:
- * absolute, in bits).  The shards must merge (pfm_batch_merge).  FALSE with
+ * with estimated plans, else within PFM_BATCH_VERIFY_TOLERANCE relative
+ * plus PFM_BATCH_VERIFY_FLOOR absolute: of the relative and TM errors, of
+ * the relative error the effective bits stand for (2^-bits), and of
+ * 1 - cosine similarity, whose floor is 2 PFM_BATCH_VERIFY_FLOOR times the
+ * set's relative error.  The floor is 10 times the spread that measured
+ * plans gave between runs (about 1e-7 of the nominal output's norm, in
+ * single precision at grid.n = 128): with measured plans, a change below
+ * it cannot be told from planning.  The shards must merge
+ * (pfm_batch_merge).  FALSE with
  * PFM_BATCH_ERROR_MISMATCH naming the shard (its source), the copy, the
  * field and both values on the first difference, with
  * PFM_BATCH_ERROR_PARSE when the settings cannot be applied, or with the
  * batch's own errors (memory, cancel, an unresolved nominal run). */
 #define PFM_BATCH_VERIFY_TOLERANCE 1e-3
+#define PFM_BATCH_VERIFY_FLOOR 1e-6
 gboolean        pfm_batch_verify        (PfmBatchResult         **shards,
                                          guint                    n_shards,
                                          const guint             *indices,
