@@ -83,7 +83,9 @@ typedef struct
   double    threshold;       /* a copy passes when its yield metric is at most
                               * (errors) or at least (similarity, bits) this */
   gboolean  tm_error;        /* also measure the transmission-matrix error */
-  /* Execution only: never changes a number. */
+  /* Execution only: threads and the memory budget never change a number;
+   * the rigor of FFTW's plans can change their last bits (so the result
+   * records it as its planning, and merge compares it). */
   int       threads;         /* copies in parallel; 0 = the CPUs that fit the memory budget */
   PfmPlanRigor rigor;
   guint64   memory_budget;   /* bytes for all workers; 0 = pfm_bpm_default_memory_budget () */
