@@ -72,6 +72,10 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+# A timeout's SIGTERM (meson's) or Ctrl-C still stops the daemons.
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
 
 # skip_all REASON [LOG...]: the daemons could not start
 skip_all() {
