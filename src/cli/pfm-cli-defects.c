@@ -196,7 +196,7 @@ pfm_cli_defects (int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the result here (default: stdout)", "FILE" },
     { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path, "Also write a short human-readable summary here (- for stdout)", "FILE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Copies computed in parallel (default: the CPUs that fit the memory budget)", "N" },
-    { "estimate", 0, 0, G_OPTION_ARG_NONE, &estimate, "Skip FFTW's plan measurement", NULL },
+    { "estimate", 0, 0, G_OPTION_ARG_NONE, &estimate, "Skip FFTW's plan measurement: the same bits in every run on one kind of CPU (recorded as batch.planning; use it for shards)", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
     { NULL }
   };
