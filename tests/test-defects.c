@@ -831,6 +831,104 @@ test_merge_checks (void)
 }
 
 static void
+test_planning_verify (void)
+{
+  /* Each shard records its planning mode, merge refuses a mix, and
+   * pfm_batch_verify recomputes chosen copies: the same bits for estimated
+   * plans, a changed metric refused with the file, copy and field. */
+  g_autoptr(PfmConfig) cfg = config_with (SMALL, "defects.sigma=0.2", NULL);
+  PfmBatchOptions o;
+  pfm_batch_options_init (&o);
+  o.copies = 6;
+  o.n_inputs = 2;
+  o.n_calibration = 3;
+  o.threads = 1;
+  o.shard_count = 3;
+  o.rigor = PFM_PLAN_ESTIMATE;
+  g_autoptr(GError) error = NULL;
+  PfmBatchResult *shards[3];
+  for (guint i = 0; i < 3; i++)
+    {
+      o.shard_index = i + 1;
+      g_autoptr(PfmBatchResult) s = pfm_batch_run (cfg, &o, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (s->planning, ==, PFM_BATCH_PLANNING_ESTIMATE);
+      g_autofree char *text = pfm_batch_result_to_json (s);
+      g_assert_nonnull (strstr (text, "\"planning\": \"estimate\""));
+      shards[i] = pfm_batch_result_from_json (text, strlen (text), &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (shards[i]->planning, ==, PFM_BATCH_PLANNING_ESTIMATE);
+      shards[i]->source = g_strdup_printf ("s%u.json", i + 1);
+    }
+
+  /* Spread over the shards, distinct, sorted, reproducible. */
+  guint pick[6], again[6];
+  pfm_batch_verify_pick (6, 3, 1, 3, pick);
+  pfm_batch_verify_pick (6, 3, 1, 3, again);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (pick[i], ==, again[i]);
+      g_assert_cmpuint (pick[i] / 2, ==, i);   /* one in each shard of 2 */
+    }
+  pfm_batch_verify_pick (6, 3, 5, 6, pick);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpuint (pick[i], ==, i);
+  guint big[40];
+  pfm_batch_verify_pick (1000, 7, 99, 40, big);
+  for (guint i = 1; i < 40; i++)
+    g_assert_cmpuint (big[i - 1], <, big[i]);
+  g_assert_cmpuint (big[39], <, 1000);
+
+  guint all[6] = { 0, 1, 2, 3, 4, 5 };
+  g_assert_true (pfm_batch_verify (shards, 3, all, 6, 1, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A metric changed consistently passes merge's range checks, not verify. */
+  PfmCopyResult *c = &g_array_index (shards[1]->copies, PfmCopyResult, 1);
+  const double re = c->metric[PFM_METRIC_RELATIVE_ERROR], bits = c->metric[PFM_METRIC_EFFECTIVE_BITS];
+  c->metric[PFM_METRIC_RELATIVE_ERROR] = re * 1.001;
+  c->metric[PFM_METRIC_EFFECTIVE_BITS] = -log2 (re * 1.001);
+  g_autoptr(PfmBatchResult) m = pfm_batch_merge (shards, 3, &error);
+  g_assert_no_error (error);
+  g_assert_false (pfm_batch_verify (shards, 3, all, 6, 1, NULL, &error));
+  g_assert_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "s2.json: copy 3: relative_error = "));
+  g_clear_error (&error);
+  c->metric[PFM_METRIC_RELATIVE_ERROR] = re;
+  c->metric[PFM_METRIC_EFFECTIVE_BITS] = bits;
+
+  /* Planned differently, or unknown among known: refused, naming the file. */
+  shards[2]->planning = PFM_BATCH_PLANNING_MEASURE;
+  g_autoptr(PfmBatchResult) m1 = pfm_batch_merge (shards, 3, &error);
+  g_assert_null (m1);
+  g_assert_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "s3.json \"measure\""));
+  g_clear_error (&error);
+  shards[2]->planning = PFM_BATCH_PLANNING_UNKNOWN;
+  g_autoptr(PfmBatchResult) m2 = pfm_batch_merge (shards, 3, &error);
+  g_assert_null (m2);
+  g_assert_nonnull (strstr (error->message, "s3.json records no planning mode"));
+  g_clear_error (&error);
+
+  /* All unknown (older files): they merge, and are written without one. */
+  for (guint i = 0; i < 3; i++)
+    shards[i]->planning = PFM_BATCH_PLANNING_UNKNOWN;
+  g_autoptr(PfmBatchResult) m3 = pfm_batch_merge (shards, 3, &error);
+  g_assert_no_error (error);
+  g_autofree char *old = pfm_batch_result_to_json (m3);
+  g_assert_null (strstr (old, "planning"));
+
+  /* Every missing shard is named. */
+  PfmBatchResult *one[1] = { shards[1] };
+  g_autoptr(PfmBatchResult) m4 = pfm_batch_merge (one, 1, &error);
+  g_assert_null (m4);
+  g_assert_nonnull (strstr (error->message, "shards 1, 3 of 3 are missing"));
+  g_clear_error (&error);
+  for (guint i = 0; i < 3; i++)
+    pfm_batch_result_free (shards[i]);
+}
+
+static void
 test_tm (void)
 {
   /* The TM is measured with n2 = 0 and normalised by sqrt(P): at P and at
@@ -969,6 +1067,7 @@ main (int argc, char **argv)
   g_test_add_func ("/batch/calibration-held-out", test_calibration_held_out);
   g_test_add_func ("/batch/shard-merge", test_shard_merge);
   g_test_add_func ("/batch/merge-checks", test_merge_checks);
+  g_test_add_func ("/batch/planning-verify", test_planning_verify);
   g_test_add_func ("/batch/region-tm", test_tm);
   g_test_add_func ("/batch/tm-unitary", test_tm_unitary);
   g_test_add_func ("/batch/options-refused", test_options_refused);

@@ -196,7 +196,7 @@ pfm_cli_defects (int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the result here (default: stdout)", "FILE" },
     { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path, "Also write a short human-readable summary here (- for stdout)", "FILE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Copies computed in parallel (default: the CPUs that fit the memory budget)", "N" },
-    { "estimate", 0, 0, G_OPTION_ARG_NONE, &estimate, "Skip FFTW's plan measurement", NULL },
+    { "estimate", 0, 0, G_OPTION_ARG_NONE, &estimate, "Skip FFTW's plan measurement: the same bits in every run on one kind of CPU (recorded as batch.planning; use it for shards)", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
     { NULL }
   };
@@ -473,10 +473,17 @@ pfm_cli_merge (int argc, char **argv)
   if (pfm_cli_merge_is_sweep (argc, argv))
     return pfm_cli_sweep_merge (argc, argv);
   g_autofree char *out_path = NULL, *format = NULL, *summary_path = NULL;
+  int verify = 0, threads = 0;
+  gint64 verify_seed = 1;
+  gboolean quiet = FALSE;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the merged result here (default: stdout)", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "json (default) or csv", "FORMAT" },
     { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path, "Also write a short human-readable summary here (- for stdout)", "FILE" },
+    { "verify", 0, 0, G_OPTION_ARG_INT, &verify, "Recompute N copies, spread over the shards, and compare them with the files (default 0)", "N" },
+    { "verify-seed", 0, 0, G_OPTION_ARG_INT64, &verify_seed, "Seed of the choice of --verify's copies (default 1)", "SEED" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "--verify: copies computed in parallel (default: the CPUs that fit)", "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "--verify: no progress bar", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("SHARD.json... - combine the shards of one defects batch");
@@ -485,10 +492,17 @@ pfm_cli_merge (int argc, char **argv)
     "Reads the JSON results of pfm-cli defects --shard 1/K ... K/K (in any order)\n"
     "and writes the result of the whole batch: the same file an unsharded run\n"
     "writes.  Refuses shards of different settings or input-file contents\n"
-    "(input_sha256), a shard given twice or a missing one, a copy whose seed\n"
-    "is not the one defects.seed gives it, and a metric out of its range.\n"
-    "Exit status: 0 done, 1 a file could not be read or written, 2 bad usage or\n"
-    "shards that do not make one batch.");
+    "(input_sha256), shards planned differently (batch.planning), a shard given\n"
+    "twice or missing ones (naming each), a copy whose seed is not the one\n"
+    "defects.seed gives it, and a metric out of its range.  It does not\n"
+    "recompute anything unless asked: --verify N recomputes N copies, spread\n"
+    "over the shards (N >= K checks every shard) and drawn from --verify-seed,\n"
+    "with the settings the shards record, and compares every metric: bit for\n"
+    "bit for shards planned with --estimate, else within a relative 1e-3 plus\n"
+    "1e-6 (README.md).  It costs N + 1 copies' propagations.\n"
+    "Exit status: 0 done, 1 a file could not be read or written (or --verify\n"
+    "could not run), 2 bad usage, shards that do not make one batch, or a copy\n"
+    "that --verify does not reproduce.");
   if (!pfm_cli_parse (ctx, "merge", &argc, &argv))
     return PFM_EXIT_USAGE;
   const gboolean csv = format != NULL && strcmp (format, "csv") == 0;
@@ -500,6 +514,12 @@ pfm_cli_merge (int argc, char **argv)
   if (argc < 2)
     {
       pfm_cli_error ("merge", "expected one or more shard files (try pfm-cli merge --help)");
+      return PFM_EXIT_USAGE;
+    }
+  if (verify < 0 || verify > 1000000 || verify_seed < 0 || threads < 0 || threads > 1024)
+    {
+      pfm_cli_error ("merge", "--verify = %d, --verify-seed = %" G_GINT64_FORMAT ", --threads = %d: accepted "
+                     "[0, 1000000] copies, a seed >= 0 and [0, 1024] threads", verify, verify_seed, threads);
       return PFM_EXIT_USAGE;
     }
 
@@ -539,6 +559,39 @@ pfm_cli_merge (int argc, char **argv)
     {
       pfm_cli_error ("merge", "%s", error->message);
       return PFM_EXIT_USAGE;
+    }
+  if (merged->planning == PFM_BATCH_PLANNING_UNKNOWN)
+    pfm_cli_error ("merge", "note: the shards record no planning mode (batch.planning; written by an older "
+                   "pfm-cli), so merge cannot check that they were planned alike");
+  if (verify > 0)
+    {
+      const guint K = merged->options.copies, nv = MIN ((guint) verify, K);
+      g_autofree guint *pick = g_new (guint, nv);
+      /* merged has one shard: the files' shard count is the first's. */
+      const guint S = ((PfmBatchResult *) shards->pdata[0])->options.shard_count;
+      pfm_batch_verify_pick (K, S, (guint64) verify_seed, nv, pick);
+      Progress progress = { .what = "--verify propagations" };
+      pfm_cli_progress_init (&progress.bar);
+      PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
+                               .cancel = pfm_cli_cancel_flag () };
+      const gboolean ok = pfm_batch_verify ((PfmBatchResult **) shards->pdata, shards->len, pick, nv, threads, &cb,
+                                            &error);
+      if (!ok)
+        {
+          if (!quiet && progress.bar.tty)
+            fputc ('\n', stderr);
+          pfm_cli_error ("merge", "%s", error->message);
+          return g_error_matches (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH) ||
+                 g_error_matches (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE) ? PFM_EXIT_USAGE : PFM_EXIT_FAILED;
+        }
+      g_autoptr(GString) list = g_string_new (NULL);
+      for (guint i = 0; i < nv && i < 20; i++)
+        g_string_append_printf (list, "%s%u", i ? ", " : "", pick[i]);
+      if (nv > 20)
+        g_string_append_printf (list, " and %u more", nv - 20);
+      pfm_cli_error ("merge", "--verify: %s %s of %u (--verify-seed %" G_GINT64_FORMAT ") recomputed: %s",
+                     nv == 1 ? "copy" : "copies", list->str, K, verify_seed, merged->planning == PFM_BATCH_PLANNING_ESTIMATE
+                     ? "the same bits (planning: estimate)" : "within a relative 1e-3 plus 1e-6 (measured plans)");
     }
   g_autofree char *text = csv ? pfm_batch_result_to_csv (merged) : pfm_batch_result_to_json (merged);
   if (!pfm_cli_write_text ("merge", out_path, text))

@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pfm-batch.h"
@@ -70,6 +71,20 @@ gboolean
 pfm_metric_higher_is_better (PfmMetric m)
 {
   return m == PFM_METRIC_COSINE_SIMILARITY || m == PFM_METRIC_EFFECTIVE_BITS;
+}
+
+const char *
+pfm_batch_planning_name (PfmBatchPlanning planning)
+{
+  switch (planning)
+    {
+    case PFM_BATCH_PLANNING_MEASURE:
+      return "measure";
+    case PFM_BATCH_PLANNING_ESTIMATE:
+      return "estimate";
+    default:
+      return "unknown";
+    }
 }
 
 void
@@ -326,6 +341,7 @@ typedef struct
   double    *y0;             /* n_all x nreg */
   double    *tm0;            /* nreg x npix complex, when tm_error */
   guint      first, count;   /* the shard's copies */
+  const guint *index;        /* or, when set, these count copies (merge --verify) */
   PfmCopyResult *results;    /* count */
 
   GMutex     lock;
@@ -558,7 +574,7 @@ copy_job (Batch *B, guint slot)
 {
   const PfmBatchOptions *o = B->o;
   PfmCopyResult *res = &B->results[slot];
-  const guint j = B->first + slot;
+  const guint j = B->index ? B->index[slot] : B->first + slot;
   const guint per_copy = B->n_all + (o->tm_error ? (guint) B->npix : 0);
   res->index = j;
   res->seed = pfm_defects_copy_seed (B->base->defects.seed, j);
@@ -947,7 +963,7 @@ pfm_batch_result_summarize (PfmBatchResult *r)
 
 static PfmBatchResult *
 batch_run (const PfmConfig *cfg, const PfmBatchOptions *o, const PfmBatchCallbacks *cb,
-           guint done_offset, guint total_scale, GError **error);
+           guint done_offset, guint total_scale, const guint *index, guint n_index, GError **error);
 
 typedef struct
 {
@@ -965,12 +981,13 @@ scaled_progress (guint done, guint total, gpointer user_data)
 PfmBatchResult *
 pfm_batch_run (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchCallbacks *cb, GError **error)
 {
-  return batch_run (cfg, options, cb, 0, 1, error);
+  return batch_run (cfg, options, cb, 0, 1, NULL, 0, error);
 }
 
+/* The batch, or (@index set) only its @n_index copies @index. */
 static PfmBatchResult *
 batch_run (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchCallbacks *cb,
-           guint offset, guint factor, GError **error)
+           guint offset, guint factor, const guint *index, guint n_index, GError **error)
 {
   g_return_val_if_fail (cfg != NULL, NULL);
   PfmBatchOptions defaults;
@@ -978,6 +995,13 @@ batch_run (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchC
   const PfmBatchOptions *o = options ? options : &defaults;
   if (!check_options (o, error) || !pfm_config_validate (cfg, error))
     return NULL;
+  for (guint i = 0; index != NULL && i < n_index; i++)
+    if (index[i] >= o->copies)
+      {
+        g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_OPTIONS, "copy %u: the batch has copies 0 to %u",
+                     index[i], o->copies - 1);
+        return NULL;
+      }
   /* The input files' contents, before any copy reads them: merge compares
    * them between shards. */
   g_autoptr(PfmBatchResult) inputs = result_new ();
@@ -1000,6 +1024,12 @@ batch_run (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchC
   B.nreg = cfg->detector.regions;
   B.n_all = o->n_calibration + o->n_inputs;
   pfm_batch_shard_range (o->copies, o->shard_index, o->shard_count, &B.first, &B.count);
+  if (index != NULL)
+    {
+      B.index = index;
+      B.first = 0;
+      B.count = n_index;
+    }
   B.inputs = g_new (double, (gsize) B.n_all * B.npix);
   B.y0 = g_new0 (double, (gsize) B.n_all * B.nreg);
   B.results = g_new0 (PfmCopyResult, B.count);
@@ -1047,6 +1077,7 @@ batch_run (const PfmConfig *cfg, const PfmBatchOptions *options, const PfmBatchC
           result->options = *o;
           result->options.threads = 0;
           result->options.rigor = PFM_PLAN_MEASURE;
+          result->planning = o->rigor == PFM_PLAN_ESTIMATE ? PFM_BATCH_PLANNING_ESTIMATE : PFM_BATCH_PLANNING_MEASURE;
           result->options.memory_budget = 0;
           g_array_append_vals (result->copies, B.results, B.count);
           for (guint i = 0; i < inputs->input_keys->len; i++)
@@ -1082,7 +1113,7 @@ pfm_batch_sweep (const PfmConfig *cfg, const char *key, const char *const *value
       g_autoptr(PfmConfig) c = pfm_config_copy (cfg);
       if (!pfm_config_set (c, key, values[k], error) || !pfm_config_validate (c, error))
         goto failed;
-      results[k] = batch_run (c, options, cb, k, n_values, error);
+      results[k] = batch_run (c, options, cb, k, n_values, NULL, 0, error);
       if (results[k] == NULL)
         goto failed;
     }
@@ -1223,7 +1254,11 @@ pfm_batch_result_to_json (const PfmBatchResult *r)
   json_key_number (s, "ridge", o->ridge);
   g_string_append_printf (s, ", \"yield_metric\": \"%s\", ", metric_names[o->yield_metric]);
   json_key_number (s, "threshold", o->threshold);
-  g_string_append_printf (s, ", \"tm_error\": %s}", o->tm_error ? "true" : "false");
+  g_string_append_printf (s, ", \"tm_error\": %s", o->tm_error ? "true" : "false");
+  /* Older results have no planning mode: they are written back without one. */
+  if (r->planning != PFM_BATCH_PLANNING_UNKNOWN)
+    g_string_append_printf (s, ", \"planning\": \"%s\"", pfm_batch_planning_name (r->planning));
+  g_string_append (s, "}");
   if (o->shard_count > 1)
     g_string_append_printf (s, ",\n  \"shard\": {\"index\": %u, \"count\": %u}", o->shard_index, o->shard_count);
   if (r->input_keys->len > 0)
@@ -1643,6 +1678,23 @@ pfm_batch_result_from_json (const char *text, gsize length, GError **error)
       goto bad;
     o->yield_metric = pfm_metric_from_name (ym->text);
   }
+  {
+    /* Optional: results of older versions do not record it. */
+    const JNode *pl = member (batch, "planning");
+    if (pl != NULL)
+      {
+        if (pl->type == J_STRING && strcmp (pl->text, "measure") == 0)
+          r->planning = PFM_BATCH_PLANNING_MEASURE;
+        else if (pl->type == J_STRING && strcmp (pl->text, "estimate") == 0)
+          r->planning = PFM_BATCH_PLANNING_ESTIMATE;
+        else
+          {
+            g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
+                         "batch.planning: accepted \"measure\" or \"estimate\"");
+            return NULL;
+          }
+      }
+  }
   const JNode *shard = member (root, "shard");
   if (shard != NULL)
     {
@@ -1726,12 +1778,32 @@ cmp_copy (gconstpointer a, gconstpointer b)
   return (x->index > y->index) - (x->index < y->index);
 }
 
+/* The first batch option in which @a and @b differ: its name in the JSON
+ * and both values; FALSE when they agree. */
 static gboolean
-same_batch (const PfmBatchOptions *a, const PfmBatchOptions *b)
+batch_difference (const PfmBatchOptions *a, const PfmBatchOptions *b, const char **field, char **va, char **vb)
 {
-  return a->copies == b->copies && a->n_inputs == b->n_inputs && a->n_calibration == b->n_calibration &&
-         a->input_seed == b->input_seed && a->ridge == b->ridge && a->yield_metric == b->yield_metric &&
-         a->threshold == b->threshold && a->tm_error == b->tm_error && a->shard_count == b->shard_count;
+#define DIFF(cond, name, fmt, x, y)      \
+  if (cond)                              \
+    {                                    \
+      *field = name;                     \
+      *va = g_strdup_printf (fmt, x);    \
+      *vb = g_strdup_printf (fmt, y);    \
+      return TRUE;                       \
+    }
+  DIFF (a->copies != b->copies, "batch.copies", "%u", a->copies, b->copies);
+  DIFF (a->shard_count != b->shard_count, "shard.count", "%u", a->shard_count, b->shard_count);
+  DIFF (a->n_inputs != b->n_inputs, "batch.inputs", "%u", a->n_inputs, b->n_inputs);
+  DIFF (a->n_calibration != b->n_calibration, "batch.calibration_inputs", "%u", a->n_calibration, b->n_calibration);
+  DIFF (a->input_seed != b->input_seed, "batch.input_seed", "%" G_GUINT64_FORMAT, a->input_seed, b->input_seed);
+  DIFF (a->ridge != b->ridge, "batch.ridge", "%.17g", a->ridge, b->ridge);
+  DIFF (a->yield_metric != b->yield_metric, "batch.yield_metric", "%s", metric_names[a->yield_metric],
+        metric_names[b->yield_metric]);
+  DIFF (a->threshold != b->threshold, "batch.threshold", "%.17g", a->threshold, b->threshold);
+  DIFF (a->tm_error != b->tm_error, "batch.tm_error", "%s", a->tm_error ? "true" : "false",
+        b->tm_error ? "true" : "false");
+#undef DIFF
+  return FALSE;
 }
 
 /* How messages name a shard: its file, or its index. */
@@ -1904,6 +1976,96 @@ check_copies (const PfmBatchResult *s, GError **error)
   return TRUE;
 }
 
+/* "a.json, b.json and 3 more": the first few of @list (labels). */
+static void
+append_labels (GString *out, GPtrArray *list)
+{
+  const guint shown = MIN (list->len, 3);
+  for (guint i = 0; i < shown; i++)
+    g_string_append_printf (out, "%s%s", i == 0 ? "" : (i + 1 == list->len ? " and " : ", "),
+                            (char *) list->pdata[i]);
+  if (list->len > shown)
+    g_string_append_printf (out, " and %u more", list->len - shown);
+}
+
+/* Every shard was planned the same way (or none records how). */
+static gboolean
+same_planning (PfmBatchResult **shards, guint n, GError **error)
+{
+  GPtrArray *by[3] = { NULL, NULL, NULL };
+  guint modes = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const PfmBatchPlanning p = shards[i]->planning;
+      if (by[p] == NULL)
+        {
+          by[p] = g_ptr_array_new_with_free_func (g_free);
+          modes++;
+        }
+      g_ptr_array_add (by[p], shard_label (shards[i]));
+    }
+  if (modes <= 1)
+    {
+      for (int p = 0; p < 3; p++)
+        if (by[p] != NULL)
+          g_ptr_array_unref (by[p]);
+      return TRUE;
+    }
+  g_autoptr(GString) msg = g_string_new ("the shards were not planned alike (batch.planning): ");
+  gboolean first = TRUE;
+  for (int p = PFM_BATCH_PLANNING_ESTIMATE; p >= PFM_BATCH_PLANNING_UNKNOWN; p--)
+    {
+      if (by[p] == NULL)
+        continue;
+      g_string_append (msg, first ? "" : "; ");
+      append_labels (msg, by[p]);
+      if (p == PFM_BATCH_PLANNING_UNKNOWN)
+        g_string_append (msg, by[p]->len == 1 ? " records no planning mode (written by an older pfm-cli?)"
+                                               : " record no planning mode (written by an older pfm-cli?)");
+      else
+        g_string_append_printf (msg, " \"%s\"%s", pfm_batch_planning_name (p),
+                                p == PFM_BATCH_PLANNING_ESTIMATE ? " (--estimate)" : " (measured plans)");
+      first = FALSE;
+      g_ptr_array_unref (by[p]);
+    }
+  g_string_append (msg, ".  FFTW's plans change the last digits of every number, so such shards are not one "
+                        "run's: rerun the odd ones in the mode of the rest (the recipes use --estimate)");
+  g_set_error_literal (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH, msg->str);
+  return FALSE;
+}
+
+/* "2, 5-7, 9": the shards of @K that @seen lacks, at most @max_ranges
+ * ranges of them; the count in *n_missing. */
+static char *
+missing_list (const gboolean *seen, guint K, guint max_ranges, guint *n_missing)
+{
+  GString *s = g_string_new (NULL);
+  guint ranges = 0;
+  *n_missing = 0;
+  for (guint I = 1; I <= K; I++)
+    {
+      if (seen[I])
+        continue;
+      guint J = I;
+      while (J + 1 <= K && !seen[J + 1])
+        J++;
+      *n_missing += J - I + 1;
+      if (ranges < max_ranges)
+        {
+          g_string_append (s, ranges ? ", " : "");
+          if (J == I)
+            g_string_append_printf (s, "%u", I);
+          else
+            g_string_append_printf (s, "%u-%u", I, J);
+        }
+      else if (ranges == max_ranges)
+        g_string_append (s, ", ...");
+      ranges++;
+      I = J;
+    }
+  return g_string_free (s, FALSE);
+}
+
 PfmBatchResult *
 pfm_batch_merge (PfmBatchResult **shards, guint n, GError **error)
 {
@@ -1915,55 +2077,96 @@ pfm_batch_merge (PfmBatchResult **shards, guint n, GError **error)
     }
   const PfmBatchResult *s0 = shards[0];
   const guint K = s0->options.shard_count;
-  g_autofree gboolean *seen = g_new0 (gboolean, K + 1);
+  g_autofree const PfmBatchResult **seen = g_new0 (const PfmBatchResult *, K + 1);
+  /* What makes one batch first, for every shard: the settings, the
+   * batch options, the planning mode, the input files. */
+  for (guint i = 1; i < n; i++)
+    {
+      const PfmBatchResult *s = shards[i];
+      g_autofree char *l0 = shard_label (s0), *ls = shard_label (s);
+      const char *field;
+      g_autofree char *v0 = NULL, *vs = NULL;
+      if (batch_difference (&s0->options, &s->options, &field, &v0, &vs))
+        {
+          g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                       "%s has %s = %s, %s has %s = %s: the shards are not of one batch", l0, field, v0, ls, field, vs);
+          return NULL;
+        }
+      for (guint k = 0; k < MAX (s->keys->len, s0->keys->len); k++)
+        {
+          const char *k0 = k < s0->keys->len ? s0->keys->pdata[k] : NULL;
+          const char *ks = k < s->keys->len ? s->keys->pdata[k] : NULL;
+          if (k0 == NULL || ks == NULL || strcmp (k0, ks) != 0)
+            {
+              g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                           "%s and %s record different settings (key %u is %s in the first, %s in the second): "
+                           "written by different pfm-cli versions?  Rerun them with one", l0, ls, k + 1,
+                           k0 ? k0 : "absent", ks ? ks : "absent");
+              return NULL;
+            }
+          if (strcmp (s->values->pdata[k], s0->values->pdata[k]) != 0)
+            {
+              g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                           "%s ran with %s = %s, %s with %s = %s: the shards are not of one batch", l0, k0,
+                           (char *) s0->values->pdata[k], ls, k0, (char *) s->values->pdata[k]);
+              return NULL;
+            }
+        }
+    }
+  if (!same_planning (shards, n, error))
+    return NULL;
   for (guint i = 0; i < n; i++)
     {
       const PfmBatchResult *s = shards[i];
-      if (!same_batch (&s->options, &s0->options) || s->keys->len != s0->keys->len)
-        goto mismatch;
-      for (guint k = 0; k < s->keys->len; k++)
-        if (strcmp (s->keys->pdata[k], s0->keys->pdata[k]) != 0 || strcmp (s->values->pdata[k], s0->values->pdata[k]) != 0)
-          {
-            g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
-                         "shard %u/%u ran with %s = %s, shard %u/%u with %s: the shards are not of one batch",
-                         s->options.shard_index, K, (char *) s->keys->pdata[k], (char *) s->values->pdata[k],
-                         s0->options.shard_index, K, (char *) s0->values->pdata[k]);
-            return NULL;
-          }
+      g_autofree char *label = shard_label (s);
       if (!same_inputs (s0, s, error))
         return NULL;
       const guint I = s->options.shard_index;
-      if (seen[I])
+      if (seen[I] != NULL)
         {
-          g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH, "shard %u/%u is given twice", I, K);
+          g_autofree char *other = shard_label (seen[I]);
+          g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH, "shard %u/%u is given twice: %s and %s",
+                       I, K, other, label);
           return NULL;
         }
-      seen[I] = TRUE;
+      seen[I] = s;
       guint first, count;
       pfm_batch_shard_range (s->options.copies, I, K, &first, &count);
       if (s->copies->len != count)
         {
           g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
-                       "shard %u/%u holds %u copies, expected %u (an interrupted run?)", I, K, s->copies->len, count);
+                       "%s (shard %u/%u) holds %u copies, expected %u (an interrupted run?)", label, I, K,
+                       s->copies->len, count);
           return NULL;
         }
       for (guint c = 0; c < count; c++)
         if (g_array_index (s->copies, PfmCopyResult, c).index != first + c)
           {
             g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
-                         "shard %u/%u does not hold copies %u to %u in order", I, K, first, first + count - 1);
+                         "%s (shard %u/%u) does not hold copies %u to %u in order", label, I, K, first,
+                         first + count - 1);
             return NULL;
           }
       if (!check_copies (s, error))
         return NULL;
     }
-  for (guint I = 1; I <= K; I++)
-    if (!seen[I])
+  {
+    g_autofree gboolean *have = g_new0 (gboolean, K + 1);
+    for (guint I = 1; I <= K; I++)
+      have[I] = seen[I] != NULL;
+    guint n_missing;
+    g_autofree char *list = missing_list (have, K, 40, &n_missing);
+    if (n_missing > 0)
       {
         g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
-                     "shard %u/%u is missing: merge needs all %u shards", I, K, K);
+                     n_missing == 1 ? "shard %s of %u is missing (%u of them): merge needs all %u shards; rerun it "
+                                      "(--shard I/%u)"
+                                    : "shards %s of %u are missing (%u of them): merge needs all %u shards; rerun "
+                                      "those (--shard I/%u)",
+                     list, K, n_missing, K, K);
         return NULL;
       }
+  }
 
   PfmBatchResult *r = result_new ();
   for (guint k = 0; k < s0->keys->len; k++)
@@ -1979,15 +2182,221 @@ pfm_batch_merge (PfmBatchResult **shards, guint n, GError **error)
   r->options = s0->options;
   r->options.shard_index = 1;
   r->options.shard_count = 1;
+  r->planning = s0->planning;
   for (guint i = 0; i < n; i++)
     g_array_append_vals (r->copies, shards[i]->copies->data, shards[i]->copies->len);
   g_array_sort (r->copies, cmp_copy);
   pfm_batch_result_summarize (r);
   return r;
+}
 
-mismatch:
-  g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
-               "the shards are not of one batch: their copies, inputs, calibration, seeds, threshold or shard "
-               "counts differ");
-  return NULL;
+/* ---- merge --verify ------------------------------------------------------- */
+
+/* Floyd's sampling: @n distinct values of [0, @range) into @out, each set
+ * of n equally likely. */
+static void
+sample (PfmRng *rng, guint range, guint n, guint *out)
+{
+  g_autoptr(GHashTable) chosen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint k = 0;
+  for (guint j = range - n; j < range; j++)
+    {
+      guint t = MIN ((guint) (pfm_rng_uniform (rng) * (j + 1.0)), j);
+      if (g_hash_table_contains (chosen, GUINT_TO_POINTER (t + 1)))
+        t = j;
+      g_hash_table_add (chosen, GUINT_TO_POINTER (t + 1));
+      out[k++] = t;
+    }
+}
+
+static int
+cmp_uint (gconstpointer a, gconstpointer b)
+{
+  const guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
+void
+pfm_batch_verify_pick (guint copies, guint shard_count, guint64 seed, guint n, guint *indices)
+{
+  g_return_if_fail (n <= copies && shard_count >= 1 && shard_count <= copies && (n == 0 || indices != NULL));
+  PfmRng rng;
+  pfm_rng_init (&rng, pfm_rng_hash (seed, 0x76657269 /* "veri" */, copies, ((guint64) shard_count << 32) | n));
+  /* Spread over the shards: n / S copies each, one more in n % S shards
+   * drawn at random, then what a small shard cannot hold in the others. */
+  const guint S = shard_count;
+  g_autofree guint *want = g_new0 (guint, S);
+  g_autofree guint *extra = g_new (guint, MAX (n % S, 1));
+  sample (&rng, S, n % S, extra);
+  for (guint s = 0; s < S; s++)
+    want[s] = n / S;
+  for (guint i = 0; i < n % S; i++)
+    want[extra[i]]++;
+  guint spare = 0;
+  for (guint s = 0; s < S; s++)
+    {
+      guint first, count;
+      pfm_batch_shard_range (copies, s + 1, S, &first, &count);
+      if (want[s] > count)
+        {
+          spare += want[s] - count;
+          want[s] = count;
+        }
+    }
+  for (guint s = 0; s < S && spare > 0; s++)
+    {
+      guint first, count;
+      pfm_batch_shard_range (copies, s + 1, S, &first, &count);
+      const guint more = MIN (spare, count - want[s]);
+      want[s] += more;
+      spare -= more;
+    }
+  guint k = 0;
+  for (guint s = 0; s < S; s++)
+    {
+      guint first, count;
+      pfm_batch_shard_range (copies, s + 1, S, &first, &count);
+      sample (&rng, count, want[s], indices + k);
+      for (guint i = 0; i < want[s]; i++)
+        indices[k + i] += first;
+      k += want[s];
+    }
+  qsort (indices, n, sizeof (guint), cmp_uint);
+}
+
+/* @a (recorded) and @b (recomputed) agree for metric @m: exactly
+ * (@exact), or within PFM_BATCH_VERIFY_TOLERANCE relative plus
+ * PFM_BATCH_VERIFY_FLOOR; @re_a and @re_b are the relative errors of the
+ * same set (before or after calibration), which bound how much 1 - cosine
+ * similarity can move. */
+static gboolean
+metric_agrees (int m, double a, double b, gboolean exact, double re_a, double re_b)
+{
+  if (isnan (a) || isnan (b))
+    return isnan (a) && isnan (b);
+  if (a == b)
+    return TRUE;
+  if (exact)
+    return FALSE;
+  double floor = PFM_BATCH_VERIFY_FLOOR;
+  switch (m)
+    {
+    case PFM_METRIC_COSINE_SIMILARITY:
+      /* 1 - cos is about the square of the error across the output: it
+       * moves by about the relative error times the error's own noise. */
+      a = 1.0 - a;
+      b = 1.0 - b;
+      floor = 2.0 * PFM_BATCH_VERIFY_FLOOR * (isfinite (re_a) && isfinite (re_b) ? MAX (re_a, re_b) : 1.0) + 1e-15;
+      break;
+    case PFM_METRIC_EFFECTIVE_BITS:
+      /* As the relative error they stand for. */
+      a = exp2 (-a);
+      b = exp2 (-b);
+      break;
+    default:
+      break;
+    }
+  return fabs (a - b) <= PFM_BATCH_VERIFY_TOLERANCE * MAX (fabs (a), fabs (b)) + floor;
+}
+
+gboolean
+pfm_batch_verify (PfmBatchResult **shards, guint n_shards, const guint *indices, guint n, int threads,
+                  const PfmBatchCallbacks *cb, GError **error)
+{
+  g_return_val_if_fail (shards != NULL && (n == 0 || indices != NULL), FALSE);
+  g_autoptr(PfmBatchResult) merged = pfm_batch_merge (shards, n_shards, error);
+  if (merged == NULL)
+    return FALSE;
+  if (n == 0)
+    return TRUE;
+
+  /* The settings hold every key of the table, as text. */
+  g_autoptr(PfmConfig) cfg = pfm_config_new ();
+  for (guint k = 0; k < merged->keys->len; k++)
+    {
+      g_autoptr(GError) e = NULL;
+      if (!pfm_config_set (cfg, merged->keys->pdata[k], merged->values->pdata[k], &e))
+        {
+          g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
+                       "the shards' settings cannot be recomputed here: %s", e->message);
+          return FALSE;
+        }
+    }
+  {
+    g_autoptr(GError) e = NULL;
+    if (!pfm_config_validate (cfg, &e))
+      {
+        g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
+                     "the shards' settings cannot be recomputed here: %s", e->message);
+        return FALSE;
+      }
+  }
+  PfmBatchOptions o = merged->options;
+  o.shard_index = 1;
+  o.shard_count = 1;
+  o.threads = threads;
+  o.memory_budget = 0;
+  const gboolean exact = merged->planning == PFM_BATCH_PLANNING_ESTIMATE;
+  o.rigor = exact ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
+
+  g_autoptr(PfmBatchResult) again = batch_run (cfg, &o, cb, 0, 1, indices, n, error);
+  if (again == NULL)
+    return FALSE;
+  if (!same_inputs (merged, again, NULL))
+    {
+      g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                   "--verify: the input file %s = %s does not hold what the shards read (input_sha256): it changed "
+                   "since, so their copies cannot be recomputed", "medium.file",
+                   setting (merged, "medium.file") ? setting (merged, "medium.file") : "?");
+      return FALSE;
+    }
+
+  const char *how = exact ? "planning: estimate, so the same bits were expected"
+                          : "measured plans, so a relative 1e-3 plus 1e-6 was allowed";
+  for (guint i = 0; i < n; i++)
+    {
+      const PfmCopyResult *want = &g_array_index (merged->copies, PfmCopyResult, indices[i]);
+      const PfmCopyResult *got = &g_array_index (again->copies, PfmCopyResult, i);
+      const PfmBatchResult *holder = NULL;
+      for (guint s = 0; s < n_shards && holder == NULL; s++)
+        {
+          guint first, count;
+          pfm_batch_shard_range (shards[s]->options.copies, shards[s]->options.shard_index,
+                                 shards[s]->options.shard_count, &first, &count);
+          if (want->index >= first && want->index < first + count)
+            holder = shards[s];
+        }
+      g_autofree char *label = holder ? shard_label (holder) : g_strdup ("?");
+      if (got->seed != want->seed || got->resolved != want->resolved)
+        {
+          g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                       "%s: copy %u: resolved = %s in the file, %s recomputed: a changed file, or a copy of another "
+                       "build or kind of CPU", label, want->index, want->resolved ? "true" : "false",
+                       got->resolved ? "true" : "false");
+          return FALSE;
+        }
+      for (int cal = 0; cal < 2; cal++)
+        for (int m = 0; m < PFM_N_METRICS; m++)
+          {
+            if (m == PFM_METRIC_TM_ERROR && (cal || !o.tm_error))
+              continue;
+            const double a = cal ? want->calibrated[m] : want->metric[m];
+            const double b = cal ? got->calibrated[m] : got->metric[m];
+            const int re = PFM_METRIC_RELATIVE_ERROR;
+            if (metric_agrees (m, a, b, exact, cal ? want->calibrated[re] : want->metric[re],
+                               cal ? got->calibrated[re] : got->metric[re]))
+              continue;
+            g_autoptr(GString) va = g_string_new (NULL), vb = g_string_new (NULL);
+            pfm_export_json_number (va, a);
+            pfm_export_json_number (vb, b);
+            if (isinf (a) || isinf (b))
+              g_string_append (isinf (a) ? va : vb, " (an exact match)");
+            g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH,
+                         "%s: copy %u: %s%s = %s in the file, %s recomputed (%s): a changed file, or a copy "
+                         "computed by another build or kind of CPU", label, want->index, metric_names[m],
+                         cal ? "_calibrated" : "", va->str, vb->str, how);
+            return FALSE;
+          }
+    }
+  return TRUE;
 }

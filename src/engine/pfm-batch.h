@@ -83,7 +83,9 @@ typedef struct
   double    threshold;       /* a copy passes when its yield metric is at most
                               * (errors) or at least (similarity, bits) this */
   gboolean  tm_error;        /* also measure the transmission-matrix error */
-  /* Execution only: never changes a number. */
+  /* Execution only: threads and the memory budget never change a number;
+   * the rigor of FFTW's plans can change their last bits (so the result
+   * records it as its planning, and merge compares it). */
   int       threads;         /* copies in parallel; 0 = the CPUs that fit the memory budget */
   PfmPlanRigor rigor;
   guint64   memory_budget;   /* bytes for all workers; 0 = pfm_bpm_default_memory_budget () */
@@ -116,12 +118,28 @@ typedef struct
   double min, max;
 } PfmMetricStats;
 
+/* How a batch planned its FFTs.  The plan FFTW picks can change the last
+ * bits of every field, so the last digits of a metric: with measured plans
+ * (the default) two runs on one machine can differ, with estimated plans
+ * (--estimate) one build on one kind of CPU gives the same bits every
+ * time.  UNKNOWN: a result written before the mode was recorded. */
+typedef enum {
+  PFM_BATCH_PLANNING_UNKNOWN,
+  PFM_BATCH_PLANNING_MEASURE,
+  PFM_BATCH_PLANNING_ESTIMATE,
+} PfmBatchPlanning;
+
+/* "measure", "estimate"; "unknown" for UNKNOWN. */
+const char *pfm_batch_planning_name (PfmBatchPlanning planning);
+
 typedef struct
 {
   /* The settings the batch ran with: every key of the table, as text. */
   GPtrArray      *keys;      /* char* "group.key" */
   GPtrArray      *values;    /* char* */
-  PfmBatchOptions options;   /* threads, rigor and memory are not kept */
+  PfmBatchOptions options;   /* threads, rigor and memory are not kept
+                              * (rigor is recorded as planning) */
+  PfmBatchPlanning planning; /* the options' rigor, as "planning" in the JSON */
   GArray         *copies;    /* PfmCopyResult, by index */
   guint           n_resolved;
   PfmMetricStats  stats[PFM_N_METRICS];
@@ -172,8 +190,11 @@ PfmBatchResult *pfm_batch_result_from_json (const char           *text,
                                             GError              **error);
 
 /* Combines the shards of one batch into the result the whole batch gives
- * (the same JSON, byte for byte).  Refuses shards of different settings,
- * a shard given twice, or a missing one; shards computed from different
+ * (the same JSON, byte for byte).  Refuses shards of different settings or
+ * batch options (naming both files and the field), a shard given twice,
+ * or missing ones (naming every one); shards planned differently (one
+ * "estimate", another "measure", or one that records no planning mode
+ * with one that does); shards computed from different
  * contents of an input file (input_sha256); a copy whose seed is not
  * pfm_defects_copy_seed (defects.seed, j); and a metric out of its range:
  * relative error and tm_error in [0, 1e100], cosine similarity in [-1, 1],
@@ -184,6 +205,45 @@ PfmBatchResult *pfm_batch_result_from_json (const char           *text,
 PfmBatchResult *pfm_batch_merge         (PfmBatchResult         **shards,
                                          guint                    n_shards,
                                          GError                 **error);
+
+/* Recomputes the copies @indices (@n of them, 0-based, in the whole batch)
+ * of a batch from what its shards record: the settings, the batch options
+ * and the planning mode (measured plans for UNKNOWN), with @threads
+ * workers (0: the CPUs that fit), and compares every field of each copy
+ * with the shard that holds it: bit for bit when the shards were planned
+ * with estimated plans, else within PFM_BATCH_VERIFY_TOLERANCE relative
+ * plus PFM_BATCH_VERIFY_FLOOR absolute: of the relative and TM errors, of
+ * the relative error the effective bits stand for (2^-bits), and of
+ * 1 - cosine similarity, whose floor is 2 PFM_BATCH_VERIFY_FLOOR times the
+ * set's relative error.  The floor is 10 times the spread that measured
+ * plans gave between runs (about 1e-7 of the nominal output's norm, in
+ * single precision at grid.n = 128): with measured plans, a change below
+ * it cannot be told from planning.  The shards must merge
+ * (pfm_batch_merge).  FALSE with
+ * PFM_BATCH_ERROR_MISMATCH naming the shard (its source), the copy, the
+ * field and both values on the first difference, with
+ * PFM_BATCH_ERROR_PARSE when the settings cannot be applied, or with the
+ * batch's own errors (memory, cancel, an unresolved nominal run). */
+#define PFM_BATCH_VERIFY_TOLERANCE 1e-3
+#define PFM_BATCH_VERIFY_FLOOR 1e-6
+gboolean        pfm_batch_verify        (PfmBatchResult         **shards,
+                                         guint                    n_shards,
+                                         const guint             *indices,
+                                         guint                    n,
+                                         int                      threads,
+                                         const PfmBatchCallbacks *callbacks,
+                                         GError                 **error);
+
+/* Chooses @n distinct copies of @copies (n <= copies) from @seed, spread
+ * over the @shard_count shards (every shard gets n / shard_count of them
+ * or one more, those with one more drawn at random; with n below the shard
+ * count, n shards drawn at random get one each), at random within each
+ * shard; in increasing order.  The copies merge --verify recomputes. */
+void            pfm_batch_verify_pick   (guint                    copies,
+                                         guint                    shard_count,
+                                         guint64                  seed,
+                                         guint                    n,
+                                         guint                   *indices);
 
 /* One batch per value of @key (a "group.key" of the table): the points of a
  * sweep, in the order given.  @results receives n_values results. */
