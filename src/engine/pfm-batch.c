@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "pfm-batch.h"
+#include "pfm-json.h"
 #include "pfm-beam.h"
 #include "pfm-defects.h"
 #include "pfm-detector.h"
@@ -1350,272 +1351,14 @@ pfm_batch_result_to_csv (const PfmBatchResult *r)
   return g_string_free (s, FALSE);
 }
 
-/* A small JSON reader: enough for the files this module writes (and any
- * equivalent re-indentation of them). */
-typedef enum { J_NULL, J_BOOL, J_NUMBER, J_STRING, J_ARRAY, J_OBJECT } JType;
-
-typedef struct _JNode JNode;
-struct _JNode
-{
-  JType      type;
-  gboolean   boolean;
-  double     number;
-  char      *text;        /* string value, or a number's literal */
-  GPtrArray *items;       /* array items / object values (JNode*) */
-  GPtrArray *names;       /* object keys (char*) */
-};
-
-static void
-jnode_free (JNode *n)
-{
-  if (n == NULL)
-    return;
-  g_free (n->text);
-  if (n->items)
-    g_ptr_array_unref (n->items);
-  if (n->names)
-    g_ptr_array_unref (n->names);
-  g_free (n);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (JNode, jnode_free)
-
-typedef struct
-{
-  const char *p, *end;
-  int         depth;
-} JParser;
-
-static void
-skip_ws (JParser *P)
-{
-  while (P->p < P->end && (*P->p == ' ' || *P->p == '\n' || *P->p == '\r' || *P->p == '\t'))
-    P->p++;
-}
-
-static char *
-parse_string (JParser *P)
-{
-  if (P->p >= P->end || *P->p != '"')
-    return NULL;
-  P->p++;
-  GString *s = g_string_new (NULL);
-  while (P->p < P->end && *P->p != '"')
-    {
-      char c = *P->p++;
-      if ((guchar) c < 0x20)
-        goto bad;
-      if (c != '\\')
-        {
-          g_string_append_c (s, c);
-          continue;
-        }
-      if (P->p >= P->end)
-        goto bad;
-      c = *P->p++;
-      switch (c)
-        {
-        case '"': case '\\': case '/': g_string_append_c (s, c); break;
-        case 'b': g_string_append_c (s, '\b'); break;
-        case 'f': g_string_append_c (s, '\f'); break;
-        case 'n': g_string_append_c (s, '\n'); break;
-        case 'r': g_string_append_c (s, '\r'); break;
-        case 't': g_string_append_c (s, '\t'); break;
-        case 'u':
-          {
-            if (P->end - P->p < 4)
-              goto bad;
-            char hex[5] = { P->p[0], P->p[1], P->p[2], P->p[3], 0 };
-            guint64 u;
-            if (!g_ascii_string_to_unsigned (hex, 16, 0, 0xffff, &u, NULL))
-              goto bad;
-            P->p += 4;
-            gunichar ch = (gunichar) u;
-            if (ch >= 0xd800 && ch < 0xdc00 && P->end - P->p >= 6 && P->p[0] == '\\' && P->p[1] == 'u')
-              {
-                char lo[5] = { P->p[2], P->p[3], P->p[4], P->p[5], 0 };
-                guint64 v;
-                if (g_ascii_string_to_unsigned (lo, 16, 0xdc00, 0xdfff, &v, NULL))
-                  {
-                    ch = 0x10000 + ((ch - 0xd800) << 10) + ((gunichar) v - 0xdc00);
-                    P->p += 6;
-                  }
-              }
-            if (!g_unichar_validate (ch))
-              goto bad;
-            g_string_append_unichar (s, ch);
-            break;
-          }
-        default:
-          goto bad;
-        }
-    }
-  if (P->p >= P->end)
-    goto bad;
-  P->p++;
-  if (!g_utf8_validate (s->str, s->len, NULL))
-    goto bad;
-  return g_string_free (s, FALSE);
-
-bad:
-  g_string_free (s, TRUE);
-  return NULL;
-}
-
-static JNode *
-parse_value (JParser *P)
-{
-  skip_ws (P);
-  if (P->p >= P->end || ++P->depth > 64)
-    return NULL;
-  g_autoptr(JNode) n = g_new0 (JNode, 1);
-  const char c = *P->p;
-  if (c == '{' || c == '[')
-    {
-      const gboolean obj = c == '{';
-      n->type = obj ? J_OBJECT : J_ARRAY;
-      n->items = g_ptr_array_new_with_free_func ((GDestroyNotify) jnode_free);
-      if (obj)
-        n->names = g_ptr_array_new_with_free_func (g_free);
-      P->p++;
-      skip_ws (P);
-      if (P->p < P->end && *P->p == (obj ? '}' : ']'))
-        {
-          P->p++;
-          P->depth--;
-          return g_steal_pointer (&n);
-        }
-      for (;;)
-        {
-          if (obj)
-            {
-              skip_ws (P);
-              char *name = parse_string (P);
-              if (name == NULL)
-                return NULL;
-              /* A name given twice could mean one value to this reader
-               * and another to the next: malformed. */
-              for (guint k = 0; k < n->names->len; k++)
-                if (strcmp (n->names->pdata[k], name) == 0)
-                  {
-                    g_free (name);
-                    return NULL;
-                  }
-              g_ptr_array_add (n->names, name);
-              skip_ws (P);
-              if (P->p >= P->end || *P->p != ':')
-                return NULL;
-              P->p++;
-            }
-          JNode *v = parse_value (P);
-          if (v == NULL)
-            return NULL;
-          g_ptr_array_add (n->items, v);
-          skip_ws (P);
-          if (P->p < P->end && *P->p == ',')
-            {
-              P->p++;
-              continue;
-            }
-          if (P->p < P->end && *P->p == (obj ? '}' : ']'))
-            {
-              P->p++;
-              break;
-            }
-          return NULL;
-        }
-    }
-  else if (c == '"')
-    {
-      n->type = J_STRING;
-      n->text = parse_string (P);
-      if (n->text == NULL)
-        return NULL;
-    }
-  else if (P->end - P->p >= 4 && strncmp (P->p, "null", 4) == 0)
-    {
-      n->type = J_NULL;
-      P->p += 4;
-    }
-  else if (P->end - P->p >= 4 && strncmp (P->p, "true", 4) == 0)
-    {
-      n->type = J_BOOL;
-      n->boolean = TRUE;
-      P->p += 4;
-    }
-  else if (P->end - P->p >= 5 && strncmp (P->p, "false", 5) == 0)
-    {
-      n->type = J_BOOL;
-      P->p += 5;
-    }
-  else
-    {
-      const char *start = P->p;
-      while (P->p < P->end && (g_ascii_isdigit (*P->p) || strchr ("+-.eE", *P->p) != NULL))
-        P->p++;
-      if (P->p == start || P->p - start > 64)
-        return NULL;
-      n->type = J_NUMBER;
-      n->text = g_strndup (start, P->p - start);
-      char *endp = NULL;
-      n->number = g_ascii_strtod (n->text, &endp);
-      if (endp == NULL || *endp != '\0' || !isfinite (n->number))
-        return NULL;
-    }
-  P->depth--;
-  return g_steal_pointer (&n);
-}
-
-static const JNode *
-member (const JNode *obj, const char *name)
-{
-  if (obj == NULL || obj->type != J_OBJECT)
-    return NULL;
-  for (guint i = 0; i < obj->names->len; i++)
-    if (strcmp (obj->names->pdata[i], name) == 0)
-      return obj->items->pdata[i];
-  return NULL;
-}
-
+/* A number pfm_json_member (null refused). */
 static gboolean
-get_uint (const JNode *obj, const char *name, guint64 max, guint64 *out)
+get_number (const PfmJson *obj, const char *name, double *out)
 {
-  const JNode *n = member (obj, name);
-  return n != NULL && n->type == J_NUMBER && g_ascii_string_to_unsigned (n->text, 10, 0, max, out, NULL);
-}
-
-static gboolean
-get_number (const JNode *obj, const char *name, double *out)
-{
-  const JNode *n = member (obj, name);
-  if (n == NULL || n->type != J_NUMBER)
+  const PfmJson *n = pfm_json_member (obj, name);
+  if (n == NULL || n->type != PFM_JSON_NUMBER)
     return FALSE;
   *out = n->number;
-  return TRUE;
-}
-
-/* A metric: a number, or null for "not measured" (@null_value). */
-static gboolean
-get_metric (const JNode *obj, const char *name, double null_value, double *out)
-{
-  const JNode *n = member (obj, name);
-  if (n == NULL)
-    return FALSE;
-  if (n->type == J_NULL)
-    {
-      *out = null_value;
-      return TRUE;
-    }
-  return get_number (obj, name, out);
-}
-
-static gboolean
-get_bool (const JNode *obj, const char *name, gboolean *out)
-{
-  const JNode *n = member (obj, name);
-  if (n == NULL || n->type != J_BOOL)
-    return FALSE;
-  *out = n->boolean;
   return TRUE;
 }
 
@@ -1623,18 +1366,16 @@ PfmBatchResult *
 pfm_batch_result_from_json (const char *text, gsize length, GError **error)
 {
   g_return_val_if_fail (text != NULL, NULL);
-  JParser P = { text, text + length, 0 };
-  g_autoptr(JNode) root = parse_value (&P);
-  if (root != NULL)
-    skip_ws (&P);
-  if (root == NULL || P.p != P.end || root->type != J_OBJECT)
+  gsize bad = 0;
+  g_autoptr(PfmJson) root = pfm_json_parse (text, length, &bad);
+  if (root == NULL || root->type != PFM_JSON_OBJECT)
     {
       g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
-                   "not a JSON object (malformed near byte %ld)", (long) (P.p - text));
+                   "not a JSON object (malformed near byte %ld)", (long) (root == NULL ? bad : 0));
       return NULL;
     }
-  const JNode *fmt = member (root, "format");
-  if (fmt == NULL || fmt->type != J_STRING || strcmp (fmt->text, FORMAT_NAME) != 0)
+  const PfmJson *fmt = pfm_json_member (root, "format");
+  if (fmt == NULL || fmt->type != PFM_JSON_STRING || strcmp (fmt->text, FORMAT_NAME) != 0)
     {
       g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE,
                    "not a result of pfm-cli defects --format json (\"format\" is not \"" FORMAT_NAME "\")");
@@ -1646,46 +1387,46 @@ pfm_batch_result_from_json (const char *text, gsize length, GError **error)
   pfm_batch_options_init (o);
   o->threads = 0;
 
-  const JNode *settings = member (root, "settings");
-  const JNode *batch = member (root, "batch");
-  const JNode *copies = member (root, "copies");
+  const PfmJson *settings = pfm_json_member (root, "settings");
+  const PfmJson *batch = pfm_json_member (root, "batch");
+  const PfmJson *copies = pfm_json_member (root, "copies");
   guint64 u;
-  if (settings == NULL || settings->type != J_OBJECT || batch == NULL || copies == NULL || copies->type != J_ARRAY)
+  if (settings == NULL || settings->type != PFM_JSON_OBJECT || batch == NULL || copies == NULL || copies->type != PFM_JSON_ARRAY)
     goto bad;
   for (guint i = 0; i < settings->names->len; i++)
     {
-      const JNode *v = settings->items->pdata[i];
-      if (v->type != J_STRING)
+      const PfmJson *v = settings->items->pdata[i];
+      if (v->type != PFM_JSON_STRING)
         goto bad;
       g_ptr_array_add (r->keys, g_strdup (settings->names->pdata[i]));
       g_ptr_array_add (r->values, g_strdup (v->text));
     }
-  if (!get_uint (batch, "copies", 1000000, &u))
+  if (!pfm_json_get_uint (batch, "copies", 1000000, &u))
     goto bad;
   o->copies = (guint) u;
-  if (!get_uint (batch, "inputs", 100000, &u))
+  if (!pfm_json_get_uint (batch, "inputs", 100000, &u))
     goto bad;
   o->n_inputs = (guint) u;
-  if (!get_uint (batch, "calibration_inputs", 100000, &u))
+  if (!pfm_json_get_uint (batch, "calibration_inputs", 100000, &u))
     goto bad;
   o->n_calibration = (guint) u;
-  if (!get_uint (batch, "input_seed", G_MAXUINT64, &o->input_seed) || !get_number (batch, "ridge", &o->ridge) ||
-      !get_number (batch, "threshold", &o->threshold) || !get_bool (batch, "tm_error", &o->tm_error))
+  if (!pfm_json_get_uint (batch, "input_seed", G_MAXUINT64, &o->input_seed) || !get_number (batch, "ridge", &o->ridge) ||
+      !get_number (batch, "threshold", &o->threshold) || !pfm_json_get_bool (batch, "tm_error", &o->tm_error))
     goto bad;
   {
-    const JNode *ym = member (batch, "yield_metric");
-    if (ym == NULL || ym->type != J_STRING || pfm_metric_from_name (ym->text) < 0)
+    const PfmJson *ym = pfm_json_member (batch, "yield_metric");
+    if (ym == NULL || ym->type != PFM_JSON_STRING || pfm_metric_from_name (ym->text) < 0)
       goto bad;
     o->yield_metric = pfm_metric_from_name (ym->text);
   }
   {
     /* Optional: results of older versions do not record it. */
-    const JNode *pl = member (batch, "planning");
+    const PfmJson *pl = pfm_json_member (batch, "planning");
     if (pl != NULL)
       {
-        if (pl->type == J_STRING && strcmp (pl->text, "measure") == 0)
+        if (pl->type == PFM_JSON_STRING && strcmp (pl->text, "measure") == 0)
           r->planning = PFM_BATCH_PLANNING_MEASURE;
-        else if (pl->type == J_STRING && strcmp (pl->text, "estimate") == 0)
+        else if (pl->type == PFM_JSON_STRING && strcmp (pl->text, "estimate") == 0)
           r->planning = PFM_BATCH_PLANNING_ESTIMATE;
         else
           {
@@ -1695,27 +1436,27 @@ pfm_batch_result_from_json (const char *text, gsize length, GError **error)
           }
       }
   }
-  const JNode *shard = member (root, "shard");
+  const PfmJson *shard = pfm_json_member (root, "shard");
   if (shard != NULL)
     {
       guint64 si, sc;
-      if (!get_uint (shard, "index", 1000000, &si) || !get_uint (shard, "count", 1000000, &sc))
+      if (!pfm_json_get_uint (shard, "index", 1000000, &si) || !pfm_json_get_uint (shard, "count", 1000000, &sc))
         goto bad;
       o->shard_index = (guint) si;
       o->shard_count = (guint) sc;
     }
   if (!check_options (o, NULL))
     goto bad;
-  const JNode *inputs = member (root, "input_sha256");
+  const PfmJson *inputs = pfm_json_member (root, "input_sha256");
   if (inputs != NULL)
     {
-      if (inputs->type != J_OBJECT)
+      if (inputs->type != PFM_JSON_OBJECT)
         goto bad;
       for (guint i = 0; i < inputs->names->len; i++)
         {
-          const JNode *v = inputs->items->pdata[i];
+          const PfmJson *v = inputs->items->pdata[i];
           const char *key = inputs->names->pdata[i];
-          gboolean hex = v->type == J_STRING && strlen (v->text) == 64;
+          gboolean hex = v->type == PFM_JSON_STRING && strlen (v->text) == 64;
           for (int k = 0; hex && k < 64; k++)
             hex = g_ascii_isxdigit (v->text[k]) && !g_ascii_isupper (v->text[k]);
           if (pfm_config_lookup_key (key) == NULL)
@@ -1737,10 +1478,10 @@ pfm_batch_result_from_json (const char *text, gsize length, GError **error)
 
   for (guint i = 0; i < copies->items->len; i++)
     {
-      const JNode *c = copies->items->pdata[i];
+      const PfmJson *c = copies->items->pdata[i];
       PfmCopyResult cr = { 0 };
-      if (!get_uint (c, "copy", o->copies - 1, &u) || !get_uint (c, "seed", G_MAXUINT64, &cr.seed) ||
-          !get_bool (c, "resolved", &cr.resolved))
+      if (!pfm_json_get_uint (c, "copy", o->copies - 1, &u) || !pfm_json_get_uint (c, "seed", G_MAXUINT64, &cr.seed) ||
+          !pfm_json_get_bool (c, "resolved", &cr.resolved))
         goto bad;
       cr.index = (guint) u;
       for (int cal = 0; cal < 2; cal++)
@@ -1757,7 +1498,7 @@ pfm_batch_result_from_json (const char *text, gsize length, GError **error)
             const double re = cal ? cr.calibrated[PFM_METRIC_RELATIVE_ERROR] : cr.metric[PFM_METRIC_RELATIVE_ERROR];
             const double null_value = (m == PFM_METRIC_EFFECTIVE_BITS && measured && re < TINY_ERROR) ? INFINITY : NAN;
             g_autofree char *key = g_strdup_printf ("%s%s", metric_names[m], cal ? "_calibrated" : "");
-            if (!get_metric (c, key, null_value, dst))
+            if (!pfm_json_get_number (c, key, null_value, dst))
               goto bad;
           }
       g_array_append_val (r->copies, cr);

@@ -1,4 +1,5 @@
-/* pfm-json.h - a small JSON reader for the result files the engine writes
+/* pfm-json.h - the JSON reader of the result files the engine writes (batch
+ * results, sweeps, shards)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
