@@ -127,3 +127,12 @@ pfm_save_dialog (GtkWidget *widget, const char *title, const char *suggested_nam
   g_signal_connect (dialog, "response", G_CALLBACK (response_cb), d);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
+
+void
+pfm_set_accessible_label (GtkWidget *widget, const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  GtkWidget *inner = gtk_widget_get_first_child (widget);
+  if (inner != NULL && GTK_IS_BUTTON (inner))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}

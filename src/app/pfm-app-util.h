@@ -22,6 +22,11 @@ void pfm_save_dialog (GtkWidget      *widget,
                       GDestroyNotify  destroy);
 
 /* Shows @message as a toast in @widget's window (the win.toast action). */
+/* Names @widget for screen readers, and the button GTK 4.8 puts inside a
+ * GtkMenuButton or a GtkDropDown, which it leaves unnamed. */
+void pfm_set_accessible_label (GtkWidget  *widget,
+                               const char *label);
+
 void pfm_toast       (GtkWidget  *widget,
                       const char *format,
                       ...) G_GNUC_PRINTF (2, 3);

@@ -708,7 +708,7 @@ slices_page (PfmVolumeView *self)
 }
 
 static GtkDropDown *
-drop_down (const char *const *items, const char *tooltip)
+drop_down (const char *const *items, const char *name, const char *tooltip)
 {
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   for (guint i = 0; items[i]; i++)
@@ -716,6 +716,7 @@ drop_down (const char *const *items, const char *tooltip)
   g_auto(GStrv) strings = g_strv_builder_end (b);
   GtkDropDown *dd = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char *const *) strings));
   gtk_widget_set_tooltip_text (GTK_WIDGET (dd), tooltip);
+  pfm_set_accessible_label (GTK_WIDGET (dd), name);
   return dd;
 }
 
@@ -848,18 +849,18 @@ toolbar (PfmVolumeView *self)
   gtk_widget_set_valign (self->controls, GTK_ALIGN_START);
 
   static const char *const channels[] = { N_("Field"), N_("Both"), N_("Index"), NULL };
-  self->channel_dd = drop_down (channels, _("What to show: the light (field), the light with the written index as "
+  self->channel_dd = drop_down (channels, _("Show"), _("What to show: the light (field), the light with the written index as "
                                             "faint glass (both), or the index change δn alone"));
   g_signal_connect (self->channel_dd, "notify::selected", G_CALLBACK (channel_changed_cb), self);
   add_control (self, _("_Show"), GTK_WIDGET (self->channel_dd), 0, 0);
 
   static const char *const maps[] = { N_("Inferno"), N_("Viridis"), N_("Magma"), N_("Grey"), NULL };
-  self->colormap_dd = drop_down (maps, _("Colormap of the transfer function"));
+  self->colormap_dd = drop_down (maps, _("Colours"), _("Colormap of the transfer function"));
   g_signal_connect (self->colormap_dd, "notify::selected", G_CALLBACK (colormap_changed_cb), self);
   add_control (self, _("_Colours"), GTK_WIDGET (self->colormap_dd), 1, 0);
 
   static const char *const scales[] = { N_("Log"), N_("Linear"), NULL };
-  self->scale_dd = drop_down (scales, _("Intensity scale: log spans some decades below the peak, so the faint "
+  self->scale_dd = drop_down (scales, _("Scale"), _("Intensity scale: log spans some decades below the peak, so the faint "
                                         "light around the beam shows too"));
   g_signal_connect (self->scale_dd, "notify::selected", G_CALLBACK (scale_mode_changed_cb), self);
   add_control (self, _("Sc_ale"), GTK_WIDGET (self->scale_dd), 0, 1);
@@ -901,7 +902,7 @@ toolbar (PfmVolumeView *self)
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "document-save-symbolic");
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
   gtk_widget_set_tooltip_text (button, _("Export pictures of the 3D view; save or load the transfer function"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Volume exports"), -1);
+  pfm_set_accessible_label (button, _("Volume exports"));
   g_object_unref (pics);
   g_object_unref (tf);
   g_object_unref (menu);
@@ -934,6 +935,7 @@ pfm_volume_view_init (PfmVolumeView *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "warning");
   gtk_box_append (GTK_BOX (err), GTK_WIDGET (self->error_label));
   GtkWidget *expander = self->error_expander = gtk_expander_new (_("Details (driver log)"));
+  pfm_set_accessible_label (expander, _("Details (driver log)"));
   self->error_details = GTK_LABEL (gtk_label_new (""));
   gtk_label_set_selectable (self->error_details, TRUE);
   gtk_label_set_wrap (self->error_details, TRUE);
@@ -947,6 +949,7 @@ pfm_volume_view_init (PfmVolumeView *self)
   self->turntable_revealer = GTK_REVEALER (gtk_revealer_new ());
   GtkWidget *tt = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   self->turntable_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  pfm_set_accessible_label (GTK_WIDGET (self->turntable_progress), _("Turntable export progress"));
   gtk_progress_bar_set_show_text (self->turntable_progress, TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->turntable_progress), TRUE);
   gtk_widget_set_valign (GTK_WIDGET (self->turntable_progress), GTK_ALIGN_CENTER);

@@ -26,6 +26,8 @@ struct _PfmWindow
 
   AdwToastOverlay *toast_overlay;
   AdwViewStack    *view_stack;
+  GtkWidget       *presets_button;
+  GtkWidget       *menu_button;
   GtkBox          *sidebar_box;
   GtkWidget       *sidebar;
   GtkRevealer     *preset_revealer;
@@ -551,6 +553,8 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, presets_button);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, preset_revealer);
@@ -626,6 +630,8 @@ static void
 pfm_window_init (PfmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  pfm_set_accessible_label (self->presets_button, _("Presets"));
+  pfm_set_accessible_label (self->menu_button, _("Main menu"));
 
   self->document = pfm_document_new ();
   self->runner = pfm_runner_new (self->document);
