@@ -112,6 +112,9 @@ struct _PfmTrainingView
 
 G_DEFINE_FINAL_TYPE (PfmTrainingView, pfm_training_view, ADW_TYPE_BIN)
 
+enum { USE_TRAINED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static void start_fabricate (PfmTrainingView *self, guint copies);
 static void use_trained (PfmTrainingView *self);
 
@@ -202,7 +205,6 @@ redraw_curves (PfmTrainingView *self, const PfmTrainProgress *live)
 {
   for (int p = PLOT_LOSS; p <= PLOT_ACCURACY; p++)
     pfm_plot_clear_data (self->plots[p]);
-  pfm_plot_append (self->plots[PLOT_ACCURACY], 0, 0, NAN);
   for (guint i = 0; i < self->epochs->len; i++)
     {
       const PfmTrainEpoch *e = &g_array_index (self->epochs, PfmTrainEpoch, i);
@@ -267,7 +269,7 @@ paused_cb (gpointer owner, PfmTrainJob *job)
   if (job != self->train_job)
     return;
   self->pause_confirmed = TRUE;
-  g_autofree char *text = g_strdup_printf (_("Paused after %u epochs: press Resume to go on"), self->epochs->len);
+  g_autofree char *text = g_strdup_printf (_("Paused after epoch %u: press Resume to go on"), self->epochs->len);
   gtk_progress_bar_set_text (self->progress, self->epochs->len > 0 ? text : _("Paused: press Resume to go on"));
   update_actions (self);
 }
@@ -621,6 +623,7 @@ use_trained (PfmTrainingView *self)
     }
   self->using_trained = TRUE;
   send_example (self, MAX (0, pfm_train_gallery_get_selected (self->gallery)));
+  g_signal_emit (self, signals[USE_TRAINED], 0);
 }
 
 static void
@@ -858,6 +861,9 @@ pfm_training_view_class_init (PfmTrainingViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = pfm_training_view_dispose;
   object_class->finalize = pfm_training_view_finalize;
+  /* The project's medium is now the trained index map. */
+  signals[USE_TRAINED] = g_signal_new ("use-trained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-training-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmTrainingView, dataset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PfmTrainingView, pause_button);

@@ -529,6 +529,10 @@ pfm_window_dispose (GObject *object)
   PfmWindow *self = PFM_WINDOW (object);
   if (self->runner)
     pfm_runner_cancel (self->runner);
+  /* Its jobs hold the view: a paused training would never end. */
+  if (self->training_view)
+    pfm_training_view_cancel (PFM_TRAINING_VIEW (self->training_view));
+  self->training_view = NULL;
   if (self->document)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->runner);
@@ -674,6 +678,7 @@ pfm_window_init (PfmWindow *self)
   add_view (self, self->defects_view, "defects", _("Defects"), "dialog-warning-symbolic");
   self->training_view = pfm_training_view_new (self->document);
   add_view (self, self->training_view, "training", _("Training"), "applications-science-symbolic");
+  g_signal_connect_swapped (self->training_view, "use-trained", G_CALLBACK (pfm_volume_view_show_both), self->volume_view);
 
   guint n;
   const PfmPreset *presets = pfm_presets (&n);
