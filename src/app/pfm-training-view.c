@@ -31,37 +31,18 @@
 #include "pfm-bpm.h"
 #include "pfm-export.h"
 #include "pfm-medium.h"
-#include "pfm-plot.h"
 #include "pfm-train-gallery.h"
 #include "pfm-train-job.h"
+#include "pfm-training-plots.h"
 #include "pfm-training-view.h"
 
 #define DEBOUNCE_MS 300
-#define HIST_BINS   20
 /* Seconds per forward run and per n^2 log2(n) * steps on one thread, and
  * a backward pass costs about this many forward runs (measured on the
  * digits task: 6.3 ms a forward run at n = 64, 200 steps, doubled for
  * the planning, the validation and threads that do not scale fully). */
 #define FORWARD_COST  2.6e-9
 #define BACKWARD_RUNS 2.3
-
-enum {
-  PLOT_LOSS,
-  PLOT_ACCURACY,
-  PLOT_CONFUSION,
-  PLOT_DETECTORS,
-  PLOT_COPIES,
-  PLOT_ROBUST,
-  PLOT_BASELINES,
-  N_PLOTS
-};
-
-/* The last fabrication of a standard (0) and a noise-aware (1) design. */
-typedef struct
-{
-  gboolean valid;
-  double   mean, min, mean_calibrated, min_calibrated;
-} Robustness;
 
 struct _PfmTrainingView
 {
@@ -74,7 +55,7 @@ struct _PfmTrainingView
   GtkLabel        *summary;
   GtkSpinButton   *copies_spin;
   GtkGrid         *plots_grid;
-  PfmPlot         *plots[N_PLOTS];
+  PfmPlot         *plots[PFM_TRAINING_N_PLOTS];
   PfmTrainGallery *gallery;
   gboolean         syncing;
 
@@ -100,7 +81,7 @@ struct _PfmTrainingView
   double          *gallery_power;
   guint            n_gallery;
   gboolean         unsaved, using_trained;
-  Robustness       robust[2];
+  PfmRobustness    robust[2];
   char            *result_text, *fab_text;
 
   /* what the command line asked for */
@@ -198,27 +179,10 @@ update_actions (PfmTrainingView *self)
   gtk_button_set_label (self->pause_button, paused ? _("_Resume") : _("_Pause"));
 }
 
-/* The curves: one point per finished epoch, and the running means of the
- * epoch in progress at its fractional position. */
 static void
 redraw_curves (PfmTrainingView *self, const PfmTrainProgress *live)
 {
-  for (int p = PLOT_LOSS; p <= PLOT_ACCURACY; p++)
-    pfm_plot_clear_data (self->plots[p]);
-  for (guint i = 0; i < self->epochs->len; i++)
-    {
-      const PfmTrainEpoch *e = &g_array_index (self->epochs, PfmTrainEpoch, i);
-      pfm_plot_append (self->plots[PLOT_LOSS], 0, e->epoch, e->train_loss);
-      pfm_plot_append (self->plots[PLOT_LOSS], 1, e->epoch, e->validation_loss);
-      pfm_plot_append (self->plots[PLOT_ACCURACY], 0, e->epoch, e->train_accuracy);
-      pfm_plot_append (self->plots[PLOT_ACCURACY], 1, e->epoch, e->validation_accuracy);
-    }
-  if (live && live->batch < live->n_batches)
-    {
-      const double x = live->epoch - 1 + (double) live->batch / live->n_batches;
-      pfm_plot_append (self->plots[PLOT_LOSS], 2, x, live->loss);
-      pfm_plot_append (self->plots[PLOT_ACCURACY], 2, x, live->accuracy);
-    }
+  pfm_training_plots_curves (self->plots, self->epochs, self->n_epochs, live);
 }
 
 static void
@@ -285,48 +249,17 @@ show_summary (PfmTrainingView *self)
 }
 
 static void
-show_confusion (PfmTrainingView *self, const guint *m, guint nc)
-{
-  /* Row 0 at the bottom: true class on y, predicted on x. */
-  g_autofree float *img = g_new (float, (gsize) nc * nc);
-  for (guint r = 0; r < nc; r++)
-    for (guint c = 0; c < nc; c++)
-      img[(gsize) r * nc + c] = (float) m[r * nc + c];
-  pfm_plot_set_image (self->plots[PLOT_CONFUSION], img, (int) nc, (int) nc, -0.5, nc - 0.5, -0.5, nc - 0.5,
-                      _("examples"), FALSE);
-}
-
-static void
 show_detectors (PfmTrainingView *self, int i)
 {
-  PfmPlot *plot = self->plots[PLOT_DETECTORS];
-  pfm_plot_clear_data (plot);
-  if (i < 0 || (guint) i >= self->n_gallery)
-    return;
-  const PfmTrainData *d = self->trained_data->data;
-  const guint nc = d->n_classes, label = d->dataset->labels[d->test[i]];
-  const double *p = self->gallery_power + (gsize) i * nc;
-  for (guint k = 0; k < nc; k++)
-    {
-      pfm_plot_append (plot, 0, k, k == label ? NAN : p[k]);
-      pfm_plot_append (plot, 1, k, k == label ? p[k] : NAN);
-    }
-  g_autofree char *title = g_strdup_printf (_("Test example %d: class %u → %u"),
-                                            i + 1, label, pfm_train_argmax (p, nc));
-  pfm_plot_set_title (plot, title);
+  const gboolean ok = i >= 0 && (guint) i < self->n_gallery;
+  pfm_training_plots_detectors (self->plots, ok ? self->trained_data->data : NULL, self->gallery_power, ok ? i : -1);
 }
 
 static void
 show_baselines (PfmTrainingView *self)
 {
   const PfmEvaluation *ev = self->evaluation;
-  PfmPlot *plot = self->plots[PLOT_BASELINES];
-  pfm_plot_clear_data (plot);
-  pfm_plot_append (plot, 0, 0, ev->accuracy);
-  pfm_plot_append (plot, 1, 0, ev->logistic);
-  pfm_plot_append (plot, 2, 0, ev->random_glass_readout);
-  if (self->fabrication && self->fabrication->n_copies > self->fabrication->n_unresolved)
-    pfm_plot_append (plot, 3, 0, self->fabrication->mean_calibrated);
+  pfm_training_plots_baselines (self->plots, ev, self->fabrication);
   g_autofree char *chance = g_strdup_printf ("%.0f%%", 100.0 / MAX (1u, ev->n_classes));
   g_free (self->result_text);
   self->result_text = g_strdup_printf (
@@ -357,8 +290,8 @@ train_done (PfmTrainingView *self, PfmTrainJob *job)
   self->n_gallery = job->n_gallery;
   self->unsaved = TRUE;
   self->using_trained = FALSE;
-  pfm_plot_clear_data (self->plots[PLOT_COPIES]);
-  show_confusion (self, self->evaluation->confusion, self->evaluation->n_classes);
+  pfm_plot_clear_data (self->plots[PFM_TRAINING_PLOT_COPIES]);
+  pfm_training_plots_confusion (self->plots, self->evaluation->confusion, self->evaluation->n_classes);
   show_baselines (self);
   pfm_train_gallery_set (self->gallery, self->trained_data->data, self->gallery_power, self->n_gallery);
   pfm_train_gallery_select (self->gallery, 0);
@@ -411,37 +344,10 @@ static void
 show_fabrication (PfmTrainingView *self)
 {
   const PfmEvaluation *ev = self->fabrication;
-  double lo = 1.0;
-  for (guint k = 0; k < ev->n_copies; k++)
-    if (!ev->copies[k].unresolved)
-      lo = MIN (lo, MIN (ev->copies[k].accuracy, ev->copies[k].accuracy_calibrated));
-  lo = MIN (floor (lo * 10) / 10, 0.9);
-  double before[HIST_BINS] = { 0 }, after[HIST_BINS] = { 0 }, centre[HIST_BINS];
-  const double w = (1.0 - lo) / HIST_BINS;
-  for (int b = 0; b < HIST_BINS; b++)
-    centre[b] = lo + (b + 0.5) * w;
-  for (guint k = 0; k < ev->n_copies; k++)
-    if (!ev->copies[k].unresolved)
-      {
-        before[CLAMP ((int) ((ev->copies[k].accuracy - lo) / w), 0, HIST_BINS - 1)] += 1;
-        after[CLAMP ((int) ((ev->copies[k].accuracy_calibrated - lo) / w), 0, HIST_BINS - 1)] += 1;
-      }
-  pfm_plot_set_series (self->plots[PLOT_COPIES], 0, centre, before, HIST_BINS);
-  pfm_plot_set_series (self->plots[PLOT_COPIES], 1, centre, after, HIST_BINS);
-  pfm_plot_set_markers (self->plots[PLOT_COPIES], &self->evaluation->accuracy, 1, _("design"));
-
-  Robustness *r = &self->robust[self->train_cfg->train.noise_aware ? 1 : 0];
-  *r = (Robustness) { TRUE, ev->mean, ev->min, ev->mean_calibrated, ev->min_calibrated };
-  PfmPlot *plot = self->plots[PLOT_ROBUST];
-  pfm_plot_clear_data (plot);
-  for (int d = 0; d < 2; d++)
-    {
-      const Robustness *x = &self->robust[d];
-      pfm_plot_append (plot, 0, d, x->valid ? x->mean : NAN);
-      pfm_plot_append (plot, 1, d, x->valid ? x->min : NAN);
-      pfm_plot_append (plot, 2, d, x->valid ? x->mean_calibrated : NAN);
-      pfm_plot_append (plot, 3, d, x->valid ? x->min_calibrated : NAN);
-    }
+  pfm_training_plots_copies (self->plots, ev, self->evaluation->accuracy);
+  self->robust[self->train_cfg->train.noise_aware ? 1 : 0] =
+    (PfmRobustness) { TRUE, ev->mean, ev->min, ev->mean_calibrated, ev->min_calibrated };
+  pfm_training_plots_robustness (self->plots, self->robust);
   g_free (self->fab_text);
   const guint ok = ev->n_copies - ev->n_unresolved;
   self->fab_text = ok == 0 ? g_strdup_printf (_("None of the %u fabricated copies could be resolved by the grid."), ev->n_copies)
@@ -554,8 +460,6 @@ start_training (PfmTrainingView *self, guint pause_after)
   self->pause_confirmed = FALSE;
   g_array_set_size (self->epochs, 0);
   self->n_epochs = (guint) cfg->train.epochs;
-  for (int p = PLOT_LOSS; p <= PLOT_ACCURACY; p++)
-    pfm_plot_set_x_range (self->plots[p], 0, self->n_epochs);
   redraw_curves (self, NULL);
   gtk_progress_bar_set_fraction (self->progress, 0.0);
   gtk_progress_bar_set_text (self->progress, _("Loading the dataset and planning the adjoint…"));
@@ -883,67 +787,16 @@ pfm_training_view_class_init (PfmTrainingViewClass *klass)
   gtk_widget_class_install_action (widget_class, "training.export-copies", NULL, export_copies_action);
 }
 
-static PfmPlot *
-make_plot (GtkGrid *grid, PfmPlotKind kind, const char *title, const char *xl, const char *yl, int col, int row)
-{
-  PfmPlot *p = PFM_PLOT (pfm_plot_new (kind));
-  pfm_plot_set_title (p, title);
-  pfm_plot_set_x_axis (p, xl, "", FALSE);
-  pfm_plot_set_y_axis (p, yl, "", FALSE);
-  gtk_widget_set_size_request (GTK_WIDGET (p), 220, 220);
-  gtk_grid_attach (grid, GTK_WIDGET (p), col, row, 1, 1);
-  return p;
-}
-
-static void
-add_series (PfmPlot *p, const char *a, const char *b, const char *c, const char *d)
-{
-  const char *names[] = { a, b, c, d };
-  static const guint colors[] = { 0, 1, 2, 3 };
-  for (guint i = 0; i < G_N_ELEMENTS (names) && names[i]; i++)
-    pfm_plot_add_series (p, names[i], colors[i], FALSE);
-}
-
 static void
 make_plots (PfmTrainingView *self)
 {
-  GtkGrid *g = self->plots_grid;
-  PfmPlot **P = self->plots;
-  P[PLOT_LOSS] = make_plot (g, PFM_PLOT_LINES, _("Loss (cross-entropy)"), _("epoch"), _("loss"), 0, 0);
-  add_series (P[PLOT_LOSS], _("training"), _("validation"), _("this epoch so far"), NULL);
-  P[PLOT_ACCURACY] = make_plot (g, PFM_PLOT_LINES, _("Accuracy"), _("epoch"), _("accuracy"), 1, 0);
-  add_series (P[PLOT_ACCURACY], _("training"), _("validation"), _("this epoch so far"), NULL);
-  pfm_plot_set_y_range (P[PLOT_ACCURACY], 0, 1);
-  P[PLOT_CONFUSION] = make_plot (g, PFM_PLOT_IMAGE, _("Confusion matrix (test set)"), _("predicted class"),
-                                 _("true class"), 2, 0);
-  pfm_plot_set_image_counts (P[PLOT_CONFUSION], TRUE);
-  pfm_plot_set_equal_aspect (P[PLOT_CONFUSION], TRUE);
-  pfm_plot_set_placeholder (P[PLOT_CONFUSION], _("Train to see which classes the glass confuses"));
+  pfm_training_plots_make (self->plots_grid, self->plots);
   self->gallery = PFM_TRAIN_GALLERY (pfm_train_gallery_new ());
   gtk_widget_set_size_request (GTK_WIDGET (self->gallery), 440, 220);
-  gtk_grid_attach (g, GTK_WIDGET (self->gallery), 0, 1, 2, 1);
+  gtk_grid_attach (self->plots_grid, GTK_WIDGET (self->gallery), 0, 1, 2, 1);
   pfm_train_gallery_clear (self->gallery, _("Train to see test examples: true class → predicted class, with the "
                                             "light on each detector region (green: the true class)"));
   g_signal_connect (self->gallery, "example-selected", G_CALLBACK (example_selected_cb), self);
-  P[PLOT_DETECTORS] = make_plot (g, PFM_PLOT_BARS, _("Detector powers"), _("detector region (class)"), _("power"), 2, 1);
-  pfm_plot_add_series (P[PLOT_DETECTORS], _("other classes"), 5, FALSE);
-  pfm_plot_add_series (P[PLOT_DETECTORS], _("true class"), 2, FALSE);
-  pfm_plot_set_y_axis (P[PLOT_DETECTORS], _("power"), "W", FALSE);
-  P[PLOT_COPIES] = make_plot (g, PFM_PLOT_LINES, _("Accuracy of fabricated copies"), _("test accuracy"),
-                              _("copies"), 0, 2);
-  pfm_plot_add_series (P[PLOT_COPIES], _("before calibration"), 4, FALSE);
-  pfm_plot_add_series (P[PLOT_COPIES], _("after calibration"), 2, TRUE);
-  pfm_plot_set_placeholder (P[PLOT_COPIES], _("Fabricate copies to see if the design survives"));
-  P[PLOT_ROBUST] = make_plot (g, PFM_PLOT_BARS, _("Robustness of the two designs"), _("0: standard, 1: noise-aware"),
-                              _("accuracy"), 1, 2);
-  add_series (P[PLOT_ROBUST], _("mean"), _("worst"), _("mean, calibrated"), _("worst, calibrated"));
-  pfm_plot_set_y_range (P[PLOT_ROBUST], 0, 1);
-  pfm_plot_set_placeholder (P[PLOT_ROBUST], _("Fabricate a standard and a noise-aware design to compare them"));
-  P[PLOT_BASELINES] = make_plot (g, PFM_PLOT_BARS, _("Test accuracy beside the baselines"), "", _("accuracy"), 2, 2);
-  add_series (P[PLOT_BASELINES], _("trained glass"), _("logistic regression"), _("random glass + readout"),
-              _("fabricated copies (calibrated)"));
-  pfm_plot_set_y_range (P[PLOT_BASELINES], 0, 1);
-  pfm_plot_set_placeholder (P[PLOT_BASELINES], _("Train to compare the glass with digital baselines"));
 }
 
 static void
@@ -1019,6 +872,6 @@ pfm_training_view_save_trained (PfmTrainingView *self)
 void
 pfm_training_view_set_presentation (PfmTrainingView *self, gboolean presentation)
 {
-  for (int i = 0; i < N_PLOTS; i++)
+  for (int i = 0; i < PFM_TRAINING_N_PLOTS; i++)
     pfm_plot_set_presentation (self->plots[i], presentation);
 }
