@@ -42,6 +42,8 @@ pfm_training_plots_make (GtkGrid *g, PfmPlot **P)
   P[PFM_TRAINING_PLOT_ACCURACY] = make_plot (g, PFM_PLOT_LINES, _("Accuracy"), _("epoch"), _("accuracy"), 1, 0);
   add_series (P[PFM_TRAINING_PLOT_ACCURACY], _("training"), _("validation"), _("this epoch so far"), NULL);
   pfm_plot_set_y_range (P[PFM_TRAINING_PLOT_ACCURACY], 0, 1);
+  pfm_plot_set_placeholder (P[PFM_TRAINING_PLOT_LOSS], _("Press Train to watch the loss fall"));
+  pfm_plot_set_placeholder (P[PFM_TRAINING_PLOT_ACCURACY], _("Press Train to watch the accuracy rise"));
   PfmPlot *c = P[PFM_TRAINING_PLOT_CONFUSION] =
     make_plot (g, PFM_PLOT_IMAGE, _("Confusion matrix (test set)"), _("predicted class"), _("true class"), 2, 0);
   pfm_plot_set_image_counts (c, TRUE);

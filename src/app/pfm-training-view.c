@@ -97,6 +97,7 @@ enum { USE_TRAINED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void start_fabricate (PfmTrainingView *self, guint copies);
+static void redraw_curves (PfmTrainingView *self, const PfmTrainProgress *live);
 static void use_trained (PfmTrainingView *self);
 
 /* --- the set-up line ------------------------------------------------------------ */
@@ -147,6 +148,12 @@ update_setup (PfmTrainingView *self)
     }
   g_autofree char *text = g_strconcat (glass, " ", data, NULL);
   gtk_label_set_text (self->setup_label, text);
+  /* Before a run, the curves' axis spans the epochs to come. */
+  if (self->train_job == NULL && self->epochs->len == 0)
+    {
+      self->n_epochs = (guint) cfg->train.epochs;
+      redraw_curves (self, NULL);
+    }
 }
 
 static void

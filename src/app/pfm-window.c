@@ -650,6 +650,7 @@ pfm_window_init (PfmWindow *self)
   g_signal_connect (self->document, "notify::title", G_CALLBACK (document_notify_cb), self);
 
   static const struct { const char *group, *title, *description; } groups[] = {
+    { "train", N_("Training"), N_("The glass as a classifier: the dataset, its split and the optimiser (physics.md section 5).") },
     { "optics", N_("Optics"), N_("The light and the glass (paper: λ = 1550 nm, fused silica).") },
     { "scaling", N_("Scaling assumptions"), N_("The full-size device and the GPU fleet (paper: Table 1 and Appendix A).") },
     { "beam", N_("Beam"), N_("The input: a Gaussian beam or a vector written by an SLM.") },
@@ -658,7 +659,6 @@ pfm_window_init (PfmWindow *self)
     { "detector", N_("Detector"), N_("The output vector: power in each region of the output facet.") },
     { "grid", N_("Grid"), N_("Numerical resolution of the split-step engine.") },
     { "defects", N_("Fabrication defects"), N_("How a fabricated copy differs from the design; each model is reproducible from its seed.") },
-    { "train", N_("Training"), N_("The glass as a classifier: the dataset, its split and the optimiser (physics.md section 5).") },
   };
   self->groups = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
