@@ -324,26 +324,26 @@ auto_save (PfmTrainingView *self)
     pfm_toast (GTK_WIDGET (self), _("Could not save: %s"), error->message);
 }
 
+/* What the command line asked for, in order: use the trained glass,
+ * fabricate, then save (the evaluation with the copies). */
 static void
-continue_pending (PfmTrainingView *self, gboolean trained)
+continue_pending (PfmTrainingView *self, PfmTrainJobKind finished, gboolean ok)
 {
   if (!self->pending)
     return;
-  if (!trained)
+  if (finished == PFM_TRAIN_JOB_TRAIN && ok)
     {
-      self->pending = FALSE;
-      return;
+      if (self->auto_use)
+        use_trained (self);
+      if (self->auto_copies > 0)
+        {
+          start_fabricate (self, self->auto_copies);
+          self->auto_copies = 0;
+          return;
+        }
     }
-  if (self->auto_save)
+  if (self->auto_save && self->result)
     auto_save (self);
-  if (self->auto_use)
-    use_trained (self);
-  if (self->auto_copies > 0)
-    {
-      start_fabricate (self, self->auto_copies);
-      self->auto_copies = 0;
-      return;
-    }
   self->pending = FALSE;
 }
 
@@ -398,7 +398,7 @@ done_cb (gpointer owner, PfmTrainJob *job, GError *error)
             }
         }
       update_actions (self);
-      continue_pending (self, error == NULL);
+      continue_pending (self, PFM_TRAIN_JOB_TRAIN, error == NULL);
     }
   else if (job == self->fab_job)
     {
@@ -412,7 +412,7 @@ done_cb (gpointer owner, PfmTrainJob *job, GError *error)
           show_fabrication (self);
         }
       update_actions (self);
-      continue_pending (self, FALSE);
+      continue_pending (self, PFM_TRAIN_JOB_FABRICATE, error == NULL);
     }
 }
 

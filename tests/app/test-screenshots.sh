@@ -87,27 +87,29 @@ for c in "${cases[@]}"; do
   fi
 done
 
-# The accuracy the view showed (saved with its evaluation) is pfm-cli evaluate's.
+# The accuracy the view showed (saved with its evaluation) is pfm-cli
+# evaluate's, and so are the baselines and the fabricated copies.
 n=$((n + 1))
 if [ "$have_digits" = 0 ]; then
   echo "ok $n - view accuracy = pfm-cli evaluate # SKIP no digits dataset"
-elif "$cli" evaluate "$out/trained.pfm" --baselines --threads 1 -o "$out/cli-evaluate.json" 2>"$out/cli-evaluate.log" &&
+elif "$cli" evaluate "$out/trained.pfm" --baselines --copies 4 --threads 1 -o "$out/cli-evaluate.json" 2>"$out/cli-evaluate.log" &&
      msg=$(python3 - "$out/trained.json" "$out/cli-evaluate.json" <<'EOF_PY'
 import json, sys
 view, cli = (json.load(open(p)) for p in sys.argv[1:3])
-for key in ("accuracy", "examples", "confusion"):
-    if view[key] != cli[key]:
-        sys.exit("%s: view %s, pfm-cli %s" % (key, view[key], cli[key]))
-if view["baselines"] != cli["baselines"]:
-    sys.exit("baselines: view %s, pfm-cli %s" % (view["baselines"], cli["baselines"]))
+for key in ("accuracy", "examples", "confusion", "copies", "mean", "min", "mean_calibrated", "min_calibrated"):
+    if view.get(key) != cli.get(key):
+        print("%s: view %s, pfm-cli %s" % (key, view.get(key), cli.get(key))); sys.exit(1)
+if view.get("baselines") != cli.get("baselines"):
+    print("baselines: view %s, pfm-cli %s" % (view["baselines"], cli["baselines"])); sys.exit(1)
 if len(view.get("copies", [])) != 4:
-    sys.exit("expected the 4 fabricated copies in the view's evaluation")
-print("accuracy %.4f on %d examples, baselines equal" % (view["accuracy"], view["examples"]))
+    print("expected the 4 fabricated copies in the view's evaluation"); sys.exit(1)
+print("accuracy %.4f on %d examples; baselines and the 4 copies (mean %.4f, calibrated %.4f) equal"
+      % (view["accuracy"], view["examples"], view["mean"], view["mean_calibrated"]))
 EOF_PY
 ); then
   echo "ok $n - view accuracy = pfm-cli evaluate: $msg"
 else
-  echo "not ok $n - view accuracy = pfm-cli evaluate: ${msg:-} $(tail -n 2 "$out/cli-evaluate.log" | tr '\n' ' ')"
+  echo "not ok $n - view accuracy = pfm-cli evaluate: ${msg:-} $(tail -c 300 "$out/cli-evaluate.log" | tr '\n\r' '  ')"
 fi
 
 # Bad arguments: a clear message and a non-zero exit, no window left behind.
