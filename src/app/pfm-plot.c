@@ -686,6 +686,8 @@ draw_axes (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
       double step;
       double pixels = axis == 0 ? f->right - f->left : f->bottom - f->top;
       int target = MAX (1, (int) (pixels / ((axis == 0 ? (a->log ? 50.0 : 85.0) : 42.0) * s)));
+      if (self->image_counts)
+        target = MAX (target, 5);   /* class indices: short labels, a tick every class or two */
       if (a->log)
         {
           /* Decade steps of 1, 2, 3, 4 or 6, so labels stay round. */
