@@ -12,8 +12,12 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "pfm-bpm.h"
 #include "pfm-defects.h"
+#include "pfm-evaluate.h"
+#include "pfm-medium.h"
 #include "pfm-presets.h"
 #include "pfm-scaling.h"
 
@@ -48,7 +52,7 @@ test_all_valid (void)
       g_autoptr(PfmConfig) cfg = pfm_preset_config (&all[i], &error);
       g_assert_no_error (error);
       g_assert_true (g_str_equal (all[i].view, "scaling") || g_str_equal (all[i].view, "propagation") ||
-                     g_str_equal (all[i].view, "defects"));
+                     g_str_equal (all[i].view, "defects") || g_str_equal (all[i].view, "training"));
       g_assert_true (strlen (all[i].explanation) > 80);
     }
 }
@@ -154,6 +158,41 @@ test_variability (void)
   pfm_config_free (cfg);
 }
 
+static void
+test_train (void)
+{
+  /* "each of its 51,200 voxels is one trained weight", "an 8x8 digit
+   * drives 64 SLM pixels", "more than half of the held-out digits
+   * correctly, where guessing gets 10%": the forward engine's test
+   * accuracy on the trained design, as the Training view shows it. */
+  const PfmPreset *p = pfm_preset_lookup ("train");
+  g_assert_nonnull (p);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PfmConfig) cfg = pfm_preset_config (p, &error);
+  g_assert_no_error (error);
+  g_autoptr(PfmTrainData) data = pfm_train_data_new (cfg, NULL, &error);
+  if (data == NULL && g_error_matches (error, PFM_DATASET_ERROR, PFM_DATASET_ERROR_NOT_FOUND))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (data->n_pixels, ==, 64);
+  g_assert_cmpuint (data->n_classes, ==, 10);
+  PfmTrainOptions o = { 0 };
+  g_autoptr(PfmTrainResult) res = pfm_train_run (cfg, data, &o, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->n_parameters, ==, 51200);
+  g_autofree char *map = g_build_filename (g_get_tmp_dir (), "pfm-test-presets-train.idx", NULL);
+  g_assert_true (pfm_medium_save_map (map, res->nvx, res->nvy, res->nvz, res->dn, &error));
+  g_autoptr(PfmConfig) trained = pfm_train_trained_config (cfg, map, res->temperature);
+  g_autoptr(PfmEvaluation) ev = pfm_evaluate (trained, data, 0, FALSE, &o, &error);
+  g_assert_no_error (error);
+  g_unlink (map);
+  g_test_message ("train preset: test accuracy %.1f%% after %.0f s", 100 * ev->accuracy, res->seconds);
+  g_assert_cmpfloat (ev->accuracy, >, 0.5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -165,5 +204,6 @@ main (int argc, char **argv)
   g_test_add_func ("/presets/collapse", test_collapse);
   g_test_add_func ("/presets/grin", test_grin);
   g_test_add_func ("/presets/variability", test_variability);
+  g_test_add_func ("/presets/train", test_train);
   return g_test_run ();
 }

@@ -3,8 +3,9 @@
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * pfm-explorer [PROJECT.pfm] [--preset NAME] [--view scaling|propagation|volume]
+ * pfm-explorer [PROJECT.pfm] [--preset NAME] [--view scaling|propagation|volume|defects|training]
  *              [--size WxH] [--presentation] [--screenshot FILE.png]
+ *              [--train [--pause-after-epoch N] [--fabricate K] [--use-trained] [--save-trained FILE.pfm]]
  * With --screenshot the app waits until the chosen view's results are
  * complete and drawn, writes the window as PNG and exits (0, or 1 with a
  * message when the run behind the view fails; 2 for bad arguments or a
@@ -30,6 +31,10 @@ struct _PfmApplication
   char          *size;
   char          *screenshot;
   gboolean       presentation;
+  gboolean       train;
+  int            pause_after, fabricate;
+  gboolean       use_trained;
+  char          *save_trained;
   int            exit_status;
 };
 
@@ -138,9 +143,18 @@ configure_window (PfmApplication *self, PfmWindow *window)
     }
   if (self->view && !pfm_window_set_view (window, self->view))
     {
-      g_printerr ("pfm-explorer: --view %s: accepted scaling, propagation, volume or defects\n", self->view);
+      g_printerr ("pfm-explorer: --view %s: accepted scaling, propagation, volume, defects or training\n", self->view);
       return FALSE;
     }
+  if (self->pause_after < 0 || self->fabricate < 0 || self->fabricate > 100000 ||
+      (self->save_trained && !g_str_has_suffix (self->save_trained, ".pfm")))
+    {
+      g_printerr ("pfm-explorer: --pause-after-epoch and --fabricate take a count >= 0 (at most 100000 copies); "
+                  "--save-trained a file name ending in .pfm\n");
+      return FALSE;
+    }
+  if (self->train)
+    pfm_window_train_now (window, (guint) self->pause_after, (guint) self->fabricate, self->use_trained, self->save_trained);
   return TRUE;
 }
 
@@ -216,6 +230,11 @@ pfm_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "size", "s", &self->size);
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
   g_variant_dict_lookup (options, "presentation", "b", &self->presentation);
+  g_variant_dict_lookup (options, "train", "b", &self->train);
+  g_variant_dict_lookup (options, "pause-after-epoch", "i", &self->pause_after);
+  g_variant_dict_lookup (options, "fabricate", "i", &self->fabricate);
+  g_variant_dict_lookup (options, "use-trained", "b", &self->use_trained);
+  g_variant_dict_lookup (options, "save-trained", "^ay", &self->save_trained);
   if (self->screenshot)
     {
       /* A screenshot run is its own instance, never handed to a running one. */
@@ -264,6 +283,7 @@ pfm_application_finalize (GObject *object)
   g_free (self->view);
   g_free (self->size);
   g_free (self->screenshot);
+  g_free (self->save_trained);
   G_OBJECT_CLASS (pfm_application_parent_class)->finalize (object);
 }
 
@@ -283,10 +303,15 @@ pfm_application_init (PfmApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "preset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Start with a teaching preset (paper, linear, kerr, collapse, grin)"), N_("NAME") },
-    { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation, volume or defects"), N_("VIEW") },
+    { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation, volume, defects or training"), N_("VIEW") },
     { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size"), N_("WxH") },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("When the view's results are drawn, save the window as PNG and exit"), N_("FILE.png") },
     { "presentation", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start in presentation mode (full screen, large type, high contrast)"), NULL },
+    { "train", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start training the glass at once (the Training view)"), NULL },
+    { "pause-after-epoch", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --train: pause after this many epochs"), N_("N") },
+    { "fabricate", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --train: once trained, fabricate K copies with the project's defects"), N_("K") },
+    { "use-trained", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --train: once trained, make the trained glass the project's medium"), NULL },
+    { "save-trained", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("With --train: once trained, save the trained project, its log (.csv) and evaluation (.json)"), N_("TRAINED.pfm") },
     { NULL }
   };
   g_application_add_main_option_entries (G_APPLICATION (self), entries);

@@ -87,6 +87,19 @@ static const PfmKeyDisplay displays[] = {
   { "defects.drift_tau", N_("Relaxation time τ"), "s", 1 },
   { "defects.temperature_gradient", N_("Temperature gradient"), "K/m", 1 },
   { "defects.dn_dT", N_("Thermo-optic dn/dT"), "1/K", 1 },
+  { "train.dataset", N_("Dataset"), "", 1 },
+  { "train.test_fraction", N_("Test fraction"), "", 1 },
+  { "train.validation_fraction", N_("Validation fraction"), "", 1 },
+  { "train.split_seed", N_("Split seed"), "", 1 },
+  { "train.epochs", N_("Epochs"), "", 1 },
+  { "train.batch", N_("Batch size"), "", 1 },
+  { "train.lr", N_("Learning rate"), "", 1 },
+  { "train.lr_decay", N_("Learning-rate decay per epoch"), "", 1 },
+  { "train.seed", N_("Training seed"), "", 1 },
+  { "train.init", N_("Initial design"), "", 1 },
+  { "train.temperature", N_("Softmax temperature T"), "", 1 },
+  { "train.noise_aware", N_("Noise-aware training"), "", 1 },
+  { "train.max_examples", N_("Examples used (0 = all)"), "", 1 },
 };
 
 const PfmKeyDisplay *

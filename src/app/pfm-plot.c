@@ -54,6 +54,7 @@ struct _PfmPlot
   char        *image_unit;
   gboolean     image_log;
   double       image_min, image_max;  /* NAN: from the data */
+  gboolean     image_counts;          /* each cell's value written on it */
   double       img_x0, img_x1, img_y0, img_y1;
 
   gboolean     presentation;
@@ -492,6 +493,13 @@ pfm_plot_set_image_range (PfmPlot *self, double min, double max)
 }
 
 void
+pfm_plot_set_image_counts (PfmPlot *self, gboolean counts)
+{
+  self->image_counts = counts;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
 pfm_plot_set_equal_aspect (PfmPlot *self, gboolean equal)
 {
   self->equal_aspect = equal;
@@ -711,6 +719,8 @@ draw_axes (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
       double step;
       double pixels = axis == 0 ? f->right - f->left : f->bottom - f->top;
       int target = MAX (1, (int) (pixels / ((axis == 0 ? (a->log ? 50.0 : 85.0) : 42.0) * s)));
+      if (self->image_counts)
+        target = MAX (target, 5);   /* class indices: short labels, a tick every class or two */
       if (a->log)
         {
           /* Decade steps of 1, 2, 3, 4 or 6, so labels stay round. */
@@ -984,6 +994,28 @@ draw_legend (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
     }
 }
 
+/* Cell values as integers (a confusion matrix's counts), dark on the
+ * bright end of the colour map, light on the dark end. */
+static void
+draw_counts (PfmPlot *self, cairo_t *cr, double x0, double x1, double y0, double y1, double mn, double mx,
+             const PfmPlotTheme *t)
+{
+  const int w = self->image_w, h = self->image_h;
+  const double cw = (x1 - x0) / w, ch = (y0 - y1) / h;
+  const double size = MIN (10 * t->scale, 0.45 * MIN (cw, ch));
+  for (int j = 0; j < h; j++)
+    for (int i = 0; i < w; i++)
+      {
+        const double v = self->image[(gsize) j * w + i];
+        if (!isfinite (v) || v == 0)
+          continue;
+        const double u = (v - mn) / (mx - mn);
+        cairo_set_source_rgb (cr, u > 0.6 ? 0 : 1, u > 0.6 ? 0 : 1, u > 0.6 ? 0 : 1);
+        g_autofree char *text = g_strdup_printf ("%.0f", v);
+        draw_text (cr, text, size, x0 + (i + 0.5) * cw, y0 - (j + 0.5) * ch, 0.5, 0.5, 0);
+      }
+}
+
 static void
 draw_image (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
 {
@@ -1040,10 +1072,13 @@ draw_image (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
   cairo_translate (cr, x0, y1);
   cairo_scale (cr, (x1 - x0) / w, (y0 - y1) / h);
   cairo_set_source_surface (cr, surf, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  /* Counts are cells, not samples of a field: no smoothing. */
+  cairo_pattern_set_filter (cairo_get_source (cr), self->image_counts ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
   cairo_paint (cr);
   cairo_restore (cr);
   cairo_surface_destroy (surf);
+  if (self->image_counts && n <= 1024)
+    draw_counts (self, cr, x0, x1, y0, y1, mn, mx, t);
 
   /* Colour bar */
   const double s = t->scale;

@@ -93,6 +93,9 @@ void        pfm_plot_set_placeholder  (PfmPlot       *plot,
 void        pfm_plot_set_image_range  (PfmPlot       *plot,
                                        double         min,
                                        double         max);
+/* Writes each image cell's value on it, as an integer (counts). */
+void        pfm_plot_set_image_counts (PfmPlot       *plot,
+                                       gboolean       counts);
 /* Same length per pixel on both axes (maps of the facet). */
 void        pfm_plot_set_equal_aspect (PfmPlot       *plot,
                                        gboolean       equal);

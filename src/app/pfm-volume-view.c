@@ -987,6 +987,12 @@ pfm_volume_view_new (PfmRunner *runner, PfmDocument *document)
 }
 
 void
+pfm_volume_view_show_both (PfmVolumeView *self)
+{
+  gtk_drop_down_set_selected (self->channel_dd, 1);
+}
+
+void
 pfm_volume_view_set_presentation (PfmVolumeView *self, gboolean presentation)
 {
   pfm_plot_set_presentation (self->intensity, presentation);

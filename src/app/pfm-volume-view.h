@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (PfmVolumeView, pfm_volume_view, PFM, VOLUME_VIEW, AdwBin)
 
 GtkWidget *pfm_volume_view_new              (PfmRunner     *runner,
                                              PfmDocument   *document);
+/* Shows the light with the written index as faint glass (a trained design). */
+void       pfm_volume_view_show_both        (PfmVolumeView *self);
 void       pfm_volume_view_set_presentation (PfmVolumeView *self,
                                              gboolean       presentation);
 

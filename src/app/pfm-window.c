@@ -17,6 +17,7 @@
 #include "pfm-propagation-view.h"
 #include "pfm-runner.h"
 #include "pfm-scaling-view.h"
+#include "pfm-training-view.h"
 #include "pfm-volume-view.h"
 #include "pfm-window.h"
 
@@ -41,8 +42,10 @@ struct _PfmWindow
   GtkWidget       *propagation_view;
   GtkWidget       *volume_view;
   GtkWidget       *defects_view;
+  GtkWidget       *training_view;
   gboolean         presentation;
   gboolean         close_confirmed;
+  gboolean         discard_trained;
   GHashTable      *groups;          /* group name -> its sidebar widget */
 
   /* --screenshot */
@@ -322,6 +325,7 @@ set_presentation (PfmWindow *self, gboolean on)
   pfm_propagation_view_set_presentation (PFM_PROPAGATION_VIEW (self->propagation_view), on);
   pfm_volume_view_set_presentation (PFM_VOLUME_VIEW (self->volume_view), on);
   pfm_defects_view_set_presentation (PFM_DEFECTS_VIEW (self->defects_view), on);
+  pfm_training_view_set_presentation (PFM_TRAINING_VIEW (self->training_view), on);
   GSettings *settings = pfm_app_settings ();
   if (settings && self->shot_path == NULL)
     g_settings_set_boolean (settings, "presentation-mode", on);
@@ -394,10 +398,45 @@ save_window_state (PfmWindow *self)
   g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
 }
 
+static void
+trained_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *self)
+{
+  if (g_str_equal (response, "discard"))
+    {
+      self->discard_trained = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (response, "save"))
+    pfm_training_view_save_trained (PFM_TRAINING_VIEW (self->training_view));
+}
+
+/* A trained design lives only in the Training view until it is exported. */
+static gboolean
+ask_trained (PfmWindow *self)
+{
+  if (self->discard_trained || self->shot_path != NULL ||
+      !pfm_training_view_has_unsaved (PFM_TRAINING_VIEW (self->training_view)))
+    return FALSE;
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save the Trained Glass?"),
+                                              _("The design trained in the Training view has not been saved as a "
+                                                "project. If you close now it is lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "discard", _("_Discard"),
+                                    "save", _("_Save Trained Project…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (trained_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static gboolean
 pfm_window_close_request (GtkWindow *window)
 {
   PfmWindow *self = PFM_WINDOW (window);
+  if (ask_trained (self))
+    return TRUE;
   if (pfm_document_get_dirty (self->document) && !self->close_confirmed && self->shot_path == NULL)
     {
       g_autofree char *name = pfm_document_dup_title (self->document);
@@ -417,6 +456,7 @@ pfm_window_close_request (GtkWindow *window)
   save_window_state (self);
   /* A run in flight is cancelled; the application waits for it to stop. */
   pfm_runner_cancel (self->runner);
+  pfm_training_view_cancel (PFM_TRAINING_VIEW (self->training_view));
   return GTK_WINDOW_CLASS (pfm_window_parent_class)->close_request (window);
 }
 
@@ -429,7 +469,11 @@ results_ready (PfmWindow *self, const GError **failure)
 {
   const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
   *failure = NULL;
-  if (g_strcmp0 (view, "scaling") == 0)
+  /* What the command line asked the Training view for comes first (the
+   * trained glass may be what the other views are to show). */
+  if (!pfm_training_view_is_ready (PFM_TRAINING_VIEW (self->training_view)))
+    return FALSE;
+  if (g_strcmp0 (view, "scaling") == 0 || g_strcmp0 (view, "training") == 0)
     return TRUE;
   if (g_strcmp0 (view, "defects") == 0)
     {
@@ -522,6 +566,10 @@ pfm_window_dispose (GObject *object)
   PfmWindow *self = PFM_WINDOW (object);
   if (self->runner)
     pfm_runner_cancel (self->runner);
+  /* Its jobs hold the view: a paused training would never end. */
+  if (self->training_view)
+    pfm_training_view_cancel (PFM_TRAINING_VIEW (self->training_view));
+  self->training_view = NULL;
   if (self->document)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->runner);
@@ -588,6 +636,7 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.view", "s", "propagation");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.view", "s", "volume");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.view", "s", "defects");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.view", "s", "training");
 }
 
 /* The sidebar shows the groups that drive the visible view. */
@@ -597,6 +646,7 @@ update_sidebar (PfmWindow *self)
   const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
   gboolean scaling = g_strcmp0 (view, "scaling") == 0;
   gboolean defects = g_strcmp0 (view, "defects") == 0;
+  gboolean training = g_strcmp0 (view, "training") == 0;
   GHashTableIter it;
   gpointer key, value;
   g_hash_table_iter_init (&it, self->groups);
@@ -608,8 +658,10 @@ update_sidebar (PfmWindow *self)
         show = g_str_equal (group, "optics") || g_str_equal (group, "scaling");
       else if (defects)
         show = g_str_equal (group, "defects") || g_str_equal (group, "beam") || g_str_equal (group, "detector");
+      else if (training)
+        show = !g_str_equal (group, "scaling");
       else
-        show = !g_str_equal (group, "scaling") && !g_str_equal (group, "defects");
+        show = !g_str_equal (group, "scaling") && !g_str_equal (group, "defects") && !g_str_equal (group, "train");
       gtk_widget_set_visible (value, show);
     }
 }
@@ -639,6 +691,7 @@ pfm_window_init (PfmWindow *self)
   g_signal_connect (self->document, "notify::title", G_CALLBACK (document_notify_cb), self);
 
   static const struct { const char *group, *title, *description; } groups[] = {
+    { "train", N_("Training"), N_("The glass as a classifier: the dataset, its split and the optimiser (physics.md section 5).") },
     { "optics", N_("Optics"), N_("The light and the glass (paper: λ = 1550 nm, fused silica).") },
     { "scaling", N_("Scaling assumptions"), N_("The full-size device and the GPU fleet (paper: Table 1 and Appendix A).") },
     { "beam", N_("Beam"), N_("The input: a Gaussian beam or a vector written by an SLM.") },
@@ -664,6 +717,9 @@ pfm_window_init (PfmWindow *self)
   add_view (self, self->volume_view, "volume", _("Volume"), "view-grid-symbolic");
   self->defects_view = pfm_defects_view_new (self->document);
   add_view (self, self->defects_view, "defects", _("Defects"), "dialog-warning-symbolic");
+  self->training_view = pfm_training_view_new (self->document);
+  add_view (self, self->training_view, "training", _("Training"), "applications-science-symbolic");
+  g_signal_connect_swapped (self->training_view, "use-trained", G_CALLBACK (pfm_volume_view_show_both), self->volume_view);
 
   guint n;
   const PfmPreset *presets = pfm_presets (&n);
@@ -688,6 +744,12 @@ pfm_window_init (PfmWindow *self)
         gtk_window_maximize (GTK_WINDOW (self));
     }
   pfm_runner_start (self->runner);
+}
+
+void
+pfm_window_train_now (PfmWindow *self, guint pause_after, guint copies, gboolean use_trained, const char *save_path)
+{
+  pfm_training_view_train_now (PFM_TRAINING_VIEW (self->training_view), pause_after, copies, use_trained, save_path);
 }
 
 PfmWindow *

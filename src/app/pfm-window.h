@@ -23,9 +23,15 @@ void       pfm_window_show_open_error (PfmWindow      *self,
 gboolean   pfm_window_apply_preset    (PfmWindow      *self,
                                        const char     *id,
                                        GError        **error);
-/* "scaling", "propagation", "volume" or "defects". */
+/* "scaling", "propagation", "volume", "defects" or "training". */
 gboolean   pfm_window_set_view        (PfmWindow      *self,
                                        const char     *name);
+/* The Training view trains now (pfm_training_view_train_now). */
+void       pfm_window_train_now       (PfmWindow      *self,
+                                       guint           pause_after,
+                                       guint           copies,
+                                       gboolean        use_trained,
+                                       const char     *save_path);
 /* Once the visible view's results are complete and drawn, writes the
  * window to @path as PNG and calls @done with the outcome. */
 void       pfm_window_screenshot      (PfmWindow      *self,

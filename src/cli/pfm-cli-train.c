@@ -37,13 +37,6 @@ append_confusion (GString *s, const guint *m, guint nc)
   g_string_append (s, "\n  ]");
 }
 
-static void
-append_key (GString *s, const char *key, double v)
-{
-  g_string_append_printf (s, ",\n  \"%s\": ", key);
-  append_number (s, v);
-}
-
 static int
 exit_for (const GError *error)
 {
@@ -192,25 +185,15 @@ pfm_cli_train (int argc, char **argv)
       return g_error_matches (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
     }
 
-  /* The index map beside the project, referred to by its name. */
-  g_autofree char *map_name = g_path_get_basename (map_path);
-  if (!pfm_medium_save_map (map_path, res->nvx, res->nvy, res->nvz, res->dn, &error))
-    {
-      pfm_cli_error ("train", "%s", error->message);
-      return PFM_EXIT_FAILED;
-    }
-  g_autoptr(PfmConfig) trained = pfm_config_copy (cfg);
-  trained->medium.kind = PFM_MEDIUM_FILE;
-  g_free (trained->medium.file);
-  trained->medium.file = g_strdup (map_name);
-  trained->train.temperature = res->temperature;
   gsize text_len = 0;
   const char *text = project_text ? g_bytes_get_data (project_text, &text_len) : NULL;
-  if (!pfm_config_save_file_keeping (trained, out, text, text_len, &error))
+  if (!pfm_train_save_project (cfg, res, out, text, text_len, &error))
     {
       pfm_cli_error ("train", "%s", error->message);
       return PFM_EXIT_FAILED;
     }
+  g_autofree char *map_name = g_path_get_basename (map_path);
+  g_autoptr(PfmConfig) trained = pfm_train_trained_config (cfg, map_name, res->temperature);
 
   /* The trained design through the forward engine, once: a design whose
    * voxels scatter beyond the grid's resolution trains (the adjoint does
@@ -235,20 +218,8 @@ pfm_cli_train (int argc, char **argv)
 
   if (log_path != NULL)
     {
-      g_autoptr(GString) s = g_string_new ("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds\n");
-      for (guint i = 0; i < res->epochs->len; i++)
-        {
-          const PfmTrainEpoch *e = &g_array_index (res->epochs, PfmTrainEpoch, i);
-          const double v[] = { e->train_loss, e->train_accuracy, e->validation_loss, e->validation_accuracy, e->seconds };
-          g_string_append_printf (s, "%u", e->epoch);
-          for (guint k = 0; k < G_N_ELEMENTS (v); k++)
-            {
-              g_string_append_c (s, ',');
-              pfm_export_csv_number (s, v[k]);
-            }
-          g_string_append_c (s, '\n');
-        }
-      if (!pfm_cli_write_text ("train", log_path, s->str))
+      g_autofree char *text = pfm_train_log_to_csv (res->epochs);
+      if (!pfm_cli_write_text ("train", log_path, text))
         return PFM_EXIT_FAILED;
     }
   if (summary != NULL)
@@ -346,62 +317,8 @@ pfm_cli_evaluate (int argc, char **argv)
       fprintf (stderr, "pfm-cli evaluate: warning: %u of %u copies could not be resolved by the grid and are left "
                "out of the statistics (the first: %s)\n", ev->n_unresolved, ev->n_copies, first->unresolved);
     }
-  g_autoptr(GString) s = g_string_new (NULL);
-  if (csv)
-    {
-      g_string_append (s, "copy,seed,resolved,accuracy,accuracy_calibrated\n");
-      for (guint k = 0; k < ev->n_copies; k++)
-        {
-          g_string_append_printf (s, "%u,%" G_GUINT64_FORMAT ",%s,", k, ev->copies[k].seed,
-                                  ev->copies[k].unresolved ? "false" : "true");
-          pfm_export_csv_number (s, ev->copies[k].accuracy);
-          g_string_append_c (s, ',');
-          pfm_export_csv_number (s, ev->copies[k].accuracy_calibrated);
-          g_string_append_c (s, '\n');
-        }
-    }
-  else
-    {
-      g_string_append_printf (s, "{\n  \"examples\": %u", ev->n_test);
-      append_key (s, "accuracy", ev->accuracy);
-      g_string_append (s, ",\n  \"confusion\": ");
-      append_confusion (s, ev->confusion, ev->n_classes);
-      if (ev->n_copies > 0)
-        {
-          g_string_append (s, ",\n  \"copies\": [");
-          for (guint k = 0; k < ev->n_copies; k++)
-            {
-              g_string_append_printf (s, "%s\n    { \"seed\": %" G_GUINT64_FORMAT ", \"accuracy\": ",
-                                      k ? "," : "", ev->copies[k].seed);
-              append_number (s, ev->copies[k].accuracy);
-              g_string_append (s, ", \"accuracy_calibrated\": ");
-              append_number (s, ev->copies[k].accuracy_calibrated);
-              if (ev->copies[k].unresolved)
-                {
-                  g_string_append (s, ", \"unresolved\": ");
-                  pfm_export_json_string (s, ev->copies[k].unresolved);
-                }
-              g_string_append (s, " }");
-            }
-          g_string_append_printf (s, "\n  ],\n  \"unresolved_copies\": %u", ev->n_unresolved);
-          append_key (s, "mean", ev->mean);
-          append_key (s, "std", ev->std);
-          append_key (s, "min", ev->min);
-          append_key (s, "mean_calibrated", ev->mean_calibrated);
-          append_key (s, "std_calibrated", ev->std_calibrated);
-          append_key (s, "min_calibrated", ev->min_calibrated);
-        }
-      if (ev->has_baselines)
-        {
-          g_string_append (s, ",\n  \"baselines\": { \"logistic\": ");
-          append_number (s, ev->logistic);
-          g_string_append (s, ", \"random_glass_readout\": ");
-          append_number (s, ev->random_glass_readout);
-          g_string_append (s, " }");
-        }
-      g_string_append (s, "\n}\n");
-    }
-  return pfm_cli_write_text ("evaluate", out, s->str) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
+  g_autofree char *text = csv ? pfm_evaluation_to_csv (ev) : pfm_evaluation_to_json (ev);
+  return pfm_cli_write_text ("evaluate", out, text) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
 }
 
 /* --- gradient: the adjoint, for checking it from outside --------------- */

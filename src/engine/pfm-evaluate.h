@@ -79,6 +79,11 @@ PfmEvaluation *pfm_evaluate         (const PfmConfig       *cfg,
                                      GError               **error);
 void           pfm_evaluation_free  (PfmEvaluation         *ev);
 
+/* `pfm-cli evaluate`'s outputs: the JSON document, and one CSV row per
+ * fabricated copy. */
+char          *pfm_evaluation_to_json (const PfmEvaluation *ev);
+char          *pfm_evaluation_to_csv  (const PfmEvaluation *ev);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmEvaluation, pfm_evaluation_free)
 
 G_END_DECLS

@@ -691,6 +691,8 @@ trainer_epoch (Trainer *t, int e, GError **error)
   ep.seconds = g_timer_elapsed (t->timer, NULL);
   g_array_append_val (t->res->epochs, ep);
   t->st.epochs_done = (guint64) e;
+  if (t->o.epoch)
+    t->o.epoch (&ep, t->o.user_data);
   /* Cancelled during this epoch: the last checkpoint stays as it was (a
    * cancelled run replaces no file). */
   if (trainer_cancelled (t, error))

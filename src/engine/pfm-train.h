@@ -58,6 +58,9 @@ typedef struct
   const char  *resume;        /* continue from this checkpoint; NULL = start afresh */
   /* pfm_evaluate: @done of @total forward runs, from the calling thread. */
   void       (*runs) (guint done, guint total, gpointer user_data);
+  /* After each epoch's validation (the log entry just appended), from the
+   * training thread: live curves.  NULL = none. */
+  void       (*epoch) (const PfmTrainEpoch *epoch, gpointer user_data);
 } PfmTrainOptions;
 
 /* The examples as the glass sees them: SLM values per example. */
@@ -112,6 +115,24 @@ PfmTrainResult *pfm_train_run         (const PfmConfig       *cfg,
                                        const PfmTrainOptions *opts,
                                        GError               **error);
 void            pfm_train_result_free (PfmTrainResult  *result);
+
+/* The training log, one CSV row per epoch (PfmTrainEpoch). */
+char           *pfm_train_log_to_csv  (const GArray    *epochs);
+/* @cfg with the trained design: medium.kind = file, medium.file =
+ * @map_file, train.temperature = @temperature. */
+PfmConfig      *pfm_train_trained_config (const PfmConfig *cfg,
+                                          const char      *map_file,
+                                          double           temperature);
+/* Writes @path (ending in .pfm) and its index map beside it (.idx), the
+ * project referring to the map by its name.  With @keep_text (the text of
+ * the project trained from; may be NULL), the project is written over it
+ * and keeps its comments (pfm_config_save_file_keeping). */
+gboolean        pfm_train_save_project (const PfmConfig      *cfg,
+                                        const PfmTrainResult *result,
+                                        const char           *path,
+                                        const char           *keep_text,
+                                        gsize                 keep_len,
+                                        GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmTrainData, pfm_train_data_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmTrainResult, pfm_train_result_free)

@@ -1,0 +1,93 @@
+/* pfm-train-job.h - the Training view's work on a worker thread
+ *
+ * Copyright 2026 The PFM Explorer developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Three jobs, each a GTask on its own thread driving the engine as
+ * `pfm-cli train` / `evaluate` do: PREPARE loads and splits the dataset
+ * (for the set-up's counts and the gallery), TRAIN trains the glass, then
+ * runs the trained design through the forward engine (test accuracy,
+ * confusion, the baselines, the gallery's detector powers), FABRICATE
+ * evaluates K fabricated copies of a trained design.  Events reach the
+ * owner's callbacks on the UI thread; pausing blocks the training thread
+ * between batches, so the engine knows nothing of it.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pfm-evaluate.h"
+#include "pfm-train.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  PFM_TRAIN_JOB_PREPARE,
+  PFM_TRAIN_JOB_TRAIN,
+  PFM_TRAIN_JOB_FABRICATE,
+} PfmTrainJobKind;
+
+/* The dataset as the glass sees it, shared by the view and its jobs. */
+typedef struct
+{
+  PfmTrainData *data;
+} PfmSharedData;
+
+PfmSharedData *pfm_shared_data_ref   (PfmSharedData *shared);
+void           pfm_shared_data_unref (PfmSharedData *shared);
+
+typedef struct _PfmTrainJob PfmTrainJob;
+
+typedef struct
+{
+  void (*progress) (gpointer owner, PfmTrainJob *job, const PfmTrainProgress *progress);
+  void (*epoch)    (gpointer owner, PfmTrainJob *job, const PfmTrainEpoch *epoch);
+  /* evaluation runs @done of @total */
+  void (*runs)     (gpointer owner, PfmTrainJob *job, guint done, guint total);
+  void (*paused)   (gpointer owner, PfmTrainJob *job);
+  void (*done)     (gpointer owner, PfmTrainJob *job, GError *error);
+} PfmTrainJobCallbacks;
+
+#define PFM_TRAIN_JOB_GALLERY 24
+
+struct _PfmTrainJob
+{
+  PfmTrainJobKind kind;
+  gint            cancel;
+  PfmConfig      *cfg;          /* the project (FABRICATE: the trained design with the defects) */
+  char           *base_dir;     /* for relative dataset paths */
+  char           *map_path;     /* TRAIN: where the trained index map is written */
+  guint           copies;       /* FABRICATE */
+  guint           pause_after;  /* TRAIN: pause after this epoch (0 = never) */
+  /* Results, read on the UI thread once done */
+  PfmSharedData  *shared;       /* PREPARE, TRAIN: made; FABRICATE: given */
+  PfmTrainResult *result;
+  PfmConfig      *trained;      /* cfg with the trained index map */
+  PfmEvaluation  *evaluation;   /* TRAIN: the design and the baselines; FABRICATE: the copies */
+  double         *gallery;      /* PFM_TRAIN_JOB_GALLERY test examples' detector powers */
+  guint           n_gallery;
+  /* private */
+  gint            ref;
+  GMutex          lock;
+  GCond           cond;
+  gboolean        paused;
+  gpointer        owner;        /* strong GObject ref */
+  GMainContext   *context;
+  const PfmTrainJobCallbacks *cb;
+};
+
+/* A job of @kind on a copy of @cfg; set its inputs (map_path, copies,
+ * pause_after), then pfm_train_job_run.  The job is freed after @cb->done
+ * returns. */
+PfmTrainJob *pfm_train_job_new    (PfmTrainJobKind             kind,
+                                   const PfmConfig            *cfg,
+                                   const char                 *base_dir,
+                                   PfmSharedData              *shared,
+                                   gpointer                    owner,
+                                   const PfmTrainJobCallbacks *cb);
+void         pfm_train_job_run    (PfmTrainJob *job);
+void         pfm_train_job_cancel (PfmTrainJob *job);
+void         pfm_train_job_pause  (PfmTrainJob *job,
+                                   gboolean     paused);
+
+G_END_DECLS
