@@ -3,7 +3,8 @@
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * pfm-explorer [PROJECT.pfm] [--preset NAME] [--view scaling|propagation|volume]
+ * pfm-explorer [PROJECT.pfm] [--preset NAME] [--view scaling|propagation|volume|defects|sweep]
+ *              [--sweep KEY=START:STOP:N[:log]]... [--sweep-json FILE.json]
  *              [--size WxH] [--presentation] [--screenshot FILE.png]
  * With --screenshot the app waits until the chosen view's results are
  * complete and drawn, writes the window as PNG and exits (0, or 1 with a
@@ -29,6 +30,8 @@ struct _PfmApplication
   char          *view;
   char          *size;
   char          *screenshot;
+  char         **sweep;
+  char          *sweep_json;
   gboolean       presentation;
   int            exit_status;
 };
@@ -138,7 +141,17 @@ configure_window (PfmApplication *self, PfmWindow *window)
     }
   if (self->view && !pfm_window_set_view (window, self->view))
     {
-      g_printerr ("pfm-explorer: --view %s: accepted scaling, propagation, volume or defects\n", self->view);
+      g_printerr ("pfm-explorer: --view %s: accepted scaling, propagation, volume, defects or sweep\n", self->view);
+      return FALSE;
+    }
+  if (self->sweep_json && !self->sweep)
+    {
+      g_printerr ("pfm-explorer: --sweep-json needs --sweep\n");
+      return FALSE;
+    }
+  if (self->sweep && !pfm_window_start_sweep (window, (const char *const *) self->sweep, self->sweep_json, &error))
+    {
+      g_printerr ("pfm-explorer: --sweep: %s\n", error->message);
       return FALSE;
     }
   return TRUE;
@@ -216,6 +229,8 @@ pfm_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "size", "s", &self->size);
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
   g_variant_dict_lookup (options, "presentation", "b", &self->presentation);
+  g_variant_dict_lookup (options, "sweep", "^as", &self->sweep);
+  g_variant_dict_lookup (options, "sweep-json", "^ay", &self->sweep_json);
   if (self->screenshot)
     {
       /* A screenshot run is its own instance, never handed to a running one. */
@@ -264,6 +279,8 @@ pfm_application_finalize (GObject *object)
   g_free (self->view);
   g_free (self->size);
   g_free (self->screenshot);
+  g_strfreev (self->sweep);
+  g_free (self->sweep_json);
   G_OBJECT_CLASS (pfm_application_parent_class)->finalize (object);
 }
 
@@ -283,9 +300,11 @@ pfm_application_init (PfmApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "preset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Start with a teaching preset (paper, linear, kerr, collapse, grin)"), N_("NAME") },
-    { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation, volume or defects"), N_("VIEW") },
+    { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation, volume, defects or sweep"), N_("VIEW") },
     { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size"), N_("WxH") },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("When the view's results are drawn, save the window as PNG and exit"), N_("FILE.png") },
+    { "sweep", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, N_("Fill the Sweep view with a key and its range (once or twice, SI values) and run it"), N_("KEY=START:STOP:N[:log]") },
+    { "sweep-json", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("When the --sweep ends, write its table as JSON (as Export JSON… does)"), N_("FILE.json") },
     { "presentation", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start in presentation mode (full screen, large type, high contrast)"), NULL },
     { NULL }
   };
