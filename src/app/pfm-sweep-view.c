@@ -208,10 +208,11 @@ read_bound (PfmSweepView *self, guint a, GtkEntry *entry, const char *what, doub
   if (low || *si > info->max)
     {
       mark (GTK_WIDGET (entry), TRUE);
+      g_autofree char *u = unit[0] ? g_strconcat (" ", _(unit), NULL) : g_strdup ("");
       g_set_error (error, PFM_SWEEP_ERROR, PFM_SWEEP_ERROR_SPEC,
-                   _("Key %u, %s: %s %s is out of range for %s: accepted %s%g to %g %s."),
-                   a + 1, what, text, _(unit), title, info->min_exclusive ? _("above ") : "",
-                   info->min / f, info->max / f, _(unit));
+                   _("Key %u, %s: %s%s is out of range for %s: accepted %s%g to %g%s."),
+                   a + 1, what, text, u, title, info->min_exclusive ? _("above ") : "",
+                   info->min / f, info->max / f, u);
       return FALSE;
     }
   return TRUE;

@@ -268,7 +268,9 @@ pfm_window_apply_preset (PfmWindow *self, const char *id, GError **error)
   pfm_document_replace (self->document, cfg);
   if (p->sweep && !pfm_sweep_view_set_specs (PFM_SWEEP_VIEW (self->sweep_view), p->sweep, error))
     return FALSE;
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s.</b> %s", _(p->title), _(p->explanation));
+  const char *title = _(p->title);
+  g_autofree char *markup = g_markup_printf_escaped (g_str_has_suffix (title, "?") ? "<b>%s</b> %s" : "<b>%s.</b> %s",
+                                                     title, _(p->explanation));
   gtk_label_set_markup (self->preset_label, markup);
   gtk_revealer_set_reveal_child (self->preset_revealer, TRUE);
   pfm_window_set_view (self, p->view);

@@ -10,6 +10,10 @@ mkdir -p "$out"
 W=1400
 H=900
 
+# Small projects for the Sweep view's runs (64^2 samples, 200 um).
+printf '[tube]\nprofile=none\nlength=0.0002\n[medium]\nkind=none\n[beam]\nwaist=8e-06\n[grid]\nn=64\ndz=1e-06\nrecord_every=1\n' \
+  > "$out/sweep-small.pfm"
+
 cases=(
   "view-scaling|--view scaling"
   "view-propagation|--view propagation"
@@ -21,6 +25,10 @@ cases=(
   "preset-grin|--preset grin"
   "view-defects|--view defects"
   "preset-variability|--preset variability"
+  "view-sweep|--view sweep"
+  "sweep-line|--view sweep --sweep beam.power=1000000:120000000:6 $out/sweep-small.pfm"
+  "sweep-map|--view sweep --sweep beam.power=30000000:120000000:4 --sweep beam.waist=6e-06:1e-05:3 $out/sweep-small.pfm"
+  "preset-self-focusing|--preset self-focusing"
 )
 echo "1..$(( ${#cases[@]} + 2 ))"
 n=0
