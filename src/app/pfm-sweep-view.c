@@ -90,6 +90,7 @@ struct _PfmSweepView
   gboolean        stale;
   GError         *error;     /* why the last sweep failed (not a cancel) */
   char           *export_path;
+  gboolean        relabelling;
 };
 
 G_DEFINE_FINAL_TYPE (PfmSweepView, pfm_sweep_view, ADW_TYPE_BIN)
@@ -126,6 +127,8 @@ set_number (GtkEntry *entry, double v)
 static void
 key_selected_cb (GtkDropDown *drop, GParamSpec *pspec, PfmSweepView *self)
 {
+  if (self->relabelling)
+    return;
   for (guint a = 0; a < PFM_SWEEP_MAX_AXES; a++)
     {
       if (self->axis[a].key != drop || axis_key (self, a) == NULL)
@@ -143,10 +146,22 @@ key_selected_cb (GtkDropDown *drop, GParamSpec *pspec, PfmSweepView *self)
     }
 }
 
-/* The fields keep their quantity when the unit style changes. */
+static GListModel *key_titles (PfmSweepView *self);
+
+/* The fields keep their quantity when the unit style changes, and the
+ * key menus show the new units. */
 static void
 units_changed_cb (GSettings *settings, const char *name, PfmSweepView *self)
 {
+  self->relabelling = TRUE;
+  for (guint a = 0; a < PFM_SWEEP_MAX_AXES; a++)
+    {
+      guint selected = gtk_drop_down_get_selected (self->axis[a].key);
+      g_autoptr(GListModel) titles = key_titles (self);
+      gtk_drop_down_set_model (self->axis[a].key, titles);
+      gtk_drop_down_set_selected (self->axis[a].key, selected);
+    }
+  self->relabelling = FALSE;
   for (guint a = 0; a < PFM_SWEEP_MAX_AXES; a++)
     {
       const char *key = axis_key (self, a);
@@ -209,10 +224,11 @@ read_bound (PfmSweepView *self, guint a, GtkEntry *entry, const char *what, doub
     {
       mark (GTK_WIDGET (entry), TRUE);
       g_autofree char *u = unit[0] ? g_strconcat (" ", _(unit), NULL) : g_strdup ("");
-      g_set_error (error, PFM_SWEEP_ERROR, PFM_SWEEP_ERROR_SPEC,
-                   _("Key %u, %s: %s%s is out of range for %s: accepted %s%g to %g%s."),
-                   a + 1, what, text, u, title, info->min_exclusive ? _("above ") : "",
-                   info->min / f, info->max / f, u);
+      g_autofree char *range = info->min_exclusive
+        ? g_strdup_printf (_("more than %g and at most %g%s"), info->min / f, info->max / f, u)
+        : g_strdup_printf (_("%g to %g%s"), info->min / f, info->max / f, u);
+      g_set_error (error, PFM_SWEEP_ERROR, PFM_SWEEP_ERROR_SPEC, _("Key %u, %s: %s%s is out of range for %s: accepted %s."),
+                   a + 1, what, text, u, title, range);
       return FALSE;
     }
   return TRUE;
@@ -708,8 +724,8 @@ labelled (GtkWidget *w, const char *name, const char *tooltip)
   return w;
 }
 
-static GtkWidget *
-key_drop_new (PfmSweepView *self)
+static GListModel *
+key_titles (PfmSweepView *self)
 {
   GtkStringList *titles = gtk_string_list_new (NULL);
   for (guint i = 0; i < self->keys->len; i++)
@@ -717,8 +733,14 @@ key_drop_new (PfmSweepView *self)
       g_autofree char *t = pfm_key_display_title (self->keys->pdata[i]);
       gtk_string_list_append (titles, t);
     }
+  return G_LIST_MODEL (titles);
+}
+
+static GtkWidget *
+key_drop_new (PfmSweepView *self)
+{
   GtkExpression *e = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
-  GtkWidget *drop = gtk_drop_down_new (G_LIST_MODEL (titles), e);
+  GtkWidget *drop = gtk_drop_down_new (key_titles (self), e);
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (drop), TRUE);
   return drop;
 }
@@ -844,6 +866,18 @@ gboolean
 pfm_sweep_view_is_ready (PfmSweepView *self)
 {
   return self->job == NULL;
+}
+
+gboolean
+pfm_sweep_view_is_out_of_date (PfmSweepView *self)
+{
+  return self->result != NULL && self->stale;
+}
+
+const char *
+pfm_sweep_view_get_summary (PfmSweepView *self)
+{
+  return gtk_label_get_text (self->summary);
 }
 
 const GError *

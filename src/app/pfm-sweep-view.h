@@ -29,6 +29,10 @@ gboolean      pfm_sweep_view_run              (PfmSweepView     *self,
 void          pfm_sweep_view_set_export_path  (PfmSweepView     *self,
                                                const char       *path);
 gboolean      pfm_sweep_view_is_ready         (PfmSweepView     *self);
+/* TRUE when the shown result no longer matches the project's parameters. */
+gboolean      pfm_sweep_view_is_out_of_date   (PfmSweepView     *self);
+/* The text under the buttons: the result's summary, or why it is out of date. */
+const char   *pfm_sweep_view_get_summary      (PfmSweepView     *self);
 const GError *pfm_sweep_view_get_error        (PfmSweepView     *self);
 void          pfm_sweep_view_set_presentation (PfmSweepView     *self,
                                                gboolean          presentation);
