@@ -20,6 +20,7 @@
 #include "pfm-medium.h"
 #include "pfm-presets.h"
 #include "pfm-scaling.h"
+#include "pfm-sweep.h"
 
 static PfmRecord *
 run_preset (const char *id, PfmConfig **cfg_out)
@@ -52,8 +53,17 @@ test_all_valid (void)
       g_autoptr(PfmConfig) cfg = pfm_preset_config (&all[i], &error);
       g_assert_no_error (error);
       g_assert_true (g_str_equal (all[i].view, "scaling") || g_str_equal (all[i].view, "propagation") ||
-                     g_str_equal (all[i].view, "defects") || g_str_equal (all[i].view, "training"));
+                     g_str_equal (all[i].view, "defects") || g_str_equal (all[i].view, "training") ||
+                     g_str_equal (all[i].view, "sweep"));
       g_assert_true (strlen (all[i].explanation) > 80);
+      /* A preset's sweep is what the Sweep view accepts: KEY=START:STOP:N[:log]. */
+      for (guint a = 0; all[i].sweep && all[i].sweep[a]; a++)
+        {
+          g_autoptr(PfmSweepAxis) ax = pfm_sweep_axis_parse (cfg, all[i].sweep[a], &error);
+          g_assert_no_error (error);
+          g_auto(GStrv) parts = g_strsplit (strchr (all[i].sweep[a], '=') + 1, ":", -1);
+          g_assert_cmpuint (g_strv_length (parts), >=, 3);
+        }
     }
 }
 
@@ -193,6 +203,56 @@ test_train (void)
   g_assert_cmpfloat (ev->accuracy, >, 0.5);
 }
 
+static void
+test_self_focusing (void)
+{
+  /* "loads that study's setup": every key as data/projects/self-focusing.pfm has it. */
+  g_autoptr(GError) error = NULL;
+  const PfmPreset *p = pfm_preset_lookup ("self-focusing");
+  g_autoptr(PfmConfig) cfg = pfm_preset_config (p, &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "projects", "self-focusing.pfm", NULL);
+  g_autoptr(PfmConfig) study = pfm_config_new ();
+  g_assert_true (pfm_config_load_file (study, path, &error));
+  g_assert_no_error (error);
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *a = pfm_config_get_string (cfg, &keys[i]), *b = pfm_config_get_string (study, &keys[i]);
+      if (g_strcmp0 (a, b) != 0)
+        g_error ("%s.%s: preset %s, study %s", keys[i].group, keys[i].key, a, b);
+    }
+
+  /* The claims, from the sweep's two ends (delta_n = 0 and 0.005, the
+   * preset's START and STOP): "at twice the critical power", "ten times the
+   * input after about 0.66 mm, before Marburger's ... 0.82 mm", "stops at
+   * the collapse near 0.75 mm", "moves by less than 10% and the beam still
+   * collapses". */
+  g_assert_cmpstr (p->sweep[0], ==, "medium.delta_n=0:0.005:3");
+  g_autoptr(PfmSweepAxis) ax = pfm_sweep_axis_parse (cfg, "medium.delta_n=0,0.005", &error);
+  g_assert_no_error (error);
+  PfmSweepOptions o;
+  pfm_sweep_options_init (&o);
+  o.rigor = PFM_PLAN_ESTIMATE;
+  o.threads = 1;
+  g_autoptr(PfmSweepResult) r = pfm_sweep_run (cfg, &ax, 1, &o, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->rows->len, ==, 2);
+  const PfmSweepRow *r0 = &g_array_index (r->rows, PfmSweepRow, 0), *r1 = &g_array_index (r->rows, PfmSweepRow, 1);
+  g_test_message ("self-focusing preset: z_peak10 %.4g -> %.4g mm, stop %.4g -> %.4g mm, z_c %.4g mm",
+                  r0->z_peak10 * 1e3, r1->z_peak10 * 1e3, r0->stop_z * 1e3, r1->stop_z * 1e3, r0->z_marburger * 1e3);
+  g_assert_cmpfloat (fabs (r0->p_over_pcr - 2.0), <, 0.01);
+  g_assert_cmpfloat (fabs (r0->z_peak10 - 0.66e-3), <, 0.02e-3);
+  g_assert_cmpfloat (fabs (r0->z_marburger - 0.82e-3), <, 0.01e-3);
+  g_assert_cmpfloat (r0->z_peak10, <, r0->z_marburger);
+  g_assert_cmpint (r0->status, ==, PFM_RUN_UNRESOLVED);
+  g_assert_cmpfloat (fabs (r0->stop_z - 0.75e-3), <, 0.02e-3);
+  g_assert_cmpint (r1->status, ==, PFM_RUN_UNRESOLVED);
+  g_assert_cmpfloat (fabs (r1->z_peak10 / r0->z_peak10 - 1.0), <, 0.10);
+  g_assert_cmpfloat (r1->peak_max / r1->peak_input, >, 50);   /* collapse, not the spectrum edge */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -205,5 +265,6 @@ main (int argc, char **argv)
   g_test_add_func ("/presets/grin", test_grin);
   g_test_add_func ("/presets/variability", test_variability);
   g_test_add_func ("/presets/train", test_train);
+  g_test_add_func ("/presets/self-focusing", test_self_focusing);
   return g_test_run ();
 }

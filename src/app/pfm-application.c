@@ -3,7 +3,8 @@
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * pfm-explorer [PROJECT.pfm] [--preset NAME] [--view scaling|propagation|volume|defects|training]
+ * pfm-explorer [PROJECT.pfm] [--preset NAME] [--view scaling|propagation|volume|defects|training|sweep]
+ *              [--sweep KEY=START:STOP:N[:log]]... [--sweep-json FILE.json]
  *              [--size WxH] [--presentation] [--screenshot FILE.png]
  *              [--train [--pause-after-epoch N] [--fabricate K] [--use-trained] [--save-trained FILE.pfm]]
  * With --screenshot the app waits until the chosen view's results are
@@ -30,6 +31,8 @@ struct _PfmApplication
   char          *view;
   char          *size;
   char          *screenshot;
+  char         **sweep;
+  char          *sweep_json;
   gboolean       presentation;
   gboolean       train;
   int            pause_after, fabricate;
@@ -143,7 +146,17 @@ configure_window (PfmApplication *self, PfmWindow *window)
     }
   if (self->view && !pfm_window_set_view (window, self->view))
     {
-      g_printerr ("pfm-explorer: --view %s: accepted scaling, propagation, volume, defects or training\n", self->view);
+      g_printerr ("pfm-explorer: --view %s: accepted scaling, propagation, volume, defects, training or sweep\n", self->view);
+      return FALSE;
+    }
+  if (self->sweep_json && !self->sweep)
+    {
+      g_printerr ("pfm-explorer: --sweep-json needs --sweep\n");
+      return FALSE;
+    }
+  if (self->sweep && !pfm_window_start_sweep (window, (const char *const *) self->sweep, self->sweep_json, &error))
+    {
+      g_printerr ("pfm-explorer: --sweep: %s\n", error->message);
       return FALSE;
     }
   if (self->pause_after < 0 || self->fabricate < 0 || self->fabricate > 100000 ||
@@ -235,6 +248,8 @@ pfm_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "fabricate", "i", &self->fabricate);
   g_variant_dict_lookup (options, "use-trained", "b", &self->use_trained);
   g_variant_dict_lookup (options, "save-trained", "^ay", &self->save_trained);
+  g_variant_dict_lookup (options, "sweep", "^as", &self->sweep);
+  g_variant_dict_lookup (options, "sweep-json", "^ay", &self->sweep_json);
   if (self->screenshot)
     {
       /* A screenshot run is its own instance, never handed to a running one. */
@@ -284,6 +299,8 @@ pfm_application_finalize (GObject *object)
   g_free (self->size);
   g_free (self->screenshot);
   g_free (self->save_trained);
+  g_strfreev (self->sweep);
+  g_free (self->sweep_json);
   G_OBJECT_CLASS (pfm_application_parent_class)->finalize (object);
 }
 
@@ -303,9 +320,11 @@ pfm_application_init (PfmApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "preset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Start with a teaching preset (paper, linear, kerr, collapse, grin)"), N_("NAME") },
-    { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation, volume, defects or training"), N_("VIEW") },
+    { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation, volume, defects, training or sweep"), N_("VIEW") },
     { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size"), N_("WxH") },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("When the view's results are drawn, save the window as PNG and exit"), N_("FILE.png") },
+    { "sweep", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, N_("Fill the Sweep view with a key and its range (once or twice, SI values) and run it"), N_("KEY=START:STOP:N[:log]") },
+    { "sweep-json", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("When the --sweep ends, write its table as JSON (as Export JSON… does)"), N_("FILE.json") },
     { "presentation", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start in presentation mode (full screen, large type, high contrast)"), NULL },
     { "train", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start training the glass at once (the Training view)"), NULL },
     { "pause-after-epoch", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --train: pause after this many epochs"), N_("N") },

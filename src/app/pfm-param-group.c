@@ -142,30 +142,46 @@ control_free (gpointer p)
 }
 
 /* Engineering units (nm, um, pJ...) unless the user chose plain SI. */
-static double
-display_factor (Control *c)
+double
+pfm_key_display_factor (const char *key)
 {
-  if (c->display == NULL)
+  const PfmKeyDisplay *d = pfm_key_display (key);
+  if (d == NULL)
     return 1.0;
   GSettings *settings = pfm_app_settings ();
   g_autofree char *style = settings ? g_settings_get_string (settings, "unit-style") : NULL;
-  return g_strcmp0 (style, "si") == 0 ? 1.0 : c->display->factor;
+  return g_strcmp0 (style, "si") == 0 ? 1.0 : d->factor;
 }
 
-static const char *
-display_unit (Control *c)
+const char *
+pfm_key_display_unit (const char *key)
 {
-  if (c->display == NULL)
-    return c->info->unit;
-  return display_factor (c) == 1.0 && c->display->factor != 1.0 ? c->info->unit : c->display->unit;
+  const PfmKeyDisplay *d = pfm_key_display (key);
+  const PfmKeyInfo *info = pfm_config_lookup_key (key);
+  if (d == NULL)
+    return info ? info->unit : "";
+  return pfm_key_display_factor (key) == 1.0 && d->factor != 1.0 ? info->unit : d->unit;
+}
+
+char *
+pfm_key_display_title (const char *key)
+{
+  const PfmKeyDisplay *d = pfm_key_display (key);
+  const char *label = d ? _(d->label) : key;
+  const char *unit = pfm_key_display_unit (key);
+  return (unit && unit[0]) ? g_strdup_printf ("%s (%s)", label, _(unit)) : g_strdup (label);
+}
+
+static double
+display_factor (Control *c)
+{
+  return pfm_key_display_factor (c->key);
 }
 
 static void
 set_title (Control *c)
 {
-  const char *label = c->display ? _(c->display->label) : c->info->key;
-  const char *unit = display_unit (c);
-  g_autofree char *title = (unit && unit[0]) ? g_strdup_printf ("%s (%s)", label, _(unit)) : g_strdup (label);
+  g_autofree char *title = pfm_key_display_title (c->key);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (c->row), title);
   if (c->entry)
     gtk_accessible_update_property (GTK_ACCESSIBLE (c->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);

@@ -34,4 +34,11 @@ typedef struct
 
 const PfmKeyDisplay *pfm_key_display (const char *group_dot_key);
 
+/* Under the current unit style (engineering or SI): the factor from the
+ * display value to SI, the display unit (untranslated; "" for none) and
+ * the title "Label (unit)" the sidebar shows. */
+double      pfm_key_display_factor (const char *group_dot_key);
+const char *pfm_key_display_unit   (const char *group_dot_key);
+char       *pfm_key_display_title  (const char *group_dot_key);
+
 G_END_DECLS

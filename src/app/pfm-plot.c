@@ -59,6 +59,7 @@ struct _PfmPlot
 
   gboolean     presentation;
   gboolean     equal_aspect;
+  gboolean     image_cells;
   char        *placeholder;
   double       hover_x, hover_y;   /* widget coordinates, < 0: none */
 };
@@ -503,6 +504,13 @@ void
 pfm_plot_set_equal_aspect (PfmPlot *self, gboolean equal)
 {
   self->equal_aspect = equal;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+pfm_plot_set_image_cells (PfmPlot *self, gboolean cells)
+{
+  self->image_cells = cells;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1058,6 +1066,11 @@ draw_image (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
       for (int i = 0; i < w; i++)
         {
           double v = self->image[(gsize) j * w + i];
+          if (self->image_cells && !isfinite (v))
+            {
+              row[i] = 0;   /* no value: the background shows */
+              continue;
+            }
           if (self->image_log)
             v = v > 0 ? log10 (v) : mn;
           row[i] = cmap ((v - mn) / (mx - mn));
@@ -1072,8 +1085,9 @@ draw_image (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
   cairo_translate (cr, x0, y1);
   cairo_scale (cr, (x1 - x0) / w, (y0 - y1) / h);
   cairo_set_source_surface (cr, surf, 0, 0);
-  /* Counts are cells, not samples of a field: no smoothing. */
-  cairo_pattern_set_filter (cairo_get_source (cr), self->image_counts ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+  /* Counts and sweep points are cells, not samples of a field: no smoothing. */
+  cairo_pattern_set_filter (cairo_get_source (cr), self->image_counts || self->image_cells
+                            ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
   cairo_paint (cr);
   cairo_restore (cr);
   cairo_surface_destroy (surf);

@@ -99,6 +99,10 @@ void        pfm_plot_set_image_counts (PfmPlot       *plot,
 /* Same length per pixel on both axes (maps of the facet). */
 void        pfm_plot_set_equal_aspect (PfmPlot       *plot,
                                        gboolean       equal);
+/* Each value of the image one flat cell (a sweep's grid), not smoothed;
+ * a non-finite value is left empty. */
+void        pfm_plot_set_image_cells  (PfmPlot       *plot,
+                                       gboolean       cells);
 void        pfm_plot_set_presentation (PfmPlot       *plot,
                                        gboolean       presentation);
 

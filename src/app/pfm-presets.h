@@ -18,6 +18,7 @@ typedef struct
   const char        *explanation;  /* translatable, a few sentences */
   const char *const *settings;     /* "group.key=value" over the defaults */
   const char        *view;         /* the view that shows it best */
+  const char *const *sweep;        /* NULL, or the Sweep view's axes: "KEY=START:STOP:N[:log]" */
 } PfmPreset;
 
 const PfmPreset *pfm_presets        (guint           *n_presets);

@@ -18,6 +18,7 @@
 #include "pfm-runner.h"
 #include "pfm-scaling-view.h"
 #include "pfm-training-view.h"
+#include "pfm-sweep-view.h"
 #include "pfm-volume-view.h"
 #include "pfm-window.h"
 
@@ -43,6 +44,7 @@ struct _PfmWindow
   GtkWidget       *volume_view;
   GtkWidget       *defects_view;
   GtkWidget       *training_view;
+  GtkWidget       *sweep_view;
   gboolean         presentation;
   gboolean         close_confirmed;
   gboolean         discard_trained;
@@ -269,7 +271,11 @@ pfm_window_apply_preset (PfmWindow *self, const char *id, GError **error)
   if (cfg == NULL)
     return FALSE;
   pfm_document_replace (self->document, cfg);
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s.</b> %s", _(p->title), _(p->explanation));
+  if (p->sweep && !pfm_sweep_view_set_specs (PFM_SWEEP_VIEW (self->sweep_view), p->sweep, error))
+    return FALSE;
+  const char *title = _(p->title);
+  g_autofree char *markup = g_markup_printf_escaped (g_str_has_suffix (title, "?") ? "<b>%s</b> %s" : "<b>%s.</b> %s",
+                                                     title, _(p->explanation));
   gtk_label_set_markup (self->preset_label, markup);
   gtk_revealer_set_reveal_child (self->preset_revealer, TRUE);
   pfm_window_set_view (self, p->view);
@@ -326,6 +332,7 @@ set_presentation (PfmWindow *self, gboolean on)
   pfm_volume_view_set_presentation (PFM_VOLUME_VIEW (self->volume_view), on);
   pfm_defects_view_set_presentation (PFM_DEFECTS_VIEW (self->defects_view), on);
   pfm_training_view_set_presentation (PFM_TRAINING_VIEW (self->training_view), on);
+  pfm_sweep_view_set_presentation (PFM_SWEEP_VIEW (self->sweep_view), on);
   GSettings *settings = pfm_app_settings ();
   if (settings && self->shot_path == NULL)
     g_settings_set_boolean (settings, "presentation-mode", on);
@@ -460,6 +467,19 @@ pfm_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (pfm_window_parent_class)->close_request (window);
 }
 
+/* Fills the Sweep view from "KEY=START:STOP:N[:log]" specs and runs it;
+ * @json_path, if not NULL, receives its JSON when it ends (--sweep,
+ * --sweep-json). */
+gboolean
+pfm_window_start_sweep (PfmWindow *self, const char *const *specs, const char *json_path, GError **error)
+{
+  PfmSweepView *view = PFM_SWEEP_VIEW (self->sweep_view);
+  if (!pfm_sweep_view_set_specs (view, specs, error))
+    return FALSE;
+  pfm_sweep_view_set_export_path (view, json_path);
+  return pfm_sweep_view_run (view, error);
+}
+
 /* --- screenshot ------------------------------------------------------------------------- */
 
 /* TRUE when the visible view has its results, or when the run behind it
@@ -480,6 +500,13 @@ results_ready (PfmWindow *self, const GError **failure)
       if (!pfm_defects_view_is_ready (PFM_DEFECTS_VIEW (self->defects_view)))
         return FALSE;
       *failure = pfm_defects_view_get_error (PFM_DEFECTS_VIEW (self->defects_view));
+      return TRUE;
+    }
+  if (g_strcmp0 (view, "sweep") == 0)
+    {
+      if (!pfm_sweep_view_is_ready (PFM_SWEEP_VIEW (self->sweep_view)))
+        return FALSE;
+      *failure = pfm_sweep_view_get_error (PFM_SWEEP_VIEW (self->sweep_view));
       return TRUE;
     }
   if (pfm_runner_is_running (self->runner))
@@ -637,6 +664,7 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.view", "s", "volume");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.view", "s", "defects");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.view", "s", "training");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_6, GDK_ALT_MASK, "win.view", "s", "sweep");
 }
 
 /* The sidebar shows the groups that drive the visible view. */
@@ -720,6 +748,8 @@ pfm_window_init (PfmWindow *self)
   self->training_view = pfm_training_view_new (self->document);
   add_view (self, self->training_view, "training", _("Training"), "applications-science-symbolic");
   g_signal_connect_swapped (self->training_view, "use-trained", G_CALLBACK (pfm_volume_view_show_both), self->volume_view);
+  self->sweep_view = pfm_sweep_view_new (self->document);
+  add_view (self, self->sweep_view, "sweep", _("Sweep"), "view-list-bullet-symbolic");
 
   guint n;
   const PfmPreset *presets = pfm_presets (&n);

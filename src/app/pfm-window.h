@@ -23,7 +23,7 @@ void       pfm_window_show_open_error (PfmWindow      *self,
 gboolean   pfm_window_apply_preset    (PfmWindow      *self,
                                        const char     *id,
                                        GError        **error);
-/* "scaling", "propagation", "volume", "defects" or "training". */
+/* "scaling", "propagation", "volume", "defects", "training" or "sweep". */
 gboolean   pfm_window_set_view        (PfmWindow      *self,
                                        const char     *name);
 /* The Training view trains now (pfm_training_view_train_now). */
@@ -32,6 +32,12 @@ void       pfm_window_train_now       (PfmWindow      *self,
                                        guint           copies,
                                        gboolean        use_trained,
                                        const char     *save_path);
+/* Fills the Sweep view from one or two "KEY=START:STOP:N[:log]" and runs
+ * it; when it ends its JSON goes to @json_path unless that is NULL. */
+gboolean   pfm_window_start_sweep     (PfmWindow         *self,
+                                       const char *const *specs,
+                                       const char        *json_path,
+                                       GError           **error);
 /* Once the visible view's results are complete and drawn, writes the
  * window to @path as PNG and calls @done with the outcome. */
 void       pfm_window_screenshot      (PfmWindow      *self,

@@ -225,7 +225,9 @@ def export_plots(s, view, settle=None):
             path = base + ext
             try:
                 plot_menu(s, p, "Save Figure…")
-                saved = s.app.save_through_dialog("Save Figure", path)
+                saved = s.app.save_through_dialog("Save Figure", path, timeout=30)
+                if not saved:
+                    s.shot(f"failed-{safe(view)}-{safe(title)}{ext}")
                 ok, why = check(path) if saved else (False, "no file was written")
             except (DriveError, OSError, ET.ParseError, zlib.error) as e:
                 ok, why = False, e

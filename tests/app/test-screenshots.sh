@@ -45,6 +45,10 @@ sigma=0.5
 EOF_PFM
 rm -f "$out/trained.pfm" "$out/trained.json"
 
+# Small projects for the Sweep view's runs (64^2 samples, 200 um).
+printf '[tube]\nprofile=none\nlength=0.0002\n[medium]\nkind=none\n[beam]\nwaist=8e-06\n[grid]\nn=64\ndz=1e-06\nrecord_every=1\n' \
+  > "$out/sweep-small.pfm"
+
 cases=(
   "view-scaling|--view scaling"
   "view-propagation|--view propagation"
@@ -62,6 +66,10 @@ cases=(
   "training-after|--view training --train --fabricate 4 --save-trained $out/trained.pfm $small"
   "training-propagation|--view propagation --train --use-trained $small"
   "training-volume|--view volume --train --use-trained $small"
+  "view-sweep|--view sweep"
+  "sweep-line|--view sweep --sweep beam.power=1000000:120000000:6 $out/sweep-small.pfm"
+  "sweep-map|--view sweep --sweep beam.power=30000000:120000000:4 --sweep beam.waist=6e-06:1e-05:3 $out/sweep-small.pfm"
+  "preset-self-focusing|--preset self-focusing"
 )
 # Training needs scikit-learn's digits (Debian's python3-sklearn).
 have_digits=1
