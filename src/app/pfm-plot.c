@@ -1388,6 +1388,22 @@ pfm_plot_to_json (PfmPlot *self)
         }
       g_string_append_c (s, '}');
     }
-  g_string_append (s, "]}\n");
+  g_string_append_c (s, ']');
+  /* An image plot's data is its image, row by row (y, then x), as the CSV
+   * lists it. */
+  if (self->kind == PFM_PLOT_IMAGE && self->image != NULL)
+    {
+      g_string_append_printf (s, ", \"image\": {\"width\": %d, \"height\": %d, \"unit\": ", self->image_w, self->image_h);
+      pfm_export_json_string (s, self->image_unit ? self->image_unit : "");
+      g_string_append (s, ", \"values\": [");
+      for (gsize k = 0; k < (gsize) self->image_w * self->image_h; k++)
+        {
+          if (k)
+            g_string_append (s, ", ");
+          pfm_export_json_number (s, self->image[k]);
+        }
+      g_string_append (s, "]}");
+    }
+  g_string_append (s, "}\n");
   return g_string_free (s, FALSE);
 }

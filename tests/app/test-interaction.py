@@ -24,7 +24,10 @@ import pfmdrive  # noqa: E402
 from pfmdrive import App, DriveError, CONTROL_ROLES, name, role  # noqa: E402
 
 APP, OUT = sys.argv[1], sys.argv[2]
-os.makedirs(OUT, exist_ok=True)
+# A fresh folder: a name that exists would (rightly) make the file dialog
+# ask whether to replace it.
+shutil.rmtree(OUT, ignore_errors=True)
+os.makedirs(OUT)
 n_tests = 0
 n_failed = 0
 
@@ -64,6 +67,8 @@ class Session:
         self.log_path = os.path.join(OUT, "app-stderr.log")
         self.log = open(self.log_path, "w")
         e = dict(os.environ)
+        if os.environ.get("PFM_APP_PRELOAD"):
+            e["LD_PRELOAD"] = os.environ["PFM_APP_PRELOAD"]
         e.update(env or {})
         self.proc = subprocess.Popen([APP, *args], stdout=self.log, stderr=self.log, env=e)
         try:
@@ -131,38 +136,24 @@ def svg_ok(path):
 
 
 def data_ok(csv_path, json_path):
-    """Both parse, hold finite numbers, and say the same: the plot's data."""
+    """Both parse and hold the same numbers: the series' (x, y) pairs, or
+    the image's values, in the same order (an empty CSV cell is a JSON null)."""
     with open(csv_path, newline="") as f:
         rows = list(csv.reader(f))
     with open(json_path) as f:
         doc = json.load(f)
-    nums_csv = []
-    for row in rows[1:]:
-        for cell in row:
-            try:
-                nums_csv.append(float(cell))
-            except ValueError:
-                pass
-    nums_json = []
-
-    def collect(v):
-        if isinstance(v, bool):
-            return
-        if isinstance(v, (int, float)):
-            nums_json.append(float(v))
-        elif isinstance(v, list):
-            for x in v:
-                collect(x)
-        elif isinstance(v, dict):
-            for x in v.values():
-                collect(x)
-    collect(doc)
-    finite = all(math.isfinite(x) for x in nums_csv + nums_json)
-    # Every number of the CSV's rows is in the JSON (the JSON also has
-    # axis metadata, so the converse need not hold).
-    js = set(nums_json)
-    missing = [x for x in nums_csv if x not in js]
-    return finite and len(rows) > 1 and not missing, f"{len(rows) - 1} CSV rows, {len(nums_json)} JSON numbers, {len(missing)} CSV numbers not in the JSON"
+    num = lambda c: None if c == "" else float(c)
+    if rows and rows[0] == ["x_index", "y_index", "value"]:
+        from_csv = [num(r[2]) for r in rows[1:]]
+        from_json = doc.get("image", {}).get("values", [])
+    else:
+        from_csv = [num(c) for r in rows[1:] for c in r[1:3]]
+        from_json = [v for se in doc.get("series", []) for pair in zip(se["x"], se["y"]) for v in pair]
+    finite = all(v is None or math.isfinite(v) for v in from_csv + from_json)
+    same = len(from_csv) == len(from_json) and all(
+        a == b or (a is not None and b is not None and abs(a - b) <= 1e-12 * max(abs(a), abs(b)))
+        for a, b in zip(from_csv, from_json))
+    return finite and same and len(from_csv) > 0, f"{len(from_csv)} CSV numbers, {len(from_json)} JSON numbers, same: {same}"
 
 
 # ---- cases -------------------------------------------------------------------

@@ -1,0 +1,20 @@
+#!/bin/bash
+# test-interaction.sh PFM_EXPLORER OUTDIR - the app driven as a user drives
+# it (TAP): test-interaction.py on a private D-Bus session, so the app's
+# accessibility tree is there to find widgets in.  Skips (not passes)
+# without the tools.
+#
+# Copyright 2026 The PFM Explorer developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+app=${1:?usage: test-interaction.sh PFM_EXPLORER OUTDIR}
+out=${2:?usage: test-interaction.sh PFM_EXPLORER OUTDIR}
+py=/usr/bin/python3
+for t in xdotool Xvfb dbus-run-session "$py"; do
+  command -v "$t" >/dev/null || { echo "1..0 # SKIP $t is not installed"; exit 0; }
+done
+"$py" -c 'import pyatspi' 2>/dev/null || { echo "1..0 # SKIP python3-pyatspi is not installed"; exit 0; }
+# The sanitizer build preloads Mesa's driver for the app only, not Python.
+export PFM_APP_PRELOAD="${LD_PRELOAD-}"
+unset LD_PRELOAD
+exec dbus-run-session -- "$py" "$(dirname "$0")/test-interaction.py" "$app" "$out"
