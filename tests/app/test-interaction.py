@@ -24,6 +24,8 @@ import pfmdrive  # noqa: E402
 from pfmdrive import App, DriveError, CONTROL_ROLES, name, role  # noqa: E402
 
 APP, OUT = sys.argv[1], sys.argv[2]
+if os.environ.get("PFM_TAP_FD"):   # test-interaction.sh: TAP on its own descriptor
+    sys.stdout = os.fdopen(int(os.environ["PFM_TAP_FD"]), "w", buffering=1)
 # A fresh folder: a name that exists would (rightly) make the file dialog
 # ask whether to replace it.
 shutil.rmtree(OUT, ignore_errors=True)
@@ -202,6 +204,23 @@ def plot_menu(s, plot, item):
     s.app.click(entry)
 
 
+def save_via_menu(s, plot, item, title, path):
+    """The plot's menu item, then the file dialog.  On a loaded machine a
+    click or a key can land before the window takes it: then the dialog is
+    closed (Escape) and the user's steps are done once more.  A real fault
+    fails both times."""
+    for attempt in range(2):
+        try:
+            plot_menu(s, plot, item)
+            if s.app.save_through_dialog(title, path, timeout=30):
+                return True
+        except DriveError as e:
+            print(f"# attempt {attempt + 1}: {e}")
+        s.app.key("Escape")
+        s.app.toplevel_gone(title, timeout=5)
+    return False
+
+
 def export_plots(s, view, settle=None):
     open_view(s, view)
     if settle:
@@ -215,8 +234,7 @@ def export_plots(s, view, settle=None):
         for ext, check in ((".png", png_ok), (".svg", svg_ok), (".pdf", pdf_ok)):
             path = base + ext
             try:
-                plot_menu(s, p, "Save Figure…")
-                saved = s.app.save_through_dialog("Save Figure", path, timeout=30)
+                saved = save_via_menu(s, p, "Save Figure…", "Save Figure", path)
                 if not saved:
                     s.shot(f"failed-{safe(view)}-{safe(title)}{ext}")
                 ok, why = check(path) if saved else (False, "no file was written")
@@ -227,8 +245,7 @@ def export_plots(s, view, settle=None):
         for ext in (".csv", ".json"):
             paths[ext] = base + ext
             try:
-                plot_menu(s, p, "Save Data…")
-                saved = s.app.save_through_dialog("Save Data", paths[ext])
+                saved = save_via_menu(s, p, "Save Data…", "Save Data", paths[ext])
             except DriveError as e:
                 saved = False
                 print(f"# {e}")

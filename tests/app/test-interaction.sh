@@ -17,4 +17,8 @@ done
 # The sanitizer build preloads Mesa's driver for the app only, not Python.
 export PFM_APP_PRELOAD="${LD_PRELOAD-}"
 unset LD_PRELOAD
-exec dbus-run-session -- "$py" "$(dirname "$0")/test-interaction.py" "$app" "$out"
+# TAP goes to fd 3 (this script's stdout); the session's stdout is stderr,
+# so what the bus's daemons print ("SpiRegistry daemon is running…") is not
+# read as test output.
+exec 3>&1
+PFM_TAP_FD=3 exec dbus-run-session -- "$py" "$(dirname "$0")/test-interaction.py" "$app" "$out" 1>&2
