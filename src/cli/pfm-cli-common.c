@@ -272,6 +272,17 @@ pfm_cli_files_check (PfmCliFiles *files, const char *command)
   return PFM_EXIT_OK;
 }
 
+int
+pfm_cli_merge_check_files (int argc, char **argv, const char *out_path, const char *summary_path)
+{
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  for (int i = 1; i < argc; i++)
+    pfm_cli_files_add (files, "a shard", argv[i], FALSE);
+  pfm_cli_files_add (files, "-o", out_path, TRUE);
+  pfm_cli_files_add (files, "--summary", summary_path, TRUE);
+  return pfm_cli_files_check (files, "merge");
+}
+
 /* ---- signals -------------------------------------------------------------- */
 
 static gint interrupt_flag;

@@ -69,6 +69,12 @@ void         pfm_cli_files_add_config (PfmCliFiles       *files,
                                        const char        *project);
 int          pfm_cli_files_check      (PfmCliFiles       *files,
                                        const char        *command);
+/* pfm_cli_files_check for `merge`: argv[1..] are the shards (inputs), -o
+ * and --summary the outputs.  One check for batch and sweep shards. */
+int          pfm_cli_merge_check_files (int          argc,
+                                        char       **argv,
+                                        const char  *out_path,
+                                        const char  *summary_path);
 /* The same-file test pfm_cli_files_check applies. */
 gboolean     pfm_cli_files_same       (const char        *a,
                                        const char        *b);

@@ -313,12 +313,7 @@ pfm_cli_sweep_merge (int argc, char **argv)
       pfm_cli_error ("merge", "expected one or more shard files (try pfm-cli merge --help)");
       return PFM_EXIT_USAGE;
     }
-  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
-  for (int i = 1; i < argc; i++)
-    pfm_cli_files_add (files, "a shard", argv[i], FALSE);
-  pfm_cli_files_add (files, "-o", out_path, TRUE);
-  pfm_cli_files_add (files, "--summary", summary_path, TRUE);
-  int files_status = pfm_cli_files_check (files, "merge");
+  int files_status = pfm_cli_merge_check_files (argc, argv, out_path, summary_path);
   if (files_status != PFM_EXIT_OK)
     return files_status;
 
