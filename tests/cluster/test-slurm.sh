@@ -9,7 +9,9 @@
 #
 # Brings up munged (a private key and socket), slurmctld and slurmd on
 # 127.0.0.1 (free ports, every state, spool, pid and log file under the
-# test's temporary folder, no systemd or cgroups), as the current user;
+# test's temporary folder, no systemd or cgroups: a private cgroup.conf
+# points slurmd's cgroup plugin at an empty folder of its own, so it starts
+# without /sys/fs/cgroup too), as the current user;
 # submits the README's job-array and merge scripts as README.md writes them,
 # with only the sizes substituted, through the README's own submission
 # commands; and checks that the merged file is byte for byte the unsharded
@@ -138,6 +140,21 @@ SchedulerParameters=sched_interval=2
 ReturnToService=2
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
+EOF
+# slurmd 22.05 always loads a cgroup plugin, even with proctrack/linuxproc
+# and task/none, and its default CgroupPlugin=autodetect fails where no
+# cgroup filesystem is mounted on /sys/fs/cgroup (a chroot, a container):
+# "No filesystem mounted on /sys/fs/cgroup ... Unable to initialize cgroup
+# plugin".  Naming cgroup/v1 skips the detection; with these plugins it only
+# loads, and never mounts (CgroupAutomount is off), creates or joins a
+# cgroup, so its mount point is an empty folder of our own, never the
+# machine's cgroups.  The file is read from slurm.conf's folder.
+mkdir -p "$S/cgroup"
+cat >"$S/cgroup.conf" <<EOF
+# The private cluster's cgroup plugin: loaded, never used (see test-slurm.sh).
+CgroupPlugin=cgroup/v1
+CgroupMountpoint=$S/cgroup
+CgroupAutomount=no
 EOF
 slurmctld -f "$SLURM_CONF" >"$S/log/slurmctld.start" 2>&1 ||
   skip_all "slurmctld did not start" "$S/log/slurmctld.start" "$S/log/slurmctld.log"
