@@ -28,7 +28,6 @@ void
 pfm_detector_read (const PfmConfig *cfg, const PfmGrid *g, const float *field, guint64 noise_seed, double *out)
 {
   const int nreg = cfg->detector.regions;
-  g_autofree int *col_region = g_new (int, g->n);
 
   for (int p = 0; p < nreg; p++)
     out[p] = 0.0;

@@ -64,6 +64,7 @@ pfm_export_json_string (GString *s, const char *text)
   g_string_append_c (s, '"');
 }
 
+#if G_BYTE_ORDER != G_LITTLE_ENDIAN
 static inline guint32
 to_le32 (float f)
 {
@@ -71,6 +72,7 @@ to_le32 (float f)
   memcpy (&u, &f, 4);
   return GUINT32_TO_LE (u);
 }
+#endif
 
 static void
 append_le_floats (GByteArray *out, const float *data, gsize n)

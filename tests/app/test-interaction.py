@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 import xml.etree.ElementTree as ET
 import zlib
 
@@ -273,12 +274,26 @@ def check_names(s, view):
     report(not bad, f"{view}: every visible control has an accessible name", *bad[:12])
 
 
+def tail(path, n=15):
+    try:
+        with open(path, errors="replace") as f:
+            return ["app stderr: " + l.rstrip() for l in f.readlines()[-n:]]
+    except OSError:
+        return []
+
+
 def main():
     for tool in ("xdotool", "Xvfb"):
         if shutil.which(tool) is None:
             print(f"1..0 # SKIP {tool} is not installed")
             return 0
-    s = Session(args=("--size", "1600x1000"))
+    try:
+        s = Session(args=("--size", "1600x1000"))
+    except DriveError as e:
+        report(False, "the app starts and shows its window on the accessibility bus", e,
+               *tail(os.path.join(OUT, "app-stderr.log")))
+        print(f"1..{n_tests}")
+        return 1
     try:
         s.shot("start")
         for view in ("Scaling", "Propagation", "Volume", "Defects"):
@@ -291,6 +306,9 @@ def main():
         n = export_plots(s, "Propagation", settle=lambda: wait_run_done(s))
         report(n == 8, f"Propagation: the eight plots were found ({n})")
         s.shot("after-exports")
+    except Exception:   # a step that could not go on: a failure that says where
+        report(False, "the session ran to its end", traceback.format_exc(),
+               *tail(s.log_path))
     finally:
         problems = s.stderr_problems()
         s.close()
