@@ -23,7 +23,39 @@ struct _PfmDocument
   GFile     *file;
   GBytes    *text;       /* the file's text as read or last saved: a save keeps its comments */
   gboolean   dirty;
+  GPtrArray *undo;       /* UndoStep: the configuration before each step, oldest first */
+  GPtrArray *redo;       /* UndoStep: the configuration after each undone step, newest last */
+  int        saved_depth; /* undo->len when the project matched its file; -1: no longer reachable */
 };
+
+/* Steps closer than this on one key are one step: a slider's drag. */
+#define COALESCE_US (1000 * 1000)
+
+typedef struct
+{
+  PfmConfig *cfg;
+  char      *key;        /* the key the step changed, NULL for a replacement */
+  gint64     time;
+} UndoStep;
+
+static void
+undo_step_free (gpointer p)
+{
+  UndoStep *u = p;
+  pfm_config_free (u->cfg);
+  g_free (u->key);
+  g_free (u);
+}
+
+static UndoStep *
+undo_step_new (const PfmConfig *cfg, const char *key)
+{
+  UndoStep *u = g_new0 (UndoStep, 1);
+  u->cfg = pfm_config_copy (cfg);
+  u->key = g_strdup (key);
+  u->time = g_get_monotonic_time ();
+  return u;
+}
 
 G_DEFINE_FINAL_TYPE (PfmDocument, pfm_document, G_TYPE_OBJECT)
 
@@ -32,6 +64,8 @@ enum {
   PROP_FILE,
   PROP_DIRTY,
   PROP_TITLE,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
   N_PROPS
 };
 
@@ -50,6 +84,8 @@ pfm_document_finalize (GObject *object)
   pfm_config_free (self->cfg);
   g_clear_object (&self->file);
   g_clear_pointer (&self->text, g_bytes_unref);
+  g_ptr_array_unref (self->undo);
+  g_ptr_array_unref (self->redo);
   G_OBJECT_CLASS (pfm_document_parent_class)->finalize (object);
 }
 
@@ -67,6 +103,12 @@ pfm_document_get_property (GObject *object, guint prop_id, GValue *value, GParam
       break;
     case PROP_TITLE:
       g_value_take_string (value, pfm_document_dup_title (self));
+      break;
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, self->undo->len > 0);
+      break;
+    case PROP_CAN_REDO:
+      g_value_set_boolean (value, self->redo->len > 0);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -86,6 +128,10 @@ pfm_document_class_init (PfmDocumentClass *klass)
                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL,
                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -101,6 +147,8 @@ static void
 pfm_document_init (PfmDocument *self)
 {
   self->cfg = pfm_config_new ();
+  self->undo = g_ptr_array_new_with_free_func (undo_step_free);
+  self->redo = g_ptr_array_new_with_free_func (undo_step_free);
 }
 
 PfmDocument *
@@ -125,6 +173,93 @@ set_dirty (PfmDocument *self, gboolean dirty)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
 }
 
+static void
+notify_history (PfmDocument *self, gboolean could_undo, gboolean could_redo)
+{
+  if (could_undo != (self->undo->len > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  if (could_redo != (self->redo->len > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+  set_dirty (self, self->saved_depth != (int) self->undo->len);
+}
+
+/* The configuration before a step about to be applied, kept for undo; a
+ * new step drops what was undone. */
+static void
+record_step (PfmDocument *self, const char *key)
+{
+  gboolean could_undo = self->undo->len > 0, could_redo = self->redo->len > 0;
+  UndoStep *last = self->undo->len ? self->undo->pdata[self->undo->len - 1] : NULL;
+  gint64 now = g_get_monotonic_time ();
+  if (self->saved_depth > (int) self->undo->len)
+    self->saved_depth = -1;
+  g_ptr_array_set_size (self->redo, 0);
+  if (key && last && last->key && g_str_equal (last->key, key) && now - last->time < COALESCE_US &&
+      !could_redo && self->saved_depth != (int) self->undo->len)
+    last->time = now;
+  else
+    g_ptr_array_add (self->undo, undo_step_new (self->cfg, key));
+  notify_history (self, could_undo, could_redo);
+}
+
+static void
+clear_history (PfmDocument *self)
+{
+  gboolean could_undo = self->undo->len > 0, could_redo = self->redo->len > 0;
+  g_ptr_array_set_size (self->undo, 0);
+  g_ptr_array_set_size (self->redo, 0);
+  self->saved_depth = 0;
+  notify_history (self, could_undo, could_redo);
+}
+
+/* Moves one step from @from to @to: the document takes the step's
+ * configuration, the step keeps the one it replaced. */
+static gboolean
+travel (PfmDocument *self, GPtrArray *from, GPtrArray *to)
+{
+  if (from->len == 0)
+    return FALSE;
+  gboolean could_undo = self->undo->len > 0, could_redo = self->redo->len > 0;
+  UndoStep *u = g_ptr_array_steal_index (from, from->len - 1);
+  PfmConfig *tmp = self->cfg;
+  self->cfg = u->cfg;
+  u->cfg = tmp;
+  u->time = 0;   /* a step that was travelled never absorbs the next edit */
+  g_ptr_array_add (to, u);
+  notify_history (self, could_undo, could_redo);
+  if (u->key)
+    g_signal_emit (self, signals[CHANGED], g_quark_from_string (u->key), u->key);
+  else
+    g_signal_emit (self, signals[CHANGED], 0, NULL);
+  return TRUE;
+}
+
+gboolean
+pfm_document_undo (PfmDocument *self)
+{
+  g_return_val_if_fail (PFM_IS_DOCUMENT (self), FALSE);
+  return travel (self, self->undo, self->redo);
+}
+
+gboolean
+pfm_document_redo (PfmDocument *self)
+{
+  g_return_val_if_fail (PFM_IS_DOCUMENT (self), FALSE);
+  return travel (self, self->redo, self->undo);
+}
+
+gboolean
+pfm_document_can_undo (PfmDocument *self)
+{
+  return self->undo->len > 0;
+}
+
+gboolean
+pfm_document_can_redo (PfmDocument *self)
+{
+  return self->redo->len > 0;
+}
+
 gboolean
 pfm_document_set (PfmDocument *self, const char *key, const char *value, GError **error)
 {
@@ -138,10 +273,11 @@ pfm_document_set (PfmDocument *self, const char *key, const char *value, GError 
   g_autofree char *now = pfm_config_get_string (work, k);
   if (g_strcmp0 (old, now) == 0)
     return TRUE;
+  record_step (self, key);
   PfmConfig *tmp = self->cfg;
   self->cfg = g_steal_pointer (&work);
   work = tmp;
-  set_dirty (self, TRUE);
+  set_dirty (self, self->saved_depth != (int) self->undo->len);
   g_signal_emit (self, signals[CHANGED], g_quark_from_string (key), key);
   return TRUE;
 }
@@ -150,6 +286,7 @@ void
 pfm_document_replace (PfmDocument *self, const PfmConfig *cfg)
 {
   g_return_if_fail (PFM_IS_DOCUMENT (self));
+  record_step (self, NULL);
   pfm_config_free (self->cfg);
   self->cfg = pfm_config_copy (cfg);
   set_dirty (self, TRUE);
@@ -166,7 +303,7 @@ pfm_document_reset (PfmDocument *self)
   self->cfg = pfm_config_new ();
   g_clear_pointer (&self->text, g_bytes_unref);
   set_file (self, NULL);
-  set_dirty (self, FALSE);
+  clear_history (self);
   g_signal_emit (self, signals[CHANGED], 0, NULL);
 }
 
@@ -229,7 +366,7 @@ pfm_document_load (PfmDocument *self, GFile *file, GError **error)
   g_clear_pointer (&self->text, g_bytes_unref);
   self->text = g_steal_pointer (&text);
   set_file (self, file);
-  set_dirty (self, FALSE);
+  clear_history (self);
   g_signal_emit (self, signals[CHANGED], 0, NULL);
   return TRUE;
 }
@@ -253,6 +390,7 @@ pfm_document_save (PfmDocument *self, GFile *file, GError **error)
   g_clear_pointer (&self->text, g_bytes_unref);
   self->text = g_bytes_new_take (g_steal_pointer (&data), len);
   set_file (self, file);
+  self->saved_depth = (int) self->undo->len;
   set_dirty (self, FALSE);
   return TRUE;
 }

@@ -31,6 +31,15 @@ void             pfm_document_reset        (PfmDocument     *self);
 char            *pfm_document_get_value    (PfmDocument  *self,
                                             const char   *key);
 
+/* Undo and redo over the whole project: every applied edit and every
+ * replacement (a preset) is one step; quick edits of one key (a slider's
+ * drag) are one step.  Loading a file or starting a new project starts a
+ * fresh history.  "can-undo" and "can-redo" follow. */
+gboolean         pfm_document_undo         (PfmDocument  *self);
+gboolean         pfm_document_redo         (PfmDocument  *self);
+gboolean         pfm_document_can_undo     (PfmDocument  *self);
+gboolean         pfm_document_can_redo     (PfmDocument  *self);
+
 GFile           *pfm_document_get_file     (PfmDocument  *self);
 gboolean         pfm_document_get_dirty    (PfmDocument  *self);
 char            *pfm_document_dup_title    (PfmDocument  *self);

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "pfm-app-util.h"
 #include "pfm-param-group.h"
@@ -183,8 +184,8 @@ set_title (Control *c)
 {
   g_autofree char *title = pfm_key_display_title (c->key);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (c->row), title);
-  if (c->entry)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (c->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  /* The entry is the row's activatable widget: libadwaita labels it by the
+   * row's title (a label of its own as well would be read twice). */
 }
 
 static char *
@@ -201,6 +202,8 @@ display_text (Control *c)
   return g_strdup (buf);
 }
 
+/* A rejected value: plain text under the field (no markup: the message
+ * may hold any character), all of it, in the error colour. */
 static void
 show_error (Control *c, const char *message)
 {
@@ -208,17 +211,69 @@ show_error (Control *c, const char *message)
   if (message)
     {
       gtk_widget_add_css_class (c->entry ? c->entry : c->row, "error");
-      g_autofree char *markup = g_markup_printf_escaped ("<span foreground=\"#e01b24\">%s</span>", message);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (c->row), markup);
+      gtk_widget_add_css_class (c->row, "pfm-invalid");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (c->row), message);
     }
   else
     {
       if (c->entry)
         gtk_widget_remove_css_class (c->entry, "error");
-      g_autofree char *unit = NULL;
+      gtk_widget_remove_css_class (c->row, "error");
+      gtk_widget_remove_css_class (c->row, "pfm-invalid");
       adw_action_row_set_subtitle (ADW_ACTION_ROW (c->row), "");
     }
   gtk_widget_set_tooltip_text (c->row, desc);
+}
+
+static gboolean
+has_error (Control *c)
+{
+  return gtk_widget_has_css_class (c->row, "pfm-invalid");
+}
+
+/* A number in a message as the fields show numbers. */
+static char *
+format_shown (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g", v));
+}
+
+/* "Wavelength λ must be between 100 and 20000 nm": the field's own label,
+ * range and unit, or NULL when the range is not what refused @v. */
+static char *
+range_message (Control *c, double v_display)
+{
+  const double f = display_factor (c);
+  const double lo = c->info->min / f, hi = c->info->max / f;
+  const gboolean has_lo = isfinite (c->info->min) && c->info->min > -G_MAXDOUBLE;
+  const gboolean has_hi = isfinite (c->info->max) && c->info->max < G_MAXDOUBLE;
+  const gboolean below = has_lo && (c->info->min_exclusive ? v_display <= lo : v_display < lo);
+  const gboolean above = has_hi && v_display > hi;
+  if (!below && !above)
+    return NULL;
+  const char *label = c->display ? _(c->display->label) : c->key;
+  const char *unit = pfm_key_display_unit (c->key);
+  g_autofree char *u = unit && unit[0] ? g_strdup_printf (" %s", _(unit)) : g_strdup ("");
+  g_autofree char *a = format_shown (lo), *b = format_shown (hi);
+  g_autofree char *msg = NULL;
+  if (has_lo && has_hi)
+    msg = c->info->min_exclusive
+      /* TRANSLATORS: "Waist w₀ must be greater than 0 and at most 5000 µm" */
+      ? g_strdup_printf (_("%s must be greater than %s and at most %s%s."), label, a, b, u)
+      /* TRANSLATORS: "Wavelength λ must be between 100 and 20000 nm" */
+      : g_strdup_printf (_("%s must be between %s and %s%s."), label, a, b, u);
+  else if (has_lo)
+    msg = c->info->min_exclusive ? g_strdup_printf (_("%s must be greater than %s%s."), label, a, u)
+                                 : g_strdup_printf (_("%s must be at least %s%s."), label, a, u);
+  else
+    msg = g_strdup_printf (_("%s must be at most %s%s."), label, b, u);
+  if (c->info->allow_auto)
+    {
+      g_autofree char *more = g_strdup_printf (_("%s Or type “auto”."), msg);
+      return g_steal_pointer (&more);
+    }
+  return g_steal_pointer (&msg);
 }
 
 static void
@@ -246,22 +301,53 @@ sync_control (Control *c)
   c->updating = FALSE;
 }
 
+/* A typed number: the C form ("1.45") or the locale's ("1,45"). */
+static gboolean
+parse_number (const char *text, double *out)
+{
+  g_autofree char *t = g_strdup (text);
+  if (strchr (t, '.') == NULL)
+    g_strdelimit (t, ",", '.');
+  char *end = NULL;
+  double v = g_ascii_strtod (t, &end);
+  if (end == t || *end != '\0' || !isfinite (v))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
 static void
 apply_text (Control *c, const char *text)
 {
   g_autofree char *value = NULL;
   g_autofree char *trim = g_strstrip (g_strdup (text));
-  if (c->info->type == PFM_KEY_DOUBLE && display_factor (c) != 1.0 &&
-      g_ascii_strcasecmp (trim, "auto") != 0)
+  const gboolean numeric = c->info->type == PFM_KEY_DOUBLE || c->info->type == PFM_KEY_INT ||
+                           c->info->type == PFM_KEY_UINT64;
+  if (numeric && !(c->info->allow_auto && g_ascii_strcasecmp (trim, "auto") == 0))
     {
-      char *end = NULL;
-      double v = g_ascii_strtod (trim, &end);
-      if (end != trim && *end == '\0')
+      double v;
+      const char *label = c->display ? _(c->display->label) : c->key;
+      if (!parse_number (trim, &v))
         {
-          char buf[G_ASCII_DTOSTR_BUF_SIZE];
-          g_ascii_dtostr (buf, sizeof buf, v * display_factor (c));
-          value = g_strdup (buf);
+          g_autofree char *shown = display_text (c);
+          g_autofree char *msg = trim[0] == '\0'
+            ? g_strdup_printf (_("%s needs a value, such as %s."), label, shown)
+            : g_strdup_printf (_("%s must be a number, such as %s."), label, shown);
+          show_error (c, msg);
+          return;
         }
+      g_autofree char *range = range_message (c, v);
+      if (range)
+        {
+          show_error (c, range);
+          return;
+        }
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_dtostr (buf, sizeof buf, v * display_factor (c));
+      /* Integers as integers: the engine's parser wants "64", not "64.0". */
+      if (c->info->type != PFM_KEY_DOUBLE && v == floor (v) && fabs (v) < 9e15)
+        g_snprintf (buf, sizeof buf, "%.0f", v);
+      value = g_strdup (buf);
     }
   if (value == NULL)
     value = g_strdup (trim);
@@ -289,6 +375,37 @@ entry_focus_leave_cb (GtkEventControllerFocus *focus, Control *c)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (c->entry));
   if (g_strcmp0 (shown, text) != 0)
     apply_text (c, text);
+  else if (has_error (c))
+    show_error (c, NULL);   /* the value in force is back in the field */
+}
+
+/* Escape puts the value in force back and clears the message; with
+ * nothing to revert it goes on to the window (leaving presentation mode). */
+static gboolean
+entry_key_cb (GtkEventControllerKey *key, guint keyval, guint keycode, GdkModifierType state, Control *c)
+{
+  /* Ctrl+Z is the project's undo, Ctrl+Shift+Z and Ctrl+Y its redo: the
+   * entry's own history would step back past the value shown. */
+  const GdkModifierType mods = state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK);
+  if ((keyval == GDK_KEY_z || keyval == GDK_KEY_Z) && (mods & GDK_CONTROL_MASK) && !(mods & GDK_ALT_MASK))
+    {
+      sync_control (c);   /* what was typed and not applied goes first */
+      gtk_widget_activate_action (c->entry, (mods & GDK_SHIFT_MASK) ? "win.redo" : "win.undo", NULL);
+      return TRUE;
+    }
+  if (keyval == GDK_KEY_y && mods == GDK_CONTROL_MASK)
+    {
+      sync_control (c);
+      gtk_widget_activate_action (c->entry, "win.redo", NULL);
+      return TRUE;
+    }
+  if (keyval != GDK_KEY_Escape)
+    return FALSE;
+  g_autofree char *shown = display_text (c);
+  if (g_strcmp0 (shown, gtk_editable_get_text (GTK_EDITABLE (c->entry))) == 0 && !has_error (c))
+    return FALSE;
+  sync_control (c);
+  return TRUE;
 }
 
 static void
@@ -364,9 +481,15 @@ make_row (PfmParamGroup *self, const PfmKeyInfo *info)
       GtkEventController *focus = gtk_event_controller_focus_new ();
       g_signal_connect (focus, "leave", G_CALLBACK (entry_focus_leave_cb), c);
       gtk_widget_add_controller (c->entry, focus);
+      /* Before the entry's text sees them: Escape, Ctrl+Z, Ctrl+Shift+Z. */
+      GtkEventController *keys = gtk_event_controller_key_new ();
+      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+      g_signal_connect (keys, "key-pressed", G_CALLBACK (entry_key_cb), c);
+      gtk_widget_add_controller (c->entry, keys);
+      gtk_editable_set_enable_undo (GTK_EDITABLE (c->entry), FALSE);
       adw_action_row_add_suffix (ADW_ACTION_ROW (c->row), c->entry);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (c->row), c->entry);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (c->row), 4);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (c->row), 0);
       gtk_widget_set_tooltip_text (c->entry, _(info->description));
     }
   gtk_widget_set_tooltip_text (c->row, _(info->description));

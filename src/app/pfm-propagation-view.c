@@ -77,6 +77,9 @@ started_cb (PfmRunner *runner, PfmPropagationView *self)
   gtk_progress_bar_set_fraction (self->progress, 0.0);
   gtk_progress_bar_set_text (self->progress, _("Propagating…"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "propagation.cancel", TRUE);
+  /* The last run's warnings were about other parameters. */
+  gtk_label_set_text (self->warnings_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_label), FALSE);
 }
 
 static void

@@ -255,10 +255,10 @@ debounce_cb (gpointer user_data)
 static void
 document_changed_cb (PfmDocument *doc, const char *key, PfmRunner *self)
 {
-  /* The scaling model, the defect settings and the renderer's settings do
-   * not change this run. */
-  if (key != NULL && (g_str_has_prefix (key, "scaling.") || g_str_has_prefix (key, "defects.") ||
-                      g_str_has_prefix (key, "render.")))
+  /* The scaling model and the renderer's settings do not change this run;
+   * the defect settings do (the run propagates the fabricated copy they
+   * describe, pfm_defects_active()). */
+  if (key != NULL && (g_str_has_prefix (key, "scaling.") || g_str_has_prefix (key, "render.")))
     return;
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   if (self->job != NULL)

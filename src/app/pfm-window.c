@@ -170,9 +170,8 @@ set_start_folder (GtkFileChooser *chooser)
 }
 
 static void
-open_action (GtkWidget *widget, const char *action, GVariant *param)
+show_open_dialog (PfmWindow *self)
 {
-  PfmWindow *self = PFM_WINDOW (widget);
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
@@ -187,13 +186,12 @@ open_action (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-open_recent_action (GtkWidget *widget, const char *action, GVariant *param)
+open_uri (PfmWindow *self, const char *uri)
 {
-  PfmWindow *self = PFM_WINDOW (widget);
-  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+  g_autoptr(GFile) file = g_file_new_for_uri (uri);
   g_autoptr(GError) error = NULL;
   if (!pfm_window_open_file (self, file, &error))
-    pfm_toast (widget, _("Could not open: %s"), error->message);
+    pfm_toast (GTK_WIDGET (self), _("Could not open: %s"), error->message);
 }
 
 static gboolean
@@ -243,12 +241,107 @@ save_action (GtkWidget *widget, const char *action, GVariant *param)
   save_current (PFM_WINDOW (widget));
 }
 
+/* --- unsaved edits: ask before replacing them ---------------------------------- */
+
+typedef void (*Continuation) (PfmWindow *self, const char *arg);
+
+typedef struct
+{
+  PfmWindow   *window;
+  Continuation then;
+  char        *arg;
+} Pending;
+
+static void
+pending_response_cb (AdwMessageDialog *dialog, const char *response, Pending *p)
+{
+  gboolean go = g_str_equal (response, "discard") ||
+                (g_str_equal (response, "save") && save_current (p->window));
+  if (go)
+    p->then (p->window, p->arg);
+  g_object_unref (p->window);
+  g_free (p->arg);
+  g_free (p);
+}
+
+/* Runs @then now if the project has no unsaved edits; else asks first
+ * (Cancel, Discard, Save) and runs it after Discard or a save that
+ * succeeded.  A project never saved opens Save As instead, and the action
+ * waits for the user to choose it again. */
+static void
+confirm_then (PfmWindow *self, const char *heading, Continuation then, const char *arg)
+{
+  if (!pfm_document_get_dirty (self->document) || self->shot_path != NULL)
+    {
+      then (self, arg);
+      return;
+    }
+  g_autofree char *name = pfm_document_dup_title (self->document);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” has unsaved changes. Changes which are not saved will be lost."), name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"), "discard", _("_Discard"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  Pending *p = g_new0 (Pending, 1);
+  p->window = g_object_ref (self);
+  p->then = then;
+  p->arg = g_strdup (arg);
+  g_signal_connect (dialog, "response", G_CALLBACK (pending_response_cb), p);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+do_new (PfmWindow *self, const char *arg)
+{
+  pfm_document_reset (self->document);
+  gtk_revealer_set_reveal_child (self->preset_revealer, FALSE);
+}
+
 static void
 new_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  PfmWindow *self = PFM_WINDOW (widget);
-  pfm_document_reset (self->document);
-  gtk_revealer_set_reveal_child (self->preset_revealer, FALSE);
+  confirm_then (PFM_WINDOW (widget), _("Start a New Project?"), do_new, NULL);
+}
+
+static void
+do_open (PfmWindow *self, const char *arg)
+{
+  show_open_dialog (self);
+}
+
+static void
+open_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  confirm_then (PFM_WINDOW (widget), _("Open Another Project?"), do_open, NULL);
+}
+
+static void
+open_recent_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  confirm_then (PFM_WINDOW (widget), _("Open Another Project?"), open_uri, g_variant_get_string (param, NULL));
+}
+
+static void
+undo_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  pfm_document_undo (PFM_WINDOW (widget)->document);
+}
+
+static void
+redo_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  pfm_document_redo (PFM_WINDOW (widget)->document);
+}
+
+static void
+history_notify_cb (PfmDocument *doc, GParamSpec *pspec, PfmWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", pfm_document_can_undo (doc));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo", pfm_document_can_redo (doc));
 }
 
 /* --- presets, views, modes ------------------------------------------------------ */
@@ -283,11 +376,18 @@ pfm_window_apply_preset (PfmWindow *self, const char *id, GError **error)
 }
 
 static void
-preset_action (GtkWidget *widget, const char *action, GVariant *param)
+do_preset (PfmWindow *self, const char *id)
 {
   g_autoptr(GError) error = NULL;
-  if (!pfm_window_apply_preset (PFM_WINDOW (widget), g_variant_get_string (param, NULL), &error))
-    pfm_toast (widget, "%s", error->message);
+  if (!pfm_window_apply_preset (self, id, &error))
+    pfm_toast (GTK_WIDGET (self), "%s", error->message);
+}
+
+static void
+preset_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  /* A preset load can be undone, but it replaces every value at once. */
+  confirm_then (PFM_WINDOW (widget), _("Load the Preset?"), do_preset, g_variant_get_string (param, NULL));
 }
 
 static void
@@ -639,6 +739,8 @@ pfm_window_class_init (PfmWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
@@ -653,6 +755,9 @@ pfm_window_class_init (PfmWindowClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.presentation", NULL);
@@ -692,6 +797,13 @@ update_sidebar (PfmWindow *self)
         show = !g_str_equal (group, "scaling") && !g_str_equal (group, "defects") && !g_str_equal (group, "train");
       gtk_widget_set_visible (value, show);
     }
+  /* The view's own settings come first: in the Defects view the defect
+   * models, above the beam and detector they act with. */
+  GtkWidget *defects_group = g_hash_table_lookup (self->groups, "defects");
+  if (defects)
+    gtk_box_reorder_child_after (self->sidebar_box, defects_group, NULL);
+  else
+    gtk_box_reorder_child_after (self->sidebar_box, defects_group, gtk_widget_get_last_child (GTK_WIDGET (self->sidebar_box)));
 }
 
 static void
@@ -717,6 +829,9 @@ pfm_window_init (PfmWindow *self)
   self->runner = pfm_runner_new (self->document);
   g_signal_connect (self->document, "notify::dirty", G_CALLBACK (document_notify_cb), self);
   g_signal_connect (self->document, "notify::title", G_CALLBACK (document_notify_cb), self);
+  g_signal_connect (self->document, "notify::can-undo", G_CALLBACK (history_notify_cb), self);
+  g_signal_connect (self->document, "notify::can-redo", G_CALLBACK (history_notify_cb), self);
+  history_notify_cb (self->document, NULL, self);
 
   static const struct { const char *group, *title, *description; } groups[] = {
     { "train", N_("Training"), N_("The glass as a classifier: the dataset, its split and the optimiser (physics.md section 5).") },

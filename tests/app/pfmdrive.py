@@ -212,7 +212,7 @@ class App:
         time.sleep(0.1)
 
     def type(self, text):
-        xdotool("type", "--delay", 15, text)
+        xdotool("type", "--delay", 15, "--", text)
         time.sleep(0.1)
 
     def save_through_dialog(self, title, path, timeout=15):

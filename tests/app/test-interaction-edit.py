@@ -1,0 +1,248 @@
+#!/usr/bin/python3
+# test-interaction-edit.py - editing a project as a user does (TAP): a
+# refused value gives a plain message in the field's unit and is not
+# applied; a corrected value, Tab or Escape clears it; Ctrl+Z / Ctrl+Shift+Z
+# and the menu's Undo undo and redo over the whole project (a preset load
+# too); a preset load and Ctrl+N with unsaved edits ask first; a defect
+# setting re-runs the propagation.
+#
+#   test-interaction-edit.py PFM_EXPLORER OUTDIR      (under dbus-run-session)
+#
+# Copyright 2026 The PFM Explorer developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+import os
+import re
+import shutil
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pfmsession import Session, Tap  # noqa: E402
+
+APP, OUT = sys.argv[1], sys.argv[2]
+tap = Tap()
+report = tap.report
+shutil.rmtree(OUT, ignore_errors=True)
+os.makedirs(OUT)
+
+WAVELENGTH = "Wavelength λ (nm)"
+
+
+def field(s, label):
+    return s.app.find(role_is="text", name_is=label)
+
+
+def text_of(node):
+    try:
+        t = node.queryText()
+        return t.getText(0, t.characterCount)
+    except Exception:
+        return None
+
+
+def labels(s, startswith=None, pattern=None):
+    out = []
+    for n in s.app.find_all(role_is="label", startswith=startswith):
+        nm = n.name or ""
+        if pattern is None or re.search(pattern, nm):
+            out.append(nm)
+    return out
+
+
+def title(s):
+    """The main window's title: "• " in front while there are unsaved edits."""
+    return next((f.name for f in s.app.frames() if (f.name or "").endswith("PFM Explorer")), "")
+
+
+def replace_text(s, node, text, then="Return"):
+    s.app.click(node)
+    s.app.key("ctrl+a")
+    s.app.type(text)
+    if then:
+        s.app.key(then)
+    time.sleep(0.4)
+
+
+def wait_for(pred, timeout=10):
+    deadline = time.time() + timeout
+    while True:
+        v = pred()
+        if v or time.time() > deadline:
+            return v
+        time.sleep(0.2)
+
+
+def check_validation(s):
+    wl = field(s, WAVELENGTH)
+    start = text_of(wl)
+    report(start == "1550", f"the wavelength field shows the default 1550 nm ({start!r})")
+
+    replace_text(s, wl, "-5")
+    msgs = wait_for(lambda: labels(s, startswith="Wavelength λ must"))
+    ok = bool(msgs) and re.fullmatch(r"Wavelength λ must be between [0-9.e+]+ and [0-9.e+]+ nm\.", msgs[0])
+    report(ok, "-5 nm is refused with the range in nm, in words", *msgs)
+    markup = labels(s, pattern=r"<span|optics\.wavelength")
+    report(not markup, "no markup and no internal key is shown", *markup)
+    report(not title(s).startswith("•"), f"the refused value is not applied (title {title(s)!r})")
+    s.shot("edit-refused")
+
+    replace_text(s, wl, "abc")
+    msgs = wait_for(lambda: labels(s, startswith="Wavelength λ must be a number"))
+    report(bool(msgs), "abc is refused as not a number", *msgs)
+    replace_text(s, wl, "1550", then="Tab")
+    gone = wait_for(lambda: not labels(s, startswith="Wavelength λ must"))
+    report(gone, "typing the value in force and Tab clears the message")
+
+    replace_text(s, wl, "1e20")
+    msgs = wait_for(lambda: labels(s, startswith="Wavelength λ must be between"))
+    report(bool(msgs), "1e20 nm: the whole range is shown", *msgs)
+    s.app.click(wl)
+    s.app.key("Escape")
+    gone = wait_for(lambda: not labels(s, startswith="Wavelength λ must"))
+    report(gone and text_of(wl) == "1550", f"Escape restores the value in force ({text_of(wl)!r}) and clears the message")
+
+    replace_text(s, wl, "1,31e3")
+    ok = wait_for(lambda: text_of(field(s, WAVELENGTH)) == "1310")
+    report(ok, f"1,31e3 (a decimal comma) is accepted as 1310 nm ({text_of(field(s, WAVELENGTH))!r})")
+
+
+def check_undo(s):
+    wl = field(s, WAVELENGTH)
+    replace_text(s, wl, "1600")
+    report(wait_for(lambda: title(s).startswith("•")), f"an applied edit marks the project unsaved ({title(s)!r})")
+    s.app.click(field(s, WAVELENGTH))
+    s.app.key("ctrl+z")
+    undone = wait_for(lambda: text_of(field(s, WAVELENGTH)) == "1310")
+    report(undone, f"Ctrl+Z in the field undoes the project's last edit ({text_of(field(s, WAVELENGTH))!r})")
+    s.app.key("ctrl+shift+z")
+    ok = wait_for(lambda: text_of(field(s, WAVELENGTH)) == "1600")
+    report(undone and ok, f"Ctrl+Shift+Z redoes it ({text_of(field(s, WAVELENGTH))!r})")
+    s.app.click(s.app.find(role_is="push button", name_is="Main menu"))
+    s.app.click(s.app.find(role_is="menu item", name_is="Undo"))
+    ok = wait_for(lambda: text_of(field(s, WAVELENGTH)) == "1310")
+    report(ok, f"the main menu's Undo undoes it too ({text_of(field(s, WAVELENGTH))!r})")
+    s.app.key("ctrl+shift+z")
+    wait_for(lambda: text_of(field(s, WAVELENGTH)) == "1600")
+
+
+def answer(s, heading, response):
+    """Clicks @response ("Cancel", "Discard") in the dialog titled @heading."""
+    dialog = s.app.toplevel(heading, timeout=10)
+    deadline = time.time() + 10
+    while True:
+        buttons = [b for b in s.app.find_all(role_is="push button", within=dialog)
+                   if response in (b.name or "").replace("_", "").split()]   # "_Cancel Cancel" in GTK 4.8
+        if buttons or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    if not buttons:
+        names = [b.name for b in s.app.find_all(visible=False, within=dialog)]
+        raise RuntimeError(f"no {response!r} in the dialog {heading!r}: {names}")
+    s.app.click(buttons[0])
+    return s.app.toplevel_gone(heading)
+
+
+def check_prompts(s):
+    # A preset with unsaved edits: asked; Cancel keeps the edit.
+    s.app.click(s.app.find(role_is="push button", name_is="Presets"))
+    pname = "Linear regime: a fixed matrix"
+    s.app.click(s.app.find(role_is="menu item", name_is=pname, timeout=5))
+    try:
+        s.shot("edit-preset-prompt")
+        ok = answer(s, "Load the Preset?", "Cancel")
+        report(ok and text_of(field(s, WAVELENGTH)) == "1600",
+               f"a preset ({pname!r}) with unsaved edits asks first; Cancel keeps them")
+    except Exception as e:
+        report(False, "a preset with unsaved edits asks first", e)
+    # Again, Discard: the preset is loaded, and Ctrl+Z brings the edits back.
+    s.app.click(s.app.find(role_is="push button", name_is="Presets"))
+    s.app.click(s.app.find(role_is="menu item", name_is=pname, timeout=5))
+    try:
+        answer(s, "Load the Preset?", "Discard")
+        report(True, "Discard loads the preset")
+    except Exception as e:
+        report(False, "Discard loads the preset", e)
+    # The preset may show another view: the sidebar's Optics group stays.
+    s.app.key("alt+2")
+    time.sleep(0.5)
+    s.app.click(field(s, WAVELENGTH))
+    s.app.key("Escape")
+    s.app.key("ctrl+z")
+    ok = wait_for(lambda: text_of(field(s, WAVELENGTH)) == "1600")
+    report(ok, f"Ctrl+Z undoes the preset load ({text_of(field(s, WAVELENGTH))!r})")
+
+    # Ctrl+N with unsaved edits: asked; Cancel keeps, Discard starts anew.
+    s.app.key("ctrl+n")
+    try:
+        ok = answer(s, "Start a New Project?", "Cancel")
+        report(ok and text_of(field(s, WAVELENGTH)) == "1600", "Ctrl+N with unsaved edits asks first; Cancel keeps them")
+    except Exception as e:
+        report(False, "Ctrl+N with unsaved edits asks first", e)
+    s.app.key("ctrl+n")
+    try:
+        answer(s, "Start a New Project?", "Discard")
+        ok = wait_for(lambda: text_of(field(s, WAVELENGTH)) == "1550" and not title(s).startswith("•"))
+        report(ok, f"Discard starts a new project ({text_of(field(s, WAVELENGTH))!r}, {title(s)!r})")
+    except Exception as e:
+        report(False, "Discard starts a new project", e)
+
+
+def progress_value(node):
+    try:
+        return node.queryValue().currentValue
+    except Exception:
+        return None
+
+
+def check_defects_rerun(s):
+    """A defect setting changes the run: the Propagation view re-runs (its
+    progress bar leaves 100 % and comes back)."""
+    s.app.key("alt+2")
+    bar = s.app.find(role_is="progress bar", name_is="Propagation progress")
+    done = wait_for(lambda: progress_value(bar) == 1.0, timeout=120)
+    report(done, f"the first run completes (progress {progress_value(bar)})")
+    s.app.key("alt+4")   # the Defects view's sidebar holds the defect settings, on top
+    time.sleep(0.5)
+    sigma = s.app.find(role_is="text", startswith="Write error σ")
+    replace_text(s, sigma, "0.05", then=None)
+    s.app.key("Return")
+    seen = []
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        v = progress_value(bar)
+        seen.append(v)
+        if v is not None and v < 1.0:
+            break
+        time.sleep(0.05)
+    restarted = any(v is not None and v < 1.0 for v in seen)
+    done = wait_for(lambda: progress_value(bar) == 1.0, timeout=120)
+    report(restarted and done, "a defect setting re-runs the propagation (its progress left 100 % and came back)",
+           f"progress seen: {sorted(set(v for v in seen if v is not None))[:6]}")
+
+
+def main():
+    try:
+        s = Session(APP, OUT, args=("--size", "1600x1000"))
+    except Exception as e:
+        report(False, "the app starts and shows its window on the accessibility bus", e)
+        return tap.finish()
+    try:
+        s.app.key("alt+2")
+        time.sleep(0.5)
+        check_validation(s)
+        check_undo(s)
+        check_prompts(s)
+        check_defects_rerun(s)
+        s.shot("edit-end")
+    except Exception:
+        report(False, "the session ran to its end", traceback.format_exc(), *s.stderr_tail())
+    finally:
+        problems = s.stderr_problems()
+        s.close()
+    report(not problems, "the app's stderr has no CRITICAL or WARNING line", *problems[:8])
+    return tap.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
