@@ -30,6 +30,7 @@ struct _PfmWindow
   AdwViewStack    *view_stack;
   GtkWidget       *presets_button;
   GtkWidget       *menu_button;
+  AdwHeaderBar    *header_bar;
   GtkBox          *sidebar_box;
   GtkWidget       *sidebar;
   GtkRevealer     *preset_revealer;
@@ -317,6 +318,9 @@ set_presentation (PfmWindow *self, gboolean on)
   self->presentation = on;
   /* On a projector the plots need the room; parameters stay one F11 away. */
   gtk_widget_set_visible (self->sidebar, !on);
+  /* Full screen has no window to minimise or close: Escape or F11 leaves. */
+  adw_header_bar_set_show_start_title_buttons (self->header_bar, !on);
+  adw_header_bar_set_show_end_title_buttons (self->header_bar, !on);
   if (on)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
@@ -630,6 +634,7 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, presets_button);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, preset_revealer);
