@@ -378,21 +378,32 @@ cancel_action (GtkWidget *widget, const char *action, GVariant *param)
 
 /* --- closing ------------------------------------------------------------------------ */
 
+static gboolean
+close_idle (gpointer window)
+{
+  gtk_window_close (window);
+  return G_SOURCE_REMOVE;
+}
+
+/* The window closes once the dialog is done with its "response": closed
+ * from inside it, the window would destroy the dialog (transient for it)
+ * while the dialog still runs, and GLib reports its instance gone. */
+static void
+close_later (PfmWindow *self)
+{
+  self->close_confirmed = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle, g_object_ref (self), g_object_unref);
+}
+
 static void
 close_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *self)
 {
   if (g_str_equal (response, "discard"))
-    {
-      self->close_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
+    close_later (self);
   else if (g_str_equal (response, "save"))
     {
       if (save_current (self))
-        {
-          self->close_confirmed = TRUE;
-          gtk_window_close (GTK_WINDOW (self));
-        }
+        close_later (self);
     }
 }
 
@@ -415,7 +426,7 @@ trained_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *
   if (g_str_equal (response, "discard"))
     {
       self->discard_trained = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle, g_object_ref (self), g_object_unref);
     }
   else if (g_str_equal (response, "save"))
     pfm_training_view_save_trained (PFM_TRAINING_VIEW (self->training_view));
