@@ -975,8 +975,8 @@ layout_ticks (cairo_t *cr, const Axis *a, const TickSet *set, const GArray *valu
 }
 
 /* The ticks of an axis: the finest set whose labels do not overlap and lie
- * a comfortable distance apart; when that leaves fewer than three, a finer
- * one whose labels still do not overlap.  Whatever is chosen, a label that
+ * a comfortable distance apart; when that leaves fewer than three, the
+ * coarsest finer one with more ticks whose labels still do not overlap.  Whatever is chosen, a label that
  * would still overlap the one before it is left out, so labels never
  * overlap (the grid line stays). */
 static GArray *
@@ -998,31 +998,34 @@ choose_ticks (PfmPlot *self, cairo_t *cr, const Axis *a, gboolean x_axis, const 
   GArray *ticks = g_array_new (FALSE, FALSE, sizeof (Tick));
   g_array_set_clear_func (ticks, tick_clear);
 
-  int chosen = -1, fallback = -1;
+  /* For each set: how many ticks, whether they fit comfortably, whether
+   * they fit at all (labels apart, ticks not crammed). */
+  guint count[MAX_TICK_SETS] = { 0 };
+  gboolean fits[MAX_TICK_SETS] = { FALSE };
+  int chosen = -1;
   for (guint k = 0; k < n_sets; k++)
     {
       if (!tick_values (&sets[k], lo, hi, n_cat, values) || values->len == 0)
         continue;
+      count[k] = values->len;
       /* Cheap test first: far too many ticks for the space. */
       if (values->len > 1 && pixels / (values->len - 1) < 0.4 * comfortable)
         continue;
-      if (fallback < 0 && values->len >= 2
-          && layout_ticks (cr, a, &sets[k], values, f, x_axis, font, gap, 0.4 * comfortable, magnitude, ticks))
-        fallback = k;
-      if (layout_ticks (cr, a, &sets[k], values, f, x_axis, font, gap, comfortable, magnitude, ticks))
+      fits[k] = layout_ticks (cr, a, &sets[k], values, f, x_axis, font, gap, 0.4 * comfortable, magnitude, ticks);
+      if (fits[k] && layout_ticks (cr, a, &sets[k], values, f, x_axis, font, gap, comfortable, magnitude, ticks))
         {
           chosen = k;
           break;
         }
     }
-  if (chosen >= 0 && fallback >= 0 && fallback != chosen)
-    {
-      tick_values (&sets[chosen], lo, hi, n_cat, values);
-      if (values->len < 3)
-        chosen = fallback;
-    }
-  if (chosen < 0)
-    chosen = fallback;
+  /* Fewer than three: the coarsest finer set that fits and has more. */
+  if (chosen < 0 || count[chosen] < 3)
+    for (int k = (chosen < 0 ? (int) n_sets : chosen) - 1; k >= 0; k--)
+      if (fits[k] && count[k] > (chosen < 0 ? 0 : count[chosen]))
+        {
+          chosen = k;
+          break;
+        }
   if (chosen < 0)
     {
       /* Nothing fits as a whole: the coarsest set with a tick. */
