@@ -18,8 +18,15 @@ done
 # The sanitizer build preloads Mesa's driver for the app only, not Python.
 export PFM_APP_PRELOAD="${LD_PRELOAD-}"
 unset LD_PRELOAD
+# A runtime folder of our own: the accessibility bus's socket goes there,
+# not to ~/.cache/at-spi/bus, where a suite running beside this one (another
+# checkout, the other interaction script) would replace it.
+runtime=$(mktemp -d "${TMPDIR:-/tmp}/pfm-interaction.XXXXXX") || exit 1
+chmod 700 "$runtime"
+export XDG_RUNTIME_DIR="$runtime"
+trap 'rm -rf "$runtime"' EXIT
 # TAP goes to fd 3 (this script's stdout); the session's stdout is stderr,
 # so what the bus's daemons print ("SpiRegistry daemon is running…") is not
 # read as test output.
 exec 3>&1
-PFM_TAP_FD=3 exec dbus-run-session -- "$py" "$(dirname "$0")/$script" "$app" "$out" 1>&2
+PFM_TAP_FD=3 dbus-run-session -- "$py" "$(dirname "$0")/$script" "$app" "$out" 1>&2
