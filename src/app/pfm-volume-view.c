@@ -152,6 +152,7 @@ update_color_scale (PfmVolumeView *self)
   const PfmTransfer *tf = pfm_transfer_editor_get_transfer (self->editor);
   const PfmVolumeData *data = pfm_volume_area_get_data (self->area);
   const double max = data && data->max_intensity > 0 ? data->max_intensity : 0;
+  pfm_transfer_editor_set_diverging (self->editor, index);
   if (index && data && data->dn && spec.max > spec.min)
     {
       /* Index mode: the histogram of δn over the colour range, labelled in
