@@ -97,26 +97,15 @@ show_slice (PfmVolumeView *self)
   gtk_label_set_text (self->z_label, text);
 }
 
-/* The colour scale of the index: symmetric about 0, out to the largest
- * |δn| the record holds, so both its minimum and its maximum (the
- * cladding's step, often ten times the voxels' contrast) fall inside it
- * and nothing saturates.  NAN when there is no index. */
-static double
-index_range (const PfmRecord *rec)
-{
-  double r = 0;
-  const gsize n = rec && rec->vol_dn ? (gsize) rec->vol_nx * rec->vol_nx * rec->vol_count : 0;
-  for (gsize i = 0; i < n; i++)
-    if (isfinite (rec->vol_dn[i]))
-      r = MAX (r, fabs (rec->vol_dn[i]));
-  return r > 0 ? r : NAN;
-}
-
+/* The colour scale of the index (here, in the 3D view and its colour
+ * bar): pfm_volume_data_index_range, symmetric about 0 out to the largest
+ * |δn|, so the cladding's step (often ten times the voxels' contrast) is
+ * inside it and nothing saturates. */
 static void
 update_slices (PfmVolumeView *self, const PfmRecord *rec)
 {
   gtk_range_set_range (GTK_RANGE (self->z_scale), 0, MAX (1, rec->vol_count - 1));
-  double range = index_range (rec);
+  double range = pfm_volume_data_index_range (pfm_volume_area_get_data (self->area));
   pfm_plot_set_image_range (self->index, -range, range);
   pfm_plot_set_image_range (self->index_xz, -range, range);
   /* The index along the axis: the row through y = 0 of every slice. */
@@ -288,7 +277,7 @@ finished_cb (PfmRunner *runner, PfmVolumeView *self)
     pfm_volume_area_set_tube (self->area, cfg->tube.side, cfg->tube.side);
   else
     pfm_volume_area_set_tube (self->area, 0, 0);
-  pfm_volume_area_set_index_range (self->area, index_range (rec));
+  pfm_volume_area_set_index_range (self->area, pfm_volume_data_index_range (data));
   pfm_volume_area_set_data (self->area, data);
   sync_zc_spin (self);
   update_color_scale (self);
