@@ -1020,6 +1020,37 @@ test_tm_unitary (void)
   g_assert_cmpfloat (dev[1], >, 1e-2);
 }
 
+/* "Sweep σ" covers the project's σ: from 0 past it, with it as a point. */
+static void
+test_sweep_sigmas (void)
+{
+  const double sigmas[] = { 0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.7, 10, NAN, -1 };
+  for (guint k = 0; k < G_N_ELEMENTS (sigmas); k++)
+    {
+      double v[PFM_DEFECTS_SWEEP_MAX];
+      guint n = pfm_defects_sweep_sigmas (sigmas[k], v);
+      g_assert_cmpuint (n, >=, 6);
+      g_assert_cmpuint (n, <=, PFM_DEFECTS_SWEEP_MAX);
+      g_assert_cmpfloat (v[0], ==, 0.0);
+      for (guint i = 1; i < n; i++)
+        g_assert_cmpfloat (v[i], >, v[i - 1]);
+      const double sigma = isfinite (sigmas[k]) && sigmas[k] > 0 ? sigmas[k] : 0;
+      g_assert_cmpfloat (v[n - 1], >=, MAX (0.2, 1.5 * sigma) - 1e-12);
+      gboolean found = sigma == 0;
+      for (guint i = 0; i < n; i++)
+        found |= fabs (v[i] - sigma) <= 1e-12 * sigma;
+      g_assert_true (found);
+    }
+  /* The default project (σ = 0) keeps the old points. */
+  double v[PFM_DEFECTS_SWEEP_MAX];
+  g_assert_cmpuint (pfm_defects_sweep_sigmas (0, v), ==, 6);
+  g_assert_cmpfloat_with_epsilon (v[1], 0.01, 1e-15);
+  g_assert_cmpfloat_with_epsilon (v[5], 0.2, 1e-15);
+  /* σ = 0.3: 0 to 0.5, 0.3 among the points. */
+  g_assert_cmpuint (pfm_defects_sweep_sigmas (0.3, v), ==, 7);
+  g_assert_cmpfloat_with_epsilon (v[6], 0.5, 1e-15);
+}
+
 static void
 test_options_refused (void)
 {
@@ -1061,6 +1092,7 @@ main (int argc, char **argv)
   g_test_add_func ("/defects/varying-profile-run", test_varying_profile_run);
   g_test_add_func ("/defects/thermal-steering", test_thermal_steering);
   g_test_add_func ("/defects/slm-bits", test_slm_bits);
+  g_test_add_func ("/defects/sweep-sigmas", test_sweep_sigmas);
   g_test_add_func ("/batch/threads", test_batch_threads);
   g_test_add_func ("/batch/sigma-grows", test_sigma_grows);
   g_test_add_func ("/batch/calibration-solver", test_calibration_solver);

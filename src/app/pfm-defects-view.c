@@ -58,9 +58,8 @@ typedef struct
   PfmBatchResult  *batch;
   PfmBatchResult **sweep;
   guint            n_sweep;
+  double           sigmas[PFM_DEFECTS_SWEEP_MAX];   /* the sweep's σ, ascending */
 } Job;
-
-static const char *const sweep_values[] = { "0", "0.01", "0.02", "0.05", "0.1", "0.2" };
 
 struct _PfmDefectsView
 {
@@ -190,12 +189,20 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
       job->batch = pfm_batch_run (job->cfg, &o, &cb, &error);
       break;
     case JOB_SWEEP:
-      o.copies = MAX (4u, job->copies / 4);
-      job->n_sweep = G_N_ELEMENTS (sweep_values);
-      job->sweep = g_new0 (PfmBatchResult *, job->n_sweep);
-      if (!pfm_batch_sweep (job->cfg, "defects.sigma", sweep_values, job->n_sweep, &o, &cb, job->sweep, &error))
-        job->n_sweep = 0;
-      break;
+      {
+        /* From 0 past the sidebar's σ (pfm_defects_sweep_sigmas), that σ
+         * among the points. */
+        o.copies = MAX (4u, job->copies / 4);
+        job->n_sweep = pfm_defects_sweep_sigmas (job->cfg->defects.sigma, job->sigmas);
+        char text[PFM_DEFECTS_SWEEP_MAX][G_ASCII_DTOSTR_BUF_SIZE];
+        const char *values[PFM_DEFECTS_SWEEP_MAX];
+        for (guint i = 0; i < job->n_sweep; i++)
+          values[i] = g_ascii_formatd (text[i], sizeof text[i], "%.6g", job->sigmas[i]);
+        job->sweep = g_new0 (PfmBatchResult *, job->n_sweep);
+        if (!pfm_batch_sweep (job->cfg, "defects.sigma", values, job->n_sweep, &o, &cb, job->sweep, &error))
+          job->n_sweep = 0;
+        break;
+      }
     }
   if (error)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -294,9 +301,10 @@ show_batch (PfmDefectsView *self, const PfmBatchResult *r)
     }
   if (hi <= 0)
     hi = 1e-3;
+  /* Bars over the error in % (as the text gives it), counts of copies. */
   double before[HIST_BINS] = { 0 }, after[HIST_BINS] = { 0 }, centre[HIST_BINS];
   for (int b = 0; b < HIST_BINS; b++)
-    centre[b] = (b + 0.5) * hi / HIST_BINS;
+    centre[b] = 100 * (b + 0.5) * hi / HIST_BINS;
   for (guint i = 0; i < r->copies->len; i++)
     {
       const PfmCopyResult *c = &g_array_index (r->copies, PfmCopyResult, i);
@@ -309,8 +317,10 @@ show_batch (PfmDefectsView *self, const PfmBatchResult *r)
     }
   pfm_plot_set_series (self->plots[PLOT_HIST], 0, centre, before, HIST_BINS);
   pfm_plot_set_series (self->plots[PLOT_HIST], 1, centre, after, HIST_BINS);
-  g_autofree char *title = g_strdup_printf (_("Relative error over %u copies (bins of %.2g%%)"), r->copies->len, 100 * hi / HIST_BINS);
+  g_autofree char *title = g_strdup_printf (_("Relative error of %u copies"), r->copies->len);
   pfm_plot_set_title (self->plots[PLOT_HIST], title);
+  g_autofree char *xlabel = g_strdup_printf (_("relative error (%%), bins of %.2g %%"), 100 * hi / HIST_BINS);
+  pfm_plot_set_x_axis (self->plots[PLOT_HIST], xlabel, "", FALSE);
 
   g_autofree char *bits = bits_text (r->stats[PFM_METRIC_EFFECTIVE_BITS].mean);
   g_autofree char *bits_cal = bits_text (r->stats_calibrated[PFM_METRIC_EFFECTIVE_BITS].mean);
@@ -333,19 +343,21 @@ show_sweep (PfmDefectsView *self, Job *job)
   g_autofree double *b = g_new (double, job->n_sweep);
   for (guint i = 0; i < job->n_sweep; i++)
     {
-      x[i] = g_ascii_strtod (sweep_values[i], NULL);
-      a[i] = job->sweep[i]->stats[PFM_METRIC_RELATIVE_ERROR].mean;
-      b[i] = job->sweep[i]->stats_calibrated[PFM_METRIC_RELATIVE_ERROR].mean;
+      x[i] = job->sigmas[i];
+      a[i] = 100 * job->sweep[i]->stats[PFM_METRIC_RELATIVE_ERROR].mean;
+      b[i] = 100 * job->sweep[i]->stats_calibrated[PFM_METRIC_RELATIVE_ERROR].mean;
     }
   pfm_plot_set_series (self->plots[PLOT_SWEEP], 0, x, a, job->n_sweep);
   pfm_plot_set_series (self->plots[PLOT_SWEEP], 1, x, b, job->n_sweep);
-  /* The sweep is over: say what it found, not that it is running. */
-  guint last = job->n_sweep - 1;
-  g_autofree char *text = g_strdup_printf (
-    _("Write-error sweep over %u values of σ: relative error %.3g%% at σ = %g, %.3g%% at σ = %g "
-      "(%.3g%% after calibration)."),
-    job->n_sweep, 100 * a[0], x[0], 100 * a[last], x[last], 100 * b[last]);
-  gtk_label_set_text (self->summary, text);
+  const double sigma = job->cfg->defects.sigma;
+  pfm_plot_set_markers (self->plots[PLOT_SWEEP], &sigma, sigma > 0 ? 1 : 0, _("this σ"));
+  if (job->n_sweep > 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("Swept the write error σ from 0 to %g δn (%u points, %u copies each)."),
+                                               job->sigmas[job->n_sweep - 1], job->n_sweep,
+                                               job->sweep[0]->copies->len);
+      gtk_label_set_text (self->summary, text);
+    }
 }
 
 static void
@@ -459,6 +471,20 @@ sweep_action (GtkWidget *w, const char *a, GVariant *p)
   start_job (PFM_DEFECTS_VIEW (w), JOB_SWEEP);
 }
 
+/* The next copy off the line: the next defect seed, set in the project
+ * (so the sidebar, the text and a saved project all say which copy it is;
+ * Undo goes back); the change makes the copy again. */
+static void
+another_action (GtkWidget *w, const char *a, GVariant *p)
+{
+  PfmDefectsView *self = PFM_DEFECTS_VIEW (w);
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                           pfm_document_get_config (self->document)->defects.seed + 1);
+  g_autoptr(GError) error = NULL;
+  if (!pfm_document_set (self->document, "defects.seed", seed, &error))
+    gtk_label_set_text (self->summary, error->message);
+}
+
 static void
 cancel_action (GtkWidget *w, const char *a, GVariant *p)
 {
@@ -517,6 +543,7 @@ pfm_defects_view_class_init (PfmDefectsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PfmDefectsView, copies_spin);
   gtk_widget_class_bind_template_child (widget_class, PfmDefectsView, plots_grid);
   gtk_widget_class_install_action (widget_class, "defects.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "defects.another", NULL, another_action);
   gtk_widget_class_install_action (widget_class, "defects.batch", NULL, batch_action);
   gtk_widget_class_install_action (widget_class, "defects.sweep", NULL, sweep_action);
   gtk_widget_class_install_action (widget_class, "defects.cancel", NULL, cancel_action);
@@ -547,12 +574,14 @@ pfm_defects_view_init (PfmDefectsView *self)
   self->plots[PLOT_OUTPUT] = make_plot (g, PFM_PLOT_BARS, _("Output vector: design and copy"), _("region"), "", _("power"), "W", 2, 0);
   pfm_plot_add_series (self->plots[PLOT_OUTPUT], _("design"), 0, FALSE);
   pfm_plot_add_series (self->plots[PLOT_OUTPUT], _("copy"), 1, FALSE);
-  self->plots[PLOT_HIST] = make_plot (g, PFM_PLOT_LINES, _("Relative error over copies"), _("relative error"), "", _("copies"), "", 0, 1);
+  self->plots[PLOT_HIST] = make_plot (g, PFM_PLOT_HISTOGRAM, _("Relative error over copies"), _("relative error (%)"), "",
+                                      _("copies"), "", 0, 1);
+  pfm_plot_set_y_integer (self->plots[PLOT_HIST], TRUE);
   pfm_plot_add_series (self->plots[PLOT_HIST], _("before calibration"), 4, FALSE);
-  pfm_plot_add_series (self->plots[PLOT_HIST], _("after calibration"), 2, TRUE);
+  pfm_plot_add_series (self->plots[PLOT_HIST], _("after calibration"), 2, FALSE);
   pfm_plot_set_placeholder (self->plots[PLOT_HIST], _("Run a batch to see the distribution"));
-  self->plots[PLOT_SWEEP] = make_plot (g, PFM_PLOT_LINES, _("Mean relative error vs write error σ"), _("σ (× δn)"), "",
-                                       _("relative error"), "", 1, 1);
+  self->plots[PLOT_SWEEP] = make_plot (g, PFM_PLOT_LINES, _("Mean relative error vs σ"), _("write error σ (× δn)"), "",
+                                       _("mean relative error (%)"), "", 1, 1);
   pfm_plot_add_series (self->plots[PLOT_SWEEP], _("before calibration"), 4, FALSE);
   pfm_plot_add_series (self->plots[PLOT_SWEEP], _("after calibration"), 2, TRUE);
   pfm_plot_set_placeholder (self->plots[PLOT_SWEEP], _("Sweep σ to see the trend"));

@@ -450,6 +450,20 @@ document_changed_cb (PfmDocument *doc, const char *key, PfmParamGroup *self)
     }
 }
 
+/* An entry too narrow for its value: the whole value in its tooltip. */
+static void
+entry_text_cb (GtkEditable *entry, GParamSpec *pspec, Control *c)
+{
+  const char *text = gtk_editable_get_text (entry);
+  if (g_utf8_strlen (text, -1) > gtk_editable_get_width_chars (entry))
+    {
+      g_autofree char *tip = g_strdup_printf ("%s\n\n%s", text, _(c->info->description));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (entry), tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (entry), _(c->info->description));
+}
+
 static GtkWidget *
 make_row (PfmParamGroup *self, const PfmKeyInfo *info)
 {
@@ -473,8 +487,12 @@ make_row (PfmParamGroup *self, const PfmKeyInfo *info)
       c->row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (c->row), FALSE);
       c->entry = gtk_entry_new ();
-      gtk_editable_set_width_chars (GTK_EDITABLE (c->entry), info->type == PFM_KEY_STRING || info->type == PFM_KEY_DOUBLE_LIST ? 14 : 9);
-      gtk_editable_set_max_width_chars (GTK_EDITABLE (c->entry), 16);
+      /* Wide enough for a list of three (1e+12,1e+15,1e+18) and a double
+       * to full precision; anything longer is in the tooltip. */
+      const gboolean wide = info->type == PFM_KEY_STRING || info->type == PFM_KEY_DOUBLE_LIST;
+      gtk_editable_set_width_chars (GTK_EDITABLE (c->entry), wide ? 18 : 12);
+      gtk_editable_set_max_width_chars (GTK_EDITABLE (c->entry), wide ? 24 : 18);
+      g_signal_connect (c->entry, "notify::text", G_CALLBACK (entry_text_cb), c);
       gtk_widget_set_valign (c->entry, GTK_ALIGN_CENTER);
       gtk_entry_set_alignment (GTK_ENTRY (c->entry), 1.0);
       g_signal_connect (c->entry, "activate", G_CALLBACK (entry_activate_cb), c);

@@ -62,6 +62,13 @@ struct _PfmPlot
   gboolean     image_cells;
   char        *placeholder;
   double       hover_x, hover_y;   /* widget coordinates, < 0: none */
+  gboolean     y_integer;          /* y ticks at whole numbers (counts) */
+
+  /* What the last draw put where (for tests). */
+  GArray      *tick_boxes[2];      /* x, y, w, h per label; [0] x axis */
+  double       hover_box[4];
+  double       last_frame[4];
+  double       title_height;
 };
 
 G_DEFINE_FINAL_TYPE (PfmPlot, pfm_plot, GTK_TYPE_WIDGET)
@@ -156,6 +163,8 @@ pfm_plot_finalize (GObject *object)
   g_free (self->image);
   g_free (self->image_unit);
   g_free (self->placeholder);
+  g_array_unref (self->tick_boxes[0]);
+  g_array_unref (self->tick_boxes[1]);
   G_OBJECT_CLASS (pfm_plot_parent_class)->finalize (object);
 }
 
@@ -322,6 +331,8 @@ pfm_plot_init (PfmPlot *self)
   self->image_min = self->image_max = NAN;
   self->ya.fixed_min = self->ya.fixed_max = NAN;
   self->hover_x = self->hover_y = -1;
+  self->tick_boxes[0] = g_array_new (FALSE, FALSE, sizeof (double));
+  self->tick_boxes[1] = g_array_new (FALSE, FALSE, sizeof (double));
   gtk_widget_set_size_request (GTK_WIDGET (self), 240, 180);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
@@ -521,12 +532,49 @@ pfm_plot_set_presentation (PfmPlot *self, gboolean presentation)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+pfm_plot_set_y_integer (PfmPlot *self, gboolean integer)
+{
+  self->y_integer = integer;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const double *
+pfm_plot_get_tick_boxes (PfmPlot *self, gboolean x_axis, gsize *n_boxes)
+{
+  GArray *a = self->tick_boxes[x_axis ? 0 : 1];
+  *n_boxes = a->len / 4;
+  return (const double *) a->data;
+}
+
+void
+pfm_plot_get_hover_box (PfmPlot *self, double box[4])
+{
+  memcpy (box, self->hover_box, sizeof self->hover_box);
+}
+
+void
+pfm_plot_set_hover (PfmPlot *self, double x, double y)
+{
+  self->hover_x = x;
+  self->hover_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+pfm_plot_get_frame (PfmPlot *self, double frame[4], double *title_height)
+{
+  memcpy (frame, self->last_frame, sizeof self->last_frame);
+  *title_height = self->title_height;
+}
+
 /* --- drawing ------------------------------------------------------------ */
 
 typedef struct
 {
   double x0, x1, y0, y1;          /* data range (log10 for log axes) */
   double left, right, top, bottom;/* plot area in device units */
+  double width;                   /* of the whole figure */
 } Frame;
 
 static double
@@ -547,6 +595,22 @@ fy (const Frame *f, double v)
   return f->bottom - (v - f->y0) / (f->y1 - f->y0) * (f->bottom - f->top);
 }
 
+/* A histogram's bin width: the smallest spacing of the first series'
+ * centres (1 when it has fewer than two). */
+static double
+bin_width (PfmPlot *self)
+{
+  double w = INFINITY;
+  GArray *arr = self->series->len ? ((Series *) self->series->pdata[0])->x : NULL;
+  for (guint k = 1; arr && k < arr->len; k++)
+    {
+      double d = fabs (g_array_index (arr, double, k) - g_array_index (arr, double, k - 1));
+      if (d > 0 && isfinite (d))
+        w = MIN (w, d);
+    }
+  return isfinite (w) ? w : 1.0;
+}
+
 static void
 data_range (PfmPlot *self, const Axis *a, gboolean is_x, double *lo, double *hi)
 {
@@ -562,6 +626,24 @@ data_range (PfmPlot *self, const Axis *a, gboolean is_x, double *lo, double *hi)
       mn = -0.5;
       mx = MAX (1, n) - 0.5;
     }
+  else if (self->kind == PFM_PLOT_HISTOGRAM && is_x)
+    {
+      /* The bins' edges: half a bin either side of the outer centres. */
+      const double w = bin_width (self);
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          GArray *arr = ((Series *) self->series->pdata[i])->x;
+          for (guint k = 0; k < arr->len; k++)
+            {
+              double v = g_array_index (arr, double, k);
+              if (isfinite (v))
+                {
+                  mn = MIN (mn, v - 0.5 * w);
+                  mx = MAX (mx, v + 0.5 * w);
+                }
+            }
+        }
+    }
   else
     for (guint i = 0; i < self->series->len; i++)
       {
@@ -576,8 +658,12 @@ data_range (PfmPlot *self, const Axis *a, gboolean is_x, double *lo, double *hi)
               }
           }
       }
-  if (self->kind == PFM_PLOT_BARS && !is_x && !a->log)
+  const gboolean bars = self->kind == PFM_PLOT_BARS || self->kind == PFM_PLOT_HISTOGRAM;
+  if (bars && !is_x && !a->log)
     mn = MIN (mn, 0.0);
+  /* Headroom over the tallest bar: it never touches the frame. */
+  if (bars && !is_x && isfinite (mn) && isfinite (mx) && mx > mn && !isfinite (a->fixed_max))
+    mx += 0.08 * (mx - mn);
   if (isfinite (a->fixed_min))
     mn = to_axis (a, a->fixed_min);
   if (isfinite (a->fixed_max))
@@ -657,16 +743,6 @@ format_tick (const Axis *a, double v, double step, double magnitude)
   return g_markup_escape_text (text, -1);
 }
 
-static double
-nice_step (double span, int target)
-{
-  double raw = span / MAX (1, target);
-  double mag = pow (10.0, floor (log10 (raw)));
-  double r = raw / mag;
-  double nice = r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10;
-  return nice * mag;
-}
-
 static void
 set_color (cairo_t *cr, const double c[4])
 {
@@ -701,94 +777,337 @@ draw_text (cairo_t *cr, const char *markup, double size, double x, double y, dou
   g_object_unref (layout);
 }
 
+/* The title: on one line when it fits over the plot area, else wrapped
+ * over the figure's whole width (two lines at most, then "…"). */
+static PangoLayout *
+title_layout (PfmPlot *self, cairo_t *cr, double width, double plot_width, double s)
+{
+  g_autofree char *esc = g_markup_printf_escaped ("<b>%s</b>", self->title);
+  PangoLayout *layout = text_layout (cr, esc, 12.5 * s);
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
+  if (w > plot_width)
+    {
+      pango_layout_set_width (layout, (int) MAX (1.0, width - 8 * s) * PANGO_SCALE);
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_height (layout, -2);
+    }
+  return layout;
+}
+
+/* --- ticks ---------------------------------------------------------------- */
+
+/* One way to place an axis's ticks: a linear step, a log axis's decade
+ * step, or (log) the 1-2-5 or 1…9 marks in every decade. */
+typedef enum { TICKS_LINEAR, TICKS_LOG_FINE, TICKS_LOG_125, TICKS_LOG_DECADES, TICKS_CATEGORY } TickKind;
+
+typedef struct
+{
+  TickKind kind;
+  double   step;
+} TickSet;
+
+#define MAX_TICK_SETS 48
+
+/* Every tick set worth trying for the axis, finest first. */
+static guint
+tick_sets (const Axis *a, gboolean category, gboolean integer, double lo, double hi, TickSet *out)
+{
+  guint n = 0;
+  const double span = hi - lo;
+  if (category)
+    {
+      static const int every[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000 };
+      for (guint k = 0; k < G_N_ELEMENTS (every); k++)
+        out[n++] = (TickSet) { TICKS_CATEGORY, every[k] };
+      return n;
+    }
+  if (a->log)
+    {
+      if (span < 0.7)
+        out[n++] = (TickSet) { TICKS_LOG_FINE, 1 };
+      if (span < 2.5)
+        out[n++] = (TickSet) { TICKS_LOG_125, 1 };
+      /* Decade steps that keep the labels round. */
+      static const int steps[] = { 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 100 };
+      for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+        {
+          out[n++] = (TickSet) { TICKS_LOG_DECADES, steps[k] };
+          if (steps[k] >= span)
+            break;
+        }
+      return n;
+    }
+  if (!(span > 0) || !isfinite (span))
+    {
+      out[n++] = (TickSet) { TICKS_LINEAR, 1 };
+      return n;
+    }
+  double mag = pow (10.0, floor (log10 (span / 60.0)));
+  while (n + 3 <= MAX_TICK_SETS)
+    {
+      static const double m[] = { 1, 2, 5 };
+      gboolean last = FALSE;
+      for (guint k = 0; k < 3; k++)
+        {
+          double step = m[k] * mag;
+          if (integer && step < 1)
+            continue;
+          out[n++] = (TickSet) { TICKS_LINEAR, step };
+          if (step >= span)
+            {
+              last = TRUE;
+              break;
+            }
+        }
+      if (last)
+        break;
+      mag *= 10;
+    }
+  return n;
+}
+
+/* The tick values of @set in [lo, hi]; FALSE if there would be too many to
+ * be worth drawing. */
+static gboolean
+tick_values (const TickSet *set, double lo, double hi, gsize n_categories, GArray *values)
+{
+  g_array_set_size (values, 0);
+  switch (set->kind)
+    {
+    case TICKS_CATEGORY:
+      for (gsize k = 0; k < n_categories; k += (gsize) set->step)
+        {
+          double v = k;
+          g_array_append_val (values, v);
+        }
+      break;
+    case TICKS_LOG_FINE:
+    case TICKS_LOG_125:
+      {
+        static const double sub[] = { 1, 2, 5 };
+        static const double sub_fine[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+        const double *m = set->kind == TICKS_LOG_FINE ? sub_fine : sub;
+        guint nm = set->kind == TICKS_LOG_FINE ? G_N_ELEMENTS (sub_fine) : G_N_ELEMENTS (sub);
+        for (int d = (int) floor (lo); d <= (int) ceil (hi); d++)
+          for (guint k = 0; k < nm; k++)
+            {
+              double v = d + log10 (m[k]);
+              if (v >= lo - 1e-9 && v <= hi + 1e-9)
+                g_array_append_val (values, v);
+            }
+        break;
+      }
+    case TICKS_LOG_DECADES:
+    case TICKS_LINEAR:
+      {
+        const double step = set->step;
+        const double first = ceil (lo / step - 1e-9);
+        if ((hi - lo) / step > 200)
+          return FALSE;
+        for (double i = first; i * step <= hi + 1e-9 * step; i += 1)
+          {
+            double v = i * step;
+            g_array_append_val (values, v);
+          }
+        break;
+      }
+    }
+  return values->len <= 200;
+}
+
+static char *
+tick_label (const Axis *a, const TickSet *set, double v, double magnitude)
+{
+  if (set->kind == TICKS_CATEGORY)
+    return g_strdup_printf ("%.0f", v);
+  return format_tick (a, v, set->step, magnitude);
+}
+
+typedef struct
+{
+  double pos;     /* along the axis, device units */
+  char  *label;
+  int    w, h;
+} Tick;
+
+static void
+tick_clear (gpointer p)
+{
+  g_free (((Tick *) p)->label);
+}
+
+/* The labels of @set measured and placed; TRUE when no two overlap (with
+ * @gap between them) and ticks lie at least @min_spacing apart. */
+static gboolean
+layout_ticks (cairo_t *cr, const Axis *a, const TickSet *set, const GArray *values, const Frame *f,
+              gboolean x_axis, double font, double gap, double min_spacing, double magnitude, GArray *ticks)
+{
+  g_array_set_size (ticks, 0);
+  gboolean ok = TRUE;
+  double prev_pos = NAN, prev_end = -INFINITY;
+  for (guint i = 0; i < values->len; i++)
+    {
+      double v = g_array_index (values, double, i);
+      Tick tk = { x_axis ? fx (f, v) : fy (f, v), tick_label (a, set, v, magnitude), 0, 0 };
+      PangoLayout *layout = text_layout (cr, tk.label, font);
+      pango_layout_get_pixel_size (layout, &tk.w, &tk.h);
+      g_object_unref (layout);
+      /* Along the axis, from small to large coordinates. */
+      double extent = x_axis ? tk.w : tk.h;
+      double start = tk.pos - 0.5 * extent, end = tk.pos + 0.5 * extent;
+      if (!x_axis)
+        {
+          start = -tk.pos - 0.5 * extent;   /* y grows downward: walk upward */
+          end = -tk.pos + 0.5 * extent;
+        }
+      if (start < prev_end + gap)
+        ok = FALSE;
+      if (isfinite (prev_pos) && fabs (tk.pos - prev_pos) < min_spacing)
+        ok = FALSE;
+      prev_end = end;
+      prev_pos = tk.pos;
+      g_array_append_val (ticks, tk);
+    }
+  return ok;
+}
+
+/* The ticks of an axis: the finest set whose labels do not overlap and lie
+ * a comfortable distance apart; when that leaves fewer than three, the
+ * coarsest finer one with more ticks whose labels still do not overlap.  Whatever is chosen, a label that
+ * would still overlap the one before it is left out, so labels never
+ * overlap (the grid line stays). */
+static GArray *
+choose_ticks (PfmPlot *self, cairo_t *cr, const Axis *a, gboolean x_axis, const Frame *f, double font, double s)
+{
+  const gboolean category = x_axis && self->kind == PFM_PLOT_BARS;
+  const gboolean integer = !x_axis && self->y_integer;
+  const double lo = x_axis ? f->x0 : f->y0, hi = x_axis ? f->x1 : f->y1;
+  const double pixels = x_axis ? f->right - f->left : f->bottom - f->top;
+  gsize n_cat = self->series->len ? ((Series *) self->series->pdata[0])->x->len : 0;
+  double comfortable = (category ? 28.0 : x_axis ? (a->log ? 50.0 : 85.0) : 42.0) * s;
+  if (self->image_counts)
+    comfortable = MIN (comfortable, 24.0 * s);   /* class indices: short labels, a tick every class or two */
+  const double gap = (x_axis ? 8.0 : 3.0) * s;
+  const double magnitude = MAX (fabs (lo), fabs (hi));
+  TickSet sets[MAX_TICK_SETS];
+  guint n_sets = tick_sets (a, category, integer, lo, hi, sets);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *ticks = g_array_new (FALSE, FALSE, sizeof (Tick));
+  g_array_set_clear_func (ticks, tick_clear);
+
+  /* For each set: how many ticks, whether they fit comfortably, whether
+   * they fit at all (labels apart, ticks not crammed). */
+  guint count[MAX_TICK_SETS] = { 0 };
+  gboolean fits[MAX_TICK_SETS] = { FALSE };
+  int chosen = -1;
+  for (guint k = 0; k < n_sets; k++)
+    {
+      if (!tick_values (&sets[k], lo, hi, n_cat, values) || values->len == 0)
+        continue;
+      count[k] = values->len;
+      /* Cheap test first: far too many ticks for the space. */
+      if (values->len > 1 && pixels / (values->len - 1) < 0.4 * comfortable)
+        continue;
+      fits[k] = layout_ticks (cr, a, &sets[k], values, f, x_axis, font, gap, 0.4 * comfortable, magnitude, ticks);
+      if (fits[k] && layout_ticks (cr, a, &sets[k], values, f, x_axis, font, gap, comfortable, magnitude, ticks))
+        {
+          chosen = k;
+          break;
+        }
+    }
+  /* Fewer than three: the coarsest finer set that fits and has more. */
+  if (chosen < 0 || count[chosen] < 3)
+    for (int k = (chosen < 0 ? (int) n_sets : chosen) - 1; k >= 0; k--)
+      if (fits[k] && count[k] > (chosen < 0 ? 0 : count[chosen]))
+        {
+          chosen = k;
+          break;
+        }
+  if (chosen < 0)
+    {
+      /* Nothing fits as a whole: the coarsest set with a tick. */
+      for (int k = n_sets - 1; k >= 0 && chosen < 0; k--)
+        if (tick_values (&sets[k], lo, hi, n_cat, values) && values->len > 0)
+          chosen = k;
+      if (chosen < 0)
+        return ticks;
+    }
+  tick_values (&sets[chosen], lo, hi, n_cat, values);
+  layout_ticks (cr, a, &sets[chosen], values, f, x_axis, font, gap, 0, magnitude, ticks);
+
+  /* The safety net: drop what still overlaps. */
+  double prev_end = -INFINITY;
+  for (guint i = 0; i < ticks->len;)
+    {
+      Tick *tk = &g_array_index (ticks, Tick, i);
+      double extent = x_axis ? tk->w : tk->h, c = x_axis ? tk->pos : -tk->pos;
+      if (c - 0.5 * extent < prev_end + gap)
+        {
+          g_free (tk->label);
+          tk->label = NULL;
+          i++;
+          continue;
+        }
+      prev_end = c + 0.5 * extent;
+      i++;
+    }
+  return ticks;
+}
+
 static void
 draw_axes (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
 {
   const double s = t->scale;
   const double font = 11 * s;
 
-  /* y ticks */
   for (int axis = 0; axis < 2; axis++)
     {
       const Axis *a = axis == 0 ? &self->xa : &self->ya;
-      double lo = axis == 0 ? f->x0 : f->y0, hi = axis == 0 ? f->x1 : f->y1;
-      if (axis == 0 && self->kind == PFM_PLOT_BARS)
-        {
-          gsize nb = self->series->len ? ((Series *) self->series->pdata[0])->x->len : 0;
-          guint every = MAX (1u, (guint) ceil (nb * 28.0 * s / MAX (1.0, f->right - f->left)));
-          set_color (cr, t->fg);
-          for (gsize k = 0; k < nb; k += every)
-            {
-              g_autofree char *label = g_strdup_printf ("%" G_GSIZE_FORMAT, k);
-              draw_text (cr, label, font, fx (f, k), f->bottom + 4 * s, 0.5, 0.0, 0);
-            }
-          continue;
-        }
-      double step;
-      double pixels = axis == 0 ? f->right - f->left : f->bottom - f->top;
-      int target = MAX (1, (int) (pixels / ((axis == 0 ? (a->log ? 50.0 : 85.0) : 42.0) * s)));
-      if (self->image_counts)
-        target = MAX (target, 5);   /* class indices: short labels, a tick every class or two */
-      if (a->log)
-        {
-          /* Decade steps of 1, 2, 3, 4 or 6, so labels stay round. */
-          static const int steps[] = { 1, 2, 3, 4, 6, 12 };
-          step = 12;
-          for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
-            if (steps[k] * target >= hi - lo)
-              {
-                step = steps[k];
-                break;
-              }
-        }
-      else
-        step = nice_step (hi - lo, target);
-      double magnitude = MAX (fabs (lo), fabs (hi));
-      /* Log axes spanning less than ~2 decades also get 2x and 5x ticks. */
-      g_autoptr(GArray) ticks = g_array_new (FALSE, FALSE, sizeof (double));
-      if (a->log && hi - lo < 2.0)
-        {
-          static const double sub[] = { 1, 2, 5 };
-          static const double sub_fine[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
-          const double *m = hi - lo < 0.7 ? sub_fine : sub;
-          guint nm = hi - lo < 0.7 ? G_N_ELEMENTS (sub_fine) : G_N_ELEMENTS (sub);
-          for (int d = (int) floor (lo); d <= (int) ceil (hi); d++)
-            for (guint k = 0; k < nm; k++)
-              {
-                double v = d + log10 (m[k]);
-                if (v >= lo - 1e-9 && v <= hi + 1e-9)
-                  g_array_append_val (ticks, v);
-              }
-        }
-      else
-        {
-          double first = ceil (lo / step - 1e-9) * step;
-          for (double v = first; v <= hi + 1e-9 * step; v += step)
-            g_array_append_val (ticks, v);
-        }
+      g_autoptr(GArray) ticks = choose_ticks (self, cr, a, axis == 0, f, font, s);
+      GArray *boxes = self->tick_boxes[axis];
+      g_array_set_size (boxes, 0);
       for (guint ti = 0; ti < ticks->len; ti++)
         {
-          double v = g_array_index (ticks, double, ti);
-          double p = axis == 0 ? fx (f, v) : fy (f, v);
-          cairo_set_line_width (cr, 1.0 * s);
-          set_color (cr, t->grid);
-          if (axis == 0)
+          const Tick *tk = &g_array_index (ticks, Tick, ti);
+          const double p = tk->pos;
+          if (!(axis == 0 && self->kind == PFM_PLOT_BARS))
             {
-              cairo_move_to (cr, p, f->top);
-              cairo_line_to (cr, p, f->bottom);
+              cairo_set_line_width (cr, 1.0 * s);
+              set_color (cr, t->grid);
+              if (axis == 0)
+                {
+                  cairo_move_to (cr, p, f->top);
+                  cairo_line_to (cr, p, f->bottom);
+                }
+              else
+                {
+                  cairo_move_to (cr, f->left, p);
+                  cairo_line_to (cr, f->right, p);
+                }
+              cairo_stroke (cr);
             }
-          else
-            {
-              cairo_move_to (cr, f->left, p);
-              cairo_line_to (cr, f->right, p);
-            }
-          cairo_stroke (cr);
-          g_autofree char *label = format_tick (a, v, step, magnitude);
+          if (tk->label == NULL)
+            continue;
           set_color (cr, t->fg);
+          double box[4];
           if (axis == 0)
-            draw_text (cr, label, font, p, f->bottom + 4 * s, 0.5, 0.0, 0);
+            {
+              draw_text (cr, tk->label, font, p, f->bottom + 4 * s, 0.5, 0.0, 0);
+              box[0] = p - 0.5 * tk->w;
+              box[1] = f->bottom + 4 * s;
+            }
           else
-            draw_text (cr, label, font, f->left - 5 * s, p, 1.0, 0.5, 0);
+            {
+              draw_text (cr, tk->label, font, f->left - 5 * s, p, 1.0, 0.5, 0);
+              box[0] = f->left - 5 * s - tk->w;
+              box[1] = p - 0.5 * tk->h;
+            }
+          box[2] = tk->w;
+          box[3] = tk->h;
+          g_array_append_vals (boxes, box, 4);
         }
     }
   /* Frame */
@@ -811,8 +1130,15 @@ draw_axes (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
     }
   if (self->title)
     {
-      g_autofree char *esc = g_markup_printf_escaped ("<b>%s</b>", self->title);
-      draw_text (cr, esc, 12.5 * s, 0.5 * (f->left + f->right), 4 * s, 0.5, 0.0, 0);
+      PangoLayout *layout = title_layout (self, cr, f->width, f->right - f->left, s);
+      int w, h;
+      pango_layout_get_pixel_size (layout, &w, &h);
+      /* On one line over the plot area when it fits there; else wrapped
+       * over the whole width, centred. */
+      double x = pango_layout_get_width (layout) > 0 ? 4 * s : 0.5 * (f->left + f->right) - 0.5 * w;
+      cairo_move_to (cr, x, 4 * s);
+      pango_cairo_show_layout (cr, layout);
+      g_object_unref (layout);
     }
 }
 
@@ -839,6 +1165,24 @@ draw_series (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
                 continue;
               double base = self->ya.log ? f->y0 : 0.0;
               double xl = fx (f, k - 0.4 + i * bw), xr = fx (f, k - 0.4 + (i + 1) * bw);
+              double yt = fy (f, v), yb = fy (f, base);
+              cairo_rectangle (cr, xl, MIN (yt, yb), xr - xl, fabs (yb - yt));
+            }
+          cairo_fill (cr);
+          continue;
+        }
+      if (self->kind == PFM_PLOT_HISTOGRAM)
+        {
+          /* The series side by side in each bin, a small gap between bins. */
+          const double w = bin_width (self), bw = 0.9 * w / MAX (1u, self->series->len);
+          for (guint k = 0; k < se->y->len && k < se->x->len; k++)
+            {
+              double c = to_axis (&self->xa, g_array_index (se->x, double, k));
+              double v = to_axis (&self->ya, g_array_index (se->y, double, k));
+              if (!isfinite (c) || !isfinite (v))
+                continue;
+              double base = self->ya.log ? f->y0 : 0.0;
+              double xl = fx (f, c - 0.45 * w + i * bw), xr = fx (f, c - 0.45 * w + (i + 1) * bw);
               double yt = fy (f, v), yb = fy (f, base);
               cairo_rectangle (cr, xl, MIN (yt, yb), xr - xl, fabs (yb - yt));
             }
@@ -984,15 +1328,24 @@ draw_legend (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
       int w, h;
       pango_layout_get_pixel_size (layout, &w, &h);
       cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-      cairo_set_line_width (cr, 2.5 * s);
-      if (se->dashed)
+      if (self->kind == PFM_PLOT_BARS || self->kind == PFM_PLOT_HISTOGRAM)
         {
-          double dash[] = { 4 * s, 3 * s };
-          cairo_set_dash (cr, dash, 2, 0);
+          /* Bars: a swatch of the bar's colour. */
+          cairo_rectangle (cr, x + 4 * s, y + h / 2.0 - 5 * s, 10 * s, 10 * s);
+          cairo_fill (cr);
         }
-      cairo_move_to (cr, x, y + h / 2.0);
-      cairo_line_to (cr, x + 18 * s, y + h / 2.0);
-      cairo_stroke (cr);
+      else
+        {
+          cairo_set_line_width (cr, 2.5 * s);
+          if (se->dashed)
+            {
+              double dash[] = { 4 * s, 3 * s };
+              cairo_set_dash (cr, dash, 2, 0);
+            }
+          cairo_move_to (cr, x, y + h / 2.0);
+          cairo_line_to (cr, x + 18 * s, y + h / 2.0);
+          cairo_stroke (cr);
+        }
       cairo_set_dash (cr, NULL, 0, 0);
       set_color (cr, t->fg);
       cairo_move_to (cr, x + 23 * s, y);
@@ -1152,7 +1505,7 @@ draw_hover (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
               if (!isfinite (x) || !isfinite (y))
                 continue;
               double dx = fx (f, x) - px, dy = fy (f, y) - py;
-              if (self->kind == PFM_PLOT_BARS)
+              if (self->kind == PFM_PLOT_BARS || self->kind == PFM_PLOT_HISTOGRAM)
                 dy = 0;
               if (dx * dx + dy * dy < best)
                 {
@@ -1168,6 +1521,15 @@ draw_hover (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
       double x = self->kind == PFM_PLOT_BARS ? bk : to_axis (&self->xa, xv);
       px = fx (f, x);
       py = fy (f, to_axis (&self->ya, yv));
+      if (self->kind == PFM_PLOT_HISTOGRAM)
+        {
+          /* The point on the top of its own bar. */
+          guint si = 0;
+          while (si < self->series->len && self->series->pdata[si] != bs)
+            si++;
+          const double w = bin_width (self), bw = 0.9 * w / MAX (1u, self->series->len);
+          px = fx (f, x - 0.45 * w + (si + 0.5) * bw);
+        }
       double rgb[3];
       pfm_plot_palette (bs->color, t->high_contrast, rgb);
       cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
@@ -1184,13 +1546,23 @@ draw_hover (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
   PangoLayout *layout = text_layout (cr, text, 11 * s);
   int w, h;
   pango_layout_get_pixel_size (layout, &w, &h);
-  double bx = px + 10 * s, by = py - h - 10 * s;
-  if (bx + w + 8 * s > f->right)
-    bx = px - w - 18 * s;
+  const double bw = w + 8 * s, bh = h + 6 * s;
+  double bx = px + 10 * s, by = py - bh - 10 * s;
+  if (bx + bw > f->right)
+    bx = px - bw - 10 * s;
   if (by < f->top)
     by = py + 10 * s;
+  /* Inside the plot area whichever side it went to. */
+  bx = MAX (f->left + 2 * s, MIN (bx, f->right - 2 * s - bw));
+  by = MAX (f->top + 2 * s, MIN (by, f->bottom - 2 * s - bh));
+  if (bw > f->right - f->left - 4 * s)   /* wider than the plot: inside the figure, centred on the point */
+    bx = MAX (2 * s, MIN (px - 0.5 * bw, f->width - 2 * s - bw));
+  self->hover_box[0] = bx;
+  self->hover_box[1] = by;
+  self->hover_box[2] = bw;
+  self->hover_box[3] = bh;
   cairo_set_source_rgba (cr, 0.1, 0.1, 0.12, 0.88);
-  cairo_rectangle (cr, bx, by, w + 8 * s, h + 6 * s);
+  cairo_rectangle (cr, bx, by, bw, bh);
   cairo_fill (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_move_to (cr, bx + 4 * s, by + 3 * s);
@@ -1210,10 +1582,24 @@ pfm_plot_draw (PfmPlot *self, cairo_t *cr, double width, double height, const Pf
       cairo_paint (cr);
     }
   Frame f;
+  f.width = width;
   f.left = 86 * s;
   f.right = width - (self->kind == PFM_PLOT_IMAGE ? 92 * s : 26 * s);
-  f.top = (self->title ? 26 : 10) * s;
+  f.top = 10 * s;
+  self->title_height = 0;
+  if (self->title)
+    {
+      PangoLayout *layout = title_layout (self, cr, width, f.right - f.left, s);
+      int tw, th;
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      g_object_unref (layout);
+      self->title_height = th;
+      f.top = MAX (26 * s, th + 11 * s);
+    }
   f.bottom = height - 44 * s;
+  g_array_set_size (self->tick_boxes[0], 0);
+  g_array_set_size (self->tick_boxes[1], 0);
+  self->hover_box[0] = self->hover_box[1] = self->hover_box[2] = self->hover_box[3] = 0;
   if (f.right - f.left < 20 || f.bottom - f.top < 20)
     return;
   data_range (self, &self->xa, TRUE, &f.x0, &f.x1);
@@ -1235,6 +1621,10 @@ pfm_plot_draw (PfmPlot *self, cairo_t *cr, double width, double height, const Pf
           f.bottom = c + h / 2;
         }
     }
+  self->last_frame[0] = f.left;
+  self->last_frame[1] = f.top;
+  self->last_frame[2] = f.right;
+  self->last_frame[3] = f.bottom;
   if (self->kind == PFM_PLOT_IMAGE)
     draw_image (self, cr, &f, t);
   draw_axes (self, cr, &f, t);

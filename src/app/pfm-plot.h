@@ -19,6 +19,9 @@ typedef enum {
   PFM_PLOT_LINES,
   PFM_PLOT_BARS,
   PFM_PLOT_IMAGE,
+  /* Bars over a numeric x axis: each series' x are the centres of equal
+   * bins (a histogram); several series share each bin side by side. */
+  PFM_PLOT_HISTOGRAM,
 } PfmPlotKind;
 
 typedef struct
@@ -105,6 +108,27 @@ void        pfm_plot_set_image_cells  (PfmPlot       *plot,
                                        gboolean       cells);
 void        pfm_plot_set_presentation (PfmPlot       *plot,
                                        gboolean       presentation);
+/* Ticks of the y axis at whole numbers only (counts). */
+void        pfm_plot_set_y_integer    (PfmPlot       *plot,
+                                       gboolean       integer);
+
+/* For tests: where the last pfm_plot_draw put the tick labels of an axis
+ * (x, y, width, height per label, device units), and the hover read-out
+ * (x, y, width, height; width 0 when none was drawn).  The pointer is as
+ * set by pfm_plot_set_hover (widget coordinates, < 0: none). */
+const double *pfm_plot_get_tick_boxes (PfmPlot       *plot,
+                                       gboolean       x_axis,
+                                       gsize         *n_boxes);
+void        pfm_plot_get_hover_box    (PfmPlot       *plot,
+                                       double         box[4]);
+void        pfm_plot_set_hover        (PfmPlot       *plot,
+                                       double         x,
+                                       double         y);
+/* For tests: the plot area of the last pfm_plot_draw (left, top, right,
+ * bottom) and the height of its title (0: none). */
+void        pfm_plot_get_frame        (PfmPlot       *plot,
+                                       double         frame[4],
+                                       double        *title_height);
 
 void        pfm_plot_draw            (PfmPlot            *plot,
                                       cairo_t            *cr,

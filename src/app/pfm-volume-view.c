@@ -97,20 +97,15 @@ show_slice (PfmVolumeView *self)
   gtk_label_set_text (self->z_label, text);
 }
 
-/* The colour scale of the index: the written voxels' contrast, so their
- * pattern shows; the guide's cladding step (often ten times larger)
- * saturates. */
-static double
-index_range (const PfmConfig *cfg)
-{
-  return cfg && cfg->medium.kind == PFM_MEDIUM_RANDOM && cfg->medium.delta_n > 0 ? cfg->medium.delta_n : NAN;
-}
-
+/* The colour scale of the index (here, in the 3D view and its colour
+ * bar): pfm_volume_data_index_range, symmetric about 0 out to the largest
+ * |δn|, so the cladding's step (often ten times the voxels' contrast) is
+ * inside it and nothing saturates. */
 static void
 update_slices (PfmVolumeView *self, const PfmRecord *rec)
 {
   gtk_range_set_range (GTK_RANGE (self->z_scale), 0, MAX (1, rec->vol_count - 1));
-  double range = index_range (pfm_runner_get_config (self->runner));
+  double range = pfm_volume_data_index_range (pfm_volume_area_get_data (self->area));
   pfm_plot_set_image_range (self->index, -range, range);
   pfm_plot_set_image_range (self->index_xz, -range, range);
   /* The index along the axis: the row through y = 0 of every slice. */
@@ -146,7 +141,28 @@ update_color_scale (PfmVolumeView *self)
   const PfmTransfer *tf = pfm_transfer_editor_get_transfer (self->editor);
   const PfmVolumeData *data = pfm_volume_area_get_data (self->area);
   const double max = data && data->max_intensity > 0 ? data->max_intensity : 0;
-  if (max > 0)
+  pfm_transfer_editor_set_diverging (self->editor, index);
+  if (index && data && data->dn && spec.max > spec.min)
+    {
+      /* Index mode: the histogram of δn over the colour range, labelled in
+       * δn (a pure number), not the light's. */
+      g_autofree char *lo = g_strdup_printf ("Δn %+.3g", spec.min);
+      g_autofree char *hi = g_strdup_printf ("Δn %+.3g", spec.max);
+      pfm_transfer_editor_set_range_labels (self->editor, lo, hi);
+      const gsize n = (gsize) data->nx * data->ny * data->nz;
+      const gsize stride = MAX (n / 1000000, 1);
+      guint bins[HIST_BINS] = { 0 };
+      for (gsize i = 0; i < n; i += stride)
+        {
+          const double v = data->dn[i];
+          if (!isfinite (v))
+            continue;
+          int b = (int) floor ((v - spec.min) / (spec.max - spec.min) * HIST_BINS);
+          bins[CLAMP (b, 0, HIST_BINS - 1)]++;
+        }
+      pfm_transfer_editor_set_histogram (self->editor, bins, HIST_BINS);
+    }
+  else if (max > 0)
     {
       g_autofree char *lo = pfm_format_si (pfm_transfer_denormalize (tf, 0, max), "W/m²", 3);
       g_autofree char *hi = pfm_format_si (max, "W/m²", 3);
@@ -261,7 +277,7 @@ finished_cb (PfmRunner *runner, PfmVolumeView *self)
     pfm_volume_area_set_tube (self->area, cfg->tube.side, cfg->tube.side);
   else
     pfm_volume_area_set_tube (self->area, 0, 0);
-  pfm_volume_area_set_index_range (self->area, index_range (cfg));
+  pfm_volume_area_set_index_range (self->area, pfm_volume_data_index_range (data));
   pfm_volume_area_set_data (self->area, data);
   sync_zc_spin (self);
   update_color_scale (self);

@@ -30,6 +30,7 @@ struct _PfmWindow
   AdwViewStack    *view_stack;
   GtkWidget       *presets_button;
   GtkWidget       *menu_button;
+  AdwHeaderBar    *header_bar;
   GtkBox          *sidebar_box;
   GtkWidget       *sidebar;
   GtkRevealer     *preset_revealer;
@@ -417,6 +418,9 @@ set_presentation (PfmWindow *self, gboolean on)
   self->presentation = on;
   /* On a projector the plots need the room; parameters stay one F11 away. */
   gtk_widget_set_visible (self->sidebar, !on);
+  /* Full screen has no window to minimise or close: Escape or F11 leaves. */
+  adw_header_bar_set_show_start_title_buttons (self->header_bar, !on);
+  adw_header_bar_set_show_end_title_buttons (self->header_bar, !on);
   if (on)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
@@ -474,21 +478,32 @@ cancel_action (GtkWidget *widget, const char *action, GVariant *param)
 
 /* --- closing ------------------------------------------------------------------------ */
 
+static gboolean
+close_idle (gpointer window)
+{
+  gtk_window_close (window);
+  return G_SOURCE_REMOVE;
+}
+
+/* The window closes once the dialog is done with its "response": closed
+ * from inside it, the window would destroy the dialog (transient for it)
+ * while the dialog still runs, and GLib reports its instance gone. */
+static void
+close_later (PfmWindow *self)
+{
+  self->close_confirmed = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle, g_object_ref (self), g_object_unref);
+}
+
 static void
 close_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *self)
 {
   if (g_str_equal (response, "discard"))
-    {
-      self->close_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
+    close_later (self);
   else if (g_str_equal (response, "save"))
     {
       if (save_current (self))
-        {
-          self->close_confirmed = TRUE;
-          gtk_window_close (GTK_WINDOW (self));
-        }
+        close_later (self);
     }
 }
 
@@ -511,7 +526,7 @@ trained_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *
   if (g_str_equal (response, "discard"))
     {
       self->discard_trained = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle, g_object_ref (self), g_object_unref);
     }
   else if (g_str_equal (response, "save"))
     pfm_training_view_save_trained (PFM_TRAINING_VIEW (self->training_view));
@@ -730,6 +745,7 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, presets_button);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, preset_revealer);

@@ -124,6 +124,40 @@ pfm_defects_copy_seed (guint64 batch_seed, guint64 copy)
   return pfm_rng_hash (batch_seed, TAG_COPY, copy, 0);
 }
 
+guint
+pfm_defects_sweep_sigmas (double sigma, double out[PFM_DEFECTS_SWEEP_MAX])
+{
+  static const double fractions[] = { 0, 0.05, 0.1, 0.25, 0.5, 1 };
+  G_STATIC_ASSERT (G_N_ELEMENTS (fractions) + 1 == PFM_DEFECTS_SWEEP_MAX);
+  const gboolean have = isfinite (sigma) && sigma > 0;
+  double top = MAX (0.2, have ? 1.5 * sigma : 0.0);
+  /* Up to 1, 2 or 5 × 10^k, so the points read round. */
+  const double mag = pow (10.0, floor (log10 (top) + 1e-12));
+  const double r = top / mag;
+  top = (r <= 1 + 1e-12 ? 1 : r <= 2 + 1e-12 ? 2 : r <= 5 + 1e-12 ? 5 : 10) * mag;
+  guint n = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (fractions); i++)
+    out[n++] = fractions[i] * top;
+  if (have)
+    {
+      gboolean present = FALSE;
+      for (guint i = 0; i < n; i++)
+        present |= fabs (out[i] - sigma) <= 1e-9 * top;
+      if (!present)
+        {
+          guint i = n;
+          while (i > 0 && out[i - 1] > sigma)
+            {
+              out[i] = out[i - 1];
+              i--;
+            }
+          out[i] = sigma;
+          n++;
+        }
+    }
+  return n;
+}
+
 PfmDefects *
 pfm_defects_new (const PfmConfig *cfg, int nvx, int nvy, int nvz, double voxel,
                  gboolean written, GError **error)

@@ -91,6 +91,16 @@ void        pfm_defects_clear           (PfmConfig       *cfg);
  * noise, no ADC): the reference a copy is measured against. */
 void        pfm_defects_nominal         (PfmConfig       *cfg);
 
+/* The voxel write errors σ (in units of δn) a sweep of defects.sigma
+ * measures for a project whose σ is @sigma: from 0 to
+ * max(0.2, 1.5 @sigma) rounded up to 1, 2 or 5 × 10^k, at 0, 5, 10, 25,
+ * 50 and 100 % of that, with @sigma itself among them (when it is
+ * positive).  Writes them to @out in ascending order and returns how many
+ * (at most PFM_DEFECTS_SWEEP_MAX). */
+#define PFM_DEFECTS_SWEEP_MAX 7
+guint       pfm_defects_sweep_sigmas    (double           sigma,
+                                         double           out[PFM_DEFECTS_SWEEP_MAX]);
+
 /* The seed of copy @copy of a batch whose defects.seed is @batch_seed. */
 guint64     pfm_defects_copy_seed       (guint64          batch_seed,
                                          guint64          copy);

@@ -24,6 +24,7 @@ struct _PfmTransferEditor
   int          selected;
   int          dragging;
   gboolean     presentation;
+  gboolean     diverging;    /* the strip shows the index's diverging map */
 };
 
 G_DEFINE_FINAL_TYPE (PfmTransferEditor, pfm_transfer_editor, GTK_TYPE_WIDGET)
@@ -129,7 +130,10 @@ pfm_transfer_editor_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   for (int i = 0; i <= 32; i++)
     {
       double rgb[3];
-      pfm_colormap_eval (self->tf->colormap, i / 32.0, rgb);
+      if (self->diverging)
+        pfm_colormap_diverging (i / 32.0, rgb);
+      else
+        pfm_colormap_eval (self->tf->colormap, i / 32.0, rgb);
       cairo_pattern_add_color_stop_rgb (grad, i / 32.0, rgb[0], rgb[1], rgb[2]);
     }
   cairo_rectangle (cr, f.x, f.y + f.h + 2, f.w, f.strip);
@@ -422,6 +426,14 @@ pfm_transfer_editor_set_range_labels (PfmTransferEditor *self, const char *low, 
   g_free (self->high);
   self->low = g_strdup (low);
   self->high = g_strdup (high);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+pfm_transfer_editor_set_diverging (PfmTransferEditor *self, gboolean diverging)
+{
+  g_return_if_fail (PFM_IS_TRANSFER_EDITOR (self));
+  self->diverging = diverging;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -34,6 +34,10 @@ void               pfm_transfer_editor_set_histogram (PfmTransferEditor *self,
 void               pfm_transfer_editor_set_range_labels (PfmTransferEditor *self,
                                                          const char        *low,
                                                          const char        *high);
+/* The strip under the curve in the diverging map (the index's colours)
+ * instead of the transfer function's. */
+void               pfm_transfer_editor_set_diverging (PfmTransferEditor *self,
+                                                      gboolean           diverging);
 void               pfm_transfer_editor_set_presentation (PfmTransferEditor *self,
                                                          gboolean           presentation);
 

@@ -66,6 +66,12 @@ pfm_volume_data_new_full (int nx, int ny, int nz, const float *intensity, const 
   return d;
 }
 
+double
+pfm_volume_data_index_range (const PfmVolumeData *data)
+{
+  return data != NULL && data->dn != NULL && data->max_abs_dn > 0 ? data->max_abs_dn : NAN;
+}
+
 PfmVolumeData *
 pfm_volume_data_copy (const PfmVolumeData *data)
 {

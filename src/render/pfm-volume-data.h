@@ -52,6 +52,10 @@ PfmVolumeData *pfm_volume_data_new_full     (int                  nx,
                                              const double        *z,
                                              double               length);
 PfmVolumeData *pfm_volume_data_copy         (const PfmVolumeData *data);
+/* The colour range of the index, ±r: symmetric about 0 out to the largest
+ * |δn| (max_abs_dn), so the data's minimum and maximum both lie inside it
+ * and neither end saturates.  NAN without an index (or an all-zero one). */
+double         pfm_volume_data_index_range  (const PfmVolumeData *data);
 void           pfm_volume_data_free         (PfmVolumeData       *data);
 
 /* Appends slice @z (nx * ny values, x fastest; @dn may be NULL). */

@@ -383,6 +383,35 @@ test_stream (void)
   g_assert_cmpfloat_with_epsilon (hi, 39.5 / 100, 1e-9);
 }
 
+/* The index's colour range holds its minimum and maximum: a cladding
+ * step of -0.0134 around a core written ±0.001 is not saturated. */
+static void
+test_index_range (void)
+{
+  const int n = 8, nz = 3;
+  float in[8 * 8 * 3], dn[8 * 8 * 3];
+  double z[3] = { 0, 1e-6, 2e-6 };
+  double lo = INFINITY, hi = -INFINITY;
+  for (int k = 0; k < nz; k++)
+    for (int j = 0; j < n; j++)
+      for (int i = 0; i < n; i++)
+        {
+          const int p = (k * n + j) * n + i;
+          const gboolean core = i >= 2 && i < 6 && j >= 2 && j < 6;
+          in[p] = 1;
+          dn[p] = core ? (float) (0.001 * sin (p)) : -0.0134f;
+          lo = MIN (lo, dn[p]);
+          hi = MAX (hi, dn[p]);
+        }
+  g_autoptr(PfmVolumeData) d = pfm_volume_data_new_full (n, n, nz, in, dn, 0, 0, 1e-6, 1e-6, z, 3e-6);
+  const double r = pfm_volume_data_index_range (d);
+  g_assert_cmpfloat (-r, <=, lo);
+  g_assert_cmpfloat (r, >=, hi);
+  g_assert_cmpfloat_with_epsilon (r, 0.0134, 1e-6);   /* and no wider: the core's contrast still shows */
+  g_autoptr(PfmVolumeData) none = pfm_volume_data_new_full (n, n, nz, in, NULL, 0, 0, 1e-6, 1e-6, z, 3e-6);
+  g_assert_true (isnan (pfm_volume_data_index_range (none)));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -399,5 +428,6 @@ main (int argc, char **argv)
   g_test_add_func ("/render/transfer/colormaps", test_colormaps);
   g_test_add_func ("/render/volume/fit", test_fit);
   g_test_add_func ("/render/volume/stream", test_stream);
+  g_test_add_func ("/render/volume/index-range", test_index_range);
   return g_test_run ();
 }
