@@ -507,6 +507,8 @@ make_row (PfmParamGroup *self, const PfmKeyInfo *info)
       gtk_editable_set_enable_undo (GTK_EDITABLE (c->entry), FALSE);
       adw_action_row_add_suffix (ADW_ACTION_ROW (c->row), c->entry);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (c->row), c->entry);
+      /* One Tab stop per value: the entry, not the row around it too. */
+      gtk_widget_set_focusable (c->row, FALSE);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (c->row), 0);
       gtk_widget_set_tooltip_text (c->entry, _(info->description));
     }

@@ -777,7 +777,6 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.presentation", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.leave-presentation", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.view", "s", "scaling");
@@ -893,6 +892,16 @@ pfm_window_init (PfmWindow *self)
   update_recent (self);
   update_title (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", FALSE);
+  /* Escape leaves presentation mode before any widget sees it: the
+   * focused one may be the paned, whose Escape only cancels a resize.
+   * The action is disabled outside presentation mode, and the key then
+   * goes on as usual. */
+  GtkEventController *esc = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (esc, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (esc),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("win.leave-presentation")));
+  gtk_widget_add_controller (GTK_WIDGET (self), esc);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name", G_CALLBACK (update_sidebar), self);
   update_sidebar (self);
 

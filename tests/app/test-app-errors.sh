@@ -9,6 +9,8 @@
 # No case may print a GLib CRITICAL or WARNING.
 #   test-app-errors.sh PFM_EXPLORER OUTDIR
 set -u
+# A private X server per run (tests/pfm-xvfb.sh: no race for a display number).
+PFM_XVFB="$(cd "$(dirname "$0")/.." && pwd)/pfm-xvfb.sh"
 
 # Inside Xvfb: the app in normal mode, watched with xdotool.
 #   test-app-errors.sh --watch PFM_EXPLORER PROJECT LOG
@@ -50,7 +52,7 @@ run_app() {
   local log="$1" secs="$2"
   shift 2
   # shellcheck disable=SC2016 # the inner shell expands them
-  timeout "$secs" "${dbus[@]}" xvfb-run -a -s "-screen 0 ${W}x${H}x24" \
+  timeout "$secs" "${dbus[@]}" "$PFM_XVFB" -s "${W}x${H}" \
     bash -c 'log="$1"; shift; exec "$@" >"$log" 2>&1' sh "$log" "$app" "$@" 2>/dev/null
 }
 
@@ -109,7 +111,7 @@ if ! command -v xdotool >/dev/null; then
 fi
 log="$out/damaged-normal.log"
 rm -f "$log"
-report=$(timeout 60 "${dbus[@]}" xvfb-run -a -s "-screen 0 ${W}x${H}x24" \
+report=$(timeout 60 "${dbus[@]}" "$PFM_XVFB" -s "${W}x${H}" \
            bash "$0" --watch "$app" "$out/damaged.pfm" "$log" 2>/dev/null)
 warn=$(glib_warnings "$log")
 # shellcheck disable=SC1111 # the dialog's own quotation marks

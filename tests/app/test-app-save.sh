@@ -3,6 +3,8 @@
 # over the text it read: the user's notes and every comment stay (TAP).
 #   test-app-save.sh PFM_EXPLORER DEFAULT_PFM OUTDIR
 set -u
+# A private X server per run (tests/pfm-xvfb.sh: no race for a display number).
+PFM_XVFB="$(cd "$(dirname "$0")/.." && pwd)/pfm-xvfb.sh"
 
 # Inside Xvfb: open PROJECT, press Ctrl+S in its window, quit.
 #   test-app-save.sh --save PFM_EXPLORER PROJECT LOG
@@ -72,7 +74,7 @@ project="$out/notes.pfm"
 } >"$project"
 cp "$project" "$out/notes.pfm.orig"
 log="$out/save.log"
-report=$(timeout 60 "${dbus[@]}" xvfb-run -a -s "-screen 0 1200x800x24" \
+report=$(timeout 60 "${dbus[@]}" "$PFM_XVFB" -s "1200x800" \
            bash "$0" --save "$app" "$project" "$log" 2>/dev/null)
 warn=$(grep -E "CRITICAL|WARNING" "$log" | grep -v "Unable to acquire session bus" | head -n 2 | tr '\n' ' ')
 comments=$(grep -c '^#' "$out/notes.pfm.orig")

@@ -8,6 +8,8 @@
 # JSON records the spec's text.
 #   test-app-sweep.sh PFM_EXPLORER PFM_CLI OUTDIR
 set -u
+# A private X server per run (tests/pfm-xvfb.sh: no race for a display number).
+PFM_XVFB="$(cd "$(dirname "$0")/.." && pwd)/pfm-xvfb.sh"
 app="$1"
 cli="$2"
 out="$3"
@@ -28,7 +30,7 @@ record_every=1
 PFM
 
 run_app() {
-  timeout 120 xvfb-run -a -s "-screen 0 1200x800x24" "$app" --view sweep --size 1200x800 "$@"
+  timeout 120 "$PFM_XVFB" -s "1200x800" "$app" --view sweep --size 1200x800 "$@"
 }
 
 echo "1..3"

@@ -17,6 +17,8 @@ import sys
 import time
 import traceback
 
+import pyatspi
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pfmsession import Session, Tap  # noqa: E402
 
@@ -188,6 +190,24 @@ def check_prompts(s):
         report(False, "Discard starts a new project", e)
 
 
+def focused(s):
+    return [(n.getRoleName(), n.name) for n in s.app.nodes() if n.getState().contains(pyatspi.STATE_FOCUSED)]
+
+
+def check_keyboard(s):
+    """Tab: one stop per field.  F11 and one Escape: in and out of
+    presentation mode, whatever has the focus."""
+    s.app.click(field(s, WAVELENGTH))
+    s.app.key("Tab")
+    now = wait_for(lambda: ("text", "Refractive index n₀") in focused(s), timeout=5)
+    report(now, f"Tab goes from one field to the next, one stop each ({focused(s)})")
+    s.app.key("F11")
+    hidden = s.app.gone(role_is="text", name_is=WAVELENGTH, timeout=10)
+    s.app.key("Escape")
+    back = wait_for(lambda: s.app.find_all(role_is="text", name_is=WAVELENGTH), timeout=10)
+    report(hidden and bool(back), "F11 hides the sidebar; one Escape brings it back")
+
+
 def progress_value(node):
     try:
         return node.queryValue().currentValue
@@ -233,6 +253,7 @@ def main():
         check_validation(s)
         check_undo(s)
         check_prompts(s)
+        check_keyboard(s)
         check_defects_rerun(s)
         s.shot("edit-end")
     except Exception:

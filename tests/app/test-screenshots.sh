@@ -7,6 +7,8 @@
 # Propagation and Volume views; the accuracy the view saved must be what
 # `pfm-cli evaluate` gives on the trained project it saved.
 set -u
+# A private X server per run (tests/pfm-xvfb.sh: no race for a display number).
+PFM_XVFB="$(cd "$(dirname "$0")/.." && pwd)/pfm-xvfb.sh"
 app="$1"
 check="$2"
 out="$3"
@@ -87,7 +89,7 @@ for c in "${cases[@]}"; do
   png="$out/$name.png"
   rm -f "$png"
   # shellcheck disable=SC2086
-  if timeout 120 xvfb-run -a -s "-screen 0 ${W}x${H}x24" "$app" $args --size "${W}x${H}" --screenshot "$png" \
+  if timeout 120 "$PFM_XVFB" -s "${W}x${H}" "$app" $args --size "${W}x${H}" --screenshot "$png" \
        >"$out/$name.log" 2>&1 && msg=$(python3 "$check" "$png" "$W" "$H"); then
     echo "ok $n - $name: $msg"
   else
@@ -122,7 +124,7 @@ fi
 
 # Bad arguments: a clear message and a non-zero exit, no window left behind.
 n=$((n + 1))
-if timeout 60 xvfb-run -a "$app" --preset nonsense --screenshot "$out/bad.png" >"$out/bad.log" 2>&1; then
+if timeout 60 "$PFM_XVFB" "$app" --preset nonsense --screenshot "$out/bad.png" >"$out/bad.log" 2>&1; then
   echo "not ok $n - an unknown preset must fail"
 else
   grep -q "unknown preset" "$out/bad.log" && echo "ok $n - unknown preset refused: $(grep -m1 'unknown preset' "$out/bad.log")" \
@@ -130,7 +132,7 @@ else
 fi
 n=$((n + 1))
 printf '[optics]\nwavelength=-1\n' > "$out/bad.pfm"
-if timeout 60 xvfb-run -a "$app" "$out/bad.pfm" --screenshot "$out/bad2.png" >"$out/bad2.log" 2>&1; then
+if timeout 60 "$PFM_XVFB" "$app" "$out/bad.pfm" --screenshot "$out/bad2.png" >"$out/bad2.log" 2>&1; then
   echo "not ok $n - a bad project file must fail"
 else
   grep -q "optics.wavelength" "$out/bad2.log" && echo "ok $n - bad project refused: $(grep -m1 'wavelength' "$out/bad2.log")" \
