@@ -21,78 +21,15 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pfmdrive  # noqa: E402
-from pfmdrive import App, DriveError, name, role  # noqa: E402
+from pfmdrive import DriveError, name  # noqa: E402
+from pfmsession import Session as _Session, Tap  # noqa: E402
 
 APP, OUT = sys.argv[1], sys.argv[2]
-if os.environ.get("PFM_TAP_FD"):   # test-interaction.sh: TAP on its own descriptor
-    sys.stdout = os.fdopen(int(os.environ["PFM_TAP_FD"]), "w", buffering=1)
 shutil.rmtree(OUT, ignore_errors=True)
 os.makedirs(OUT)
 HERE = os.path.dirname(os.path.abspath(__file__))
-n_tests = 0
-n_failed = 0
-
-
-def report(ok, desc, *diag):
-    global n_tests, n_failed
-    n_tests += 1
-    if not ok:
-        n_failed += 1
-    print(f"{'ok' if ok else 'not ok'} {n_tests} - {desc}")
-    for d in diag:
-        for line in str(d).splitlines():
-            print(f"# {line}")
-    sys.stdout.flush()
-
-
-# ---- the virtual screen and the app (as test-interaction.py's Session) ----
-
-class Session:
-    def __init__(self, size="1600x1000", args=()):
-        self.fbdir = os.path.join(OUT, "fb")
-        os.makedirs(self.fbdir, exist_ok=True)
-        display = next(n for n in range(150, 400) if not os.path.exists(f"/tmp/.X{n}-lock"))
-        self.xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", f"{size}x24",
-                                      "-fbdir", self.fbdir, "-nolisten", "tcp", "-noreset"],
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=open(os.path.join(OUT, "xvfb.log"), "w"))
-        os.environ["DISPLAY"] = f":{display}"
-        for _ in range(100):
-            if subprocess.run(["xdotool", "getdisplaygeometry"], capture_output=True).returncode == 0:
-                break
-            time.sleep(0.1)
-        self.log_path = os.path.join(OUT, "app-stderr.log")
-        self.log = open(self.log_path, "w")
-        e = dict(os.environ)
-        if os.environ.get("PFM_APP_PRELOAD"):
-            e["LD_PRELOAD"] = os.environ["PFM_APP_PRELOAD"]
-        self.proc = subprocess.Popen([APP, *args], stdout=self.log, stderr=self.log, env=e)
-        try:
-            self.app = App(self.proc.pid)
-        except DriveError:
-            self.close()
-            raise
-
-    def shot(self, label):
-        path = os.path.join(OUT, f"{label}.png")
-        pfmdrive.screenshot(self.fbdir, path)
-        return path
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self.log.close()
-        self.xvfb.terminate()
-        self.xvfb.wait()
-
-    def stderr_problems(self):
-        with open(self.log_path, errors="replace") as f:
-            return [l.rstrip() for l in f if re.search(r"CRITICAL|WARNING", l)
-                    and "Unable to acquire session bus" not in l]
+tap = Tap()
+report = tap.report
 
 
 def tail(path, n=15):
@@ -215,16 +152,15 @@ def focus_main_window(s):
 def main():
     for tool in ("xdotool", "Xvfb"):
         if shutil.which(tool) is None:
-            print(f"1..0 # SKIP {tool} is not installed")
+            print(f"1..0 # SKIP {tool} is not installed", file=tap.out)
             return 0
     project = project_with_sigma(0.3)
     try:
-        s = Session(args=("--size", "1600x1000", "--view", "defects", project))
+        s = _Session(APP, OUT, args=("--size", "1600x1000", "--view", "defects", project))
     except DriveError as e:
         report(False, "the app starts and shows its window on the accessibility bus", e,
                *tail(os.path.join(OUT, "app-stderr.log")))
-        print(f"1..{n_tests}")
-        return 1
+        return tap.finish()
     exited = None
     try:
         first = wait_summary(s, "This copy", 180)
@@ -303,8 +239,7 @@ def main():
         problems = s.stderr_problems()
         s.close()
     report(not problems, "the app's stderr has no CRITICAL or WARNING line (Discard included)", *problems[:8])
-    print(f"1..{n_tests}")
-    return 1 if n_failed else 0
+    return tap.finish()
 
 
 if __name__ == "__main__":
