@@ -14,7 +14,10 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* Uninstalled (scripts/pfm run, the tests): the translations built in
+   * the build tree, which PFM_LOCALEDIR names; installed: the prefix's. */
+  const char *localedir = g_getenv ("PFM_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && localedir[0] ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

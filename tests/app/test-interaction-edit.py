@@ -13,6 +13,7 @@
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 import traceback
@@ -241,6 +242,49 @@ def check_defects_rerun(s):
            f"progress seen: {sorted(set(v for v in seen if v is not None))[:6]}")
 
 
+def french_locale():
+    """fr_FR.UTF-8 built privately (Debian's locales package has the
+    sources; the machine need not have generated it): LOCPATH, or None."""
+    loc = os.path.join(OUT, "locale")
+    os.makedirs(loc, exist_ok=True)
+    subprocess.run(["localedef", "-i", "fr_FR", "-f", "UTF-8", os.path.join(loc, "fr_FR.UTF-8")],
+                       capture_output=True)
+    return loc if os.path.isdir(os.path.join(loc, "fr_FR.UTF-8")) else None
+
+
+def check_french():
+    """In French: the window is translated, "1,45" is accepted, and the
+    project file is still written with a decimal point."""
+    loc = french_locale()
+    if loc is None:
+        report(True, "# SKIP French: localedef could not build fr_FR.UTF-8")
+        return
+    env = {"LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8", "LOCPATH": loc}
+    s = Session(APP, os.path.join(OUT, "fr"), args=("--size", "1600x1000"), env=env)
+    try:
+        tabs = [t.name for t in s.app.find_all(role_is="page tab")]
+        report("Défauts" in tabs, f"French: the views are translated ({tabs[:6]})")
+        s.app.key("alt+2")
+        n0 = s.app.find(role_is="text", name_is="Indice de réfraction n₀")
+        replace_text(s, n0, "1,45")
+        ok = wait_for(lambda: text_of(s.app.find(role_is="text", name_is="Indice de réfraction n₀")) == "1.45")
+        report(ok, f"French: 1,45 is accepted ({text_of(n0)!r})")
+        path = os.path.join(OUT, "fr", "fr.pfm")
+        s.app.key("ctrl+s")
+        saved = s.app.save_through_dialog("Enregistrer le projet", path)
+        text = open(path).read() if saved else ""
+        report(saved and re.search(r"^n0=1\.45$", text, re.M) is not None,
+               "French: the project file is written with a decimal point (n0=1.45)",
+               *[l for l in text.splitlines() if l.startswith("n0")])
+        s.shot("edit-french")
+    except Exception:
+        report(False, "the French session ran to its end", traceback.format_exc(), *s.stderr_tail())
+    finally:
+        problems = s.stderr_problems()
+        s.close()
+    report(not problems, "French: the app's stderr has no CRITICAL or WARNING line", *problems[:8])
+
+
 def main():
     try:
         s = Session(APP, OUT, args=("--size", "1600x1000"))
@@ -262,6 +306,7 @@ def main():
         problems = s.stderr_problems()
         s.close()
     report(not problems, "the app's stderr has no CRITICAL or WARNING line", *problems[:8])
+    check_french()
     return tap.finish()
 
 
