@@ -374,20 +374,38 @@ cancel_action (GtkWidget *widget, const char *action, GVariant *param)
 
 /* --- closing ------------------------------------------------------------------------ */
 
+static gboolean
+close_idle_cb (gpointer window)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  return G_SOURCE_REMOVE;
+}
+
+/* A dialog's response closes the window once the dialog is gone: closed
+ * from within the response, the window was finalized while the dialog,
+ * transient for it, was still closing, and the dialog's own dispose then
+ * disconnected from the dead window (GLib-GObject-CRITICAL on every
+ * confirmed close). */
+static void
+close_later (PfmWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle_cb, g_object_ref (self), g_object_unref);
+}
+
 static void
 close_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *self)
 {
   if (g_str_equal (response, "discard"))
     {
       self->close_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      close_later (self);
     }
   else if (g_str_equal (response, "save"))
     {
       if (save_current (self))
         {
           self->close_confirmed = TRUE;
-          gtk_window_close (GTK_WINDOW (self));
+          close_later (self);
         }
     }
 }
@@ -411,7 +429,7 @@ trained_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *
   if (g_str_equal (response, "discard"))
     {
       self->discard_trained = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      close_later (self);
     }
   else if (g_str_equal (response, "save"))
     pfm_training_view_save_trained (PFM_TRAINING_VIEW (self->training_view));
