@@ -1,14 +1,15 @@
 #!/bin/bash
-# test-interaction.sh PFM_EXPLORER OUTDIR - the app driven as a user drives
-# it (TAP): test-interaction.py on a private D-Bus session, so the app's
-# accessibility tree is there to find widgets in.  Skips (not passes)
-# without the tools.
+# test-interaction.sh PFM_EXPLORER OUTDIR [SCRIPT.py] - the app driven as a
+# user drives it (TAP): SCRIPT.py (test-interaction.py unless told) on a
+# private D-Bus session, so the app's accessibility tree is there to find
+# widgets in.  Skips (not passes) without the tools.
 #
 # Copyright 2026 The PFM Explorer developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
-app=${1:?usage: test-interaction.sh PFM_EXPLORER OUTDIR}
-out=${2:?usage: test-interaction.sh PFM_EXPLORER OUTDIR}
+app=${1:?usage: test-interaction.sh PFM_EXPLORER OUTDIR [SCRIPT.py]}
+out=${2:?usage: test-interaction.sh PFM_EXPLORER OUTDIR [SCRIPT.py]}
+script=${3:-test-interaction.py}
 py=/usr/bin/python3
 for t in xdotool Xvfb dbus-run-session "$py"; do
   command -v "$t" >/dev/null || { echo "1..0 # SKIP $t is not installed"; exit 0; }
@@ -21,4 +22,4 @@ unset LD_PRELOAD
 # so what the bus's daemons print ("SpiRegistry daemon is running…") is not
 # read as test output.
 exec 3>&1
-PFM_TAP_FD=3 exec dbus-run-session -- "$py" "$(dirname "$0")/test-interaction.py" "$app" "$out" 1>&2
+PFM_TAP_FD=3 exec dbus-run-session -- "$py" "$(dirname "$0")/$script" "$app" "$out" 1>&2
