@@ -527,6 +527,7 @@ typedef struct
 {
   double x0, x1, y0, y1;          /* data range (log10 for log axes) */
   double left, right, top, bottom;/* plot area in device units */
+  double width;                   /* the whole plot's */
 } Frame;
 
 static double
@@ -811,8 +812,24 @@ draw_axes (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
     }
   if (self->title)
     {
+      /* Centred over the plot area, but kept inside the plot (the area is
+       * off centre: the y labels are on its left), in smaller type if it
+       * is wider than the plot. */
       g_autofree char *esc = g_markup_printf_escaped ("<b>%s</b>", self->title);
-      draw_text (cr, esc, 12.5 * s, 0.5 * (f->left + f->right), 4 * s, 0.5, 0.0, 0);
+      const double room = f->width - 8 * s;
+      double size = 12.5 * s;
+      PangoLayout *layout = text_layout (cr, esc, size);
+      int w, h;
+      pango_layout_get_pixel_size (layout, &w, &h);
+      g_object_unref (layout);
+      if (w > room && w > 0)
+        {
+          size = MAX (9.5 * s, size * room / w);
+          w = (int) ceil (w * size / (12.5 * s));
+        }
+      const double half = 0.5 * MIN (w, room);
+      const double x = CLAMP (0.5 * (f->left + f->right), 4 * s + half, f->width - 4 * s - half);
+      draw_text (cr, esc, size, x, 4 * s, 0.5, 0.0, 0);
     }
 }
 
@@ -1263,6 +1280,7 @@ pfm_plot_draw (PfmPlot *self, cairo_t *cr, double width, double height, const Pf
       cairo_paint (cr);
     }
   Frame f;
+  f.width = width;
   f.left = 86 * s;
   f.right = width - (self->kind == PFM_PLOT_IMAGE ? 92 * s : 26 * s);
   f.top = (self->title ? 26 : 10) * s;
