@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pyatspi  # noqa: E402
 from pfmdrive import DriveError, name, role  # noqa: E402
 from pfmsession import (Session, report, plan, tail, tools_missing, png_ok, csv_rows,  # noqa: E402
-                        open_view, check_names, save_via_menu, wait_run_done, wait_for, dialog_with,
+                        open_view, check_names, save_via_menu, wait_for, dialog_with,
                         dialog_button)
 import pfmsession  # noqa: E402
 
@@ -127,6 +127,23 @@ def sidebar_choice(s, title):
         if labels:
             return labels[0]
     return ""
+
+
+def propagation_settled(s, timeout):
+    """The Propagation view's run has ended: its Cancel is greyed out, and
+    stays so for a second (an edit starts a run 80 ms later)."""
+    view = s.app.find(role_is="filler", name_is="PfmPropagationView", visible=False)
+    cancel = s.app.find(role_is="push button", startswith="_Cancel", within=view, visible=False)
+    deadline, idle_since = time.time() + timeout, None
+    while time.time() < deadline:
+        if sensitive(cancel):
+            idle_since = None
+        elif idle_since is None:
+            idle_since = time.time()
+        elif time.time() - idle_since >= 1.0:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def set_entry(s, node, value):
@@ -288,8 +305,8 @@ def run(s):
     report(beam == "slm" and len(vector) == 64,
            f"the input is the SLM showing test example {PICK}'s 64 pixels", f"Input: {beam!r}",
            f"Input vector: {len(vector)} values, {','.join(vector[:6])}…")
-    wait_run_done(s, timeout=300)
-    report(True, "the Propagation view's run on the trained glass finishes")
+    report(propagation_settled(s, timeout=300), "the Propagation view's run on the trained glass ends "
+           "(its Cancel greyed out again)")
     s.shot("05-propagation-trained")
 
     # While the trained glass is in use, another example in the gallery is
