@@ -319,7 +319,7 @@ static void
 pfm_application_init (PfmApplication *self)
 {
   static const GOptionEntry entries[] = {
-    { "preset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Start with a teaching preset (paper, linear, kerr, collapse, grin)"), N_("NAME") },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Start with a teaching preset (paper, linear, kerr, collapse, grin, variability, train, self-focusing)"), N_("NAME") },
     { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show a view: scaling, propagation, volume, defects, training or sweep"), N_("VIEW") },
     { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size"), N_("WxH") },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("When the view's results are drawn, save the window as PNG and exit"), N_("FILE.png") },

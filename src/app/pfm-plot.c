@@ -1270,11 +1270,14 @@ points_in (PfmPlot *self, const Frame *f, double x0, double y0, double x1, doubl
   return n;
 }
 
+/* Returns the band of heights the legend covers in @top, @bottom (both
+ * f->top when there is none). */
 static void
-draw_legend (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
+draw_legend (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t, double *top, double *bottom)
 {
   const double s = t->scale;
   guint n = 0;
+  *top = *bottom = f->top;
   for (guint i = 0; i < self->series->len; i++)
     n += ((Series *) self->series->pdata[i])->name != NULL;
   if (n < 2)
@@ -1309,6 +1312,8 @@ draw_legend (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
         }
     }
   double x = cx[best], y = cy[best];
+  *top = y - 2 * s;
+  *bottom = y + lh;
   double bg[4] = { t->bg[0], t->bg[1], t->bg[2], t->bg[3] > 0 ? 0.85 : 0.0 };
   if (bg[3] > 0)
     {
@@ -1570,6 +1575,54 @@ draw_hover (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
   g_object_unref (layout);
 }
 
+/* The placeholder inside the plot area: wrapped to its width, in smaller
+ * type while it is taller than the area (down to 8 px), and cut with an
+ * ellipsis only if it still does not fit. */
+static void
+draw_placeholder (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t, double legend_top,
+                  double legend_bottom)
+{
+  const double s = t->scale, pad = 6 * s;
+  /* Beside the legend (above or below it, where there is more room),
+   * not over it. */
+  double top = f->top, bottom = f->bottom;
+  if (legend_bottom > legend_top)
+    {
+      if (f->bottom - legend_bottom >= legend_top - f->top)
+        top = legend_bottom;
+      else
+        bottom = legend_top;
+    }
+  const double w = f->right - f->left - 2 * pad, h = bottom - top - 2 * pad;
+  if (w < 8 || h < 8)
+    return;
+  g_autofree char *esc = g_markup_printf_escaped ("<i>%s</i>", self->placeholder);
+  PangoLayout *layout = NULL;
+  int lw = 0, lh = 0;
+  for (double size = 11 * s;; size -= s)
+    {
+      g_clear_object (&layout);
+      layout = text_layout (cr, esc, size);
+      pango_layout_set_width (layout, (int) (w * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      if (lh <= h || size - s < 8 * s)
+        break;
+    }
+  if (lh > h)
+    {
+      pango_layout_set_height (layout, (int) (h * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+    }
+  double c[4] = { t->fg[0], t->fg[1], t->fg[2], 0.6 };
+  set_color (cr, c);
+  cairo_move_to (cr, f->left + pad, 0.5 * (top + bottom) - 0.5 * lh);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
 void
 pfm_plot_draw (PfmPlot *self, cairo_t *cr, double width, double height, const PfmPlotTheme *t)
 {
@@ -1628,10 +1681,11 @@ pfm_plot_draw (PfmPlot *self, cairo_t *cr, double width, double height, const Pf
   if (self->kind == PFM_PLOT_IMAGE)
     draw_image (self, cr, &f, t);
   draw_axes (self, cr, &f, t);
+  double legend_top = f.top, legend_bottom = f.top;
   if (self->kind != PFM_PLOT_IMAGE)
     {
       draw_series (self, cr, &f, t);
-      draw_legend (self, cr, &f, t);
+      draw_legend (self, cr, &f, t, &legend_top, &legend_bottom);
     }
   draw_hover (self, cr, &f, t);
 
@@ -1639,12 +1693,7 @@ pfm_plot_draw (PfmPlot *self, cairo_t *cr, double width, double height, const Pf
   for (guint i = 0; self->kind != PFM_PLOT_IMAGE && i < self->series->len; i++)
     empty &= ((Series *) self->series->pdata[i])->x->len == 0;
   if (empty && self->placeholder)
-    {
-      g_autofree char *esc = g_markup_printf_escaped ("<i>%s</i>", self->placeholder);
-      double c[4] = { t->fg[0], t->fg[1], t->fg[2], 0.6 };
-      set_color (cr, c);
-      draw_text (cr, esc, 11 * s, 0.5 * (f.left + f.right), 0.5 * (f.top + f.bottom), 0.5, 0.5, 0);
-    }
+    draw_placeholder (self, cr, &f, t, legend_top, legend_bottom);
 }
 
 void

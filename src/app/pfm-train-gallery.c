@@ -214,6 +214,10 @@ pfm_train_gallery_set (PfmTrainGallery *self, const PfmTrainData *data, const do
                                               i + 1, t->label, t->predicted, t->predicted != t->label ? _(" (wrong)") : "");
       gtk_widget_set_tooltip_text (area, tip);
       gtk_flow_box_append (self->flow, area);
+      /* What a screen reader says for the tile (a tooltip is only its
+       * description): on the child the user selects. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (area)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      tip, -1);
     }
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "tiles" : "empty");
 }

@@ -50,6 +50,7 @@ struct _PfmTrainingView
   PfmDocument     *document;
   GtkDropDown     *dataset_dropdown;
   GtkButton       *pause_button;
+  GtkWidget       *export_button;
   GtkProgressBar  *progress;
   GtkLabel        *setup_label;
   GtkLabel        *summary;
@@ -168,6 +169,15 @@ sync_dataset (PfmTrainingView *self)
 
 /* --- jobs' events ----------------------------------------------------------------- */
 
+/* The bar's text is drawn, not a child a screen reader can reach: it is
+ * also the bar's accessible description. */
+static void
+set_progress_text (PfmTrainingView *self, const char *text)
+{
+  gtk_progress_bar_set_text (self->progress, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
 static void
 update_actions (PfmTrainingView *self)
 {
@@ -206,7 +216,7 @@ progress_cb (gpointer owner, PfmTrainJob *job, const PfmTrainProgress *p)
                                            100 * p->accuracy, eta_text);
   gtk_progress_bar_set_fraction (self->progress, (double) done / MAX (1u, total));
   if (!self->pause_confirmed)
-    gtk_progress_bar_set_text (self->progress, text);
+    set_progress_text (self, text);
   redraw_curves (self, p);
 }
 
@@ -230,7 +240,7 @@ runs_cb (gpointer owner, PfmTrainJob *job, guint done, guint total)
   gtk_progress_bar_set_fraction (self->progress, (double) done / MAX (1u, total));
   g_autofree char *text = g_strdup_printf (job == self->fab_job ? _("Fabricated copies: run %u of %u")
                                            : _("The trained glass in the forward engine: run %u of %u"), done, total);
-  gtk_progress_bar_set_text (self->progress, text);
+  set_progress_text (self, text);
 }
 
 static void
@@ -241,7 +251,7 @@ paused_cb (gpointer owner, PfmTrainJob *job)
     return;
   self->pause_confirmed = TRUE;
   g_autofree char *text = g_strdup_printf (_("Paused after epoch %u: press Resume to go on"), self->epochs->len);
-  gtk_progress_bar_set_text (self->progress, self->epochs->len > 0 ? text : _("Paused: press Resume to go on"));
+  set_progress_text (self, self->epochs->len > 0 ? text : _("Paused: press Resume to go on"));
   update_actions (self);
 }
 
@@ -305,7 +315,7 @@ train_done (PfmTrainingView *self, PfmTrainJob *job)
   show_detectors (self, 0);
   gtk_progress_bar_set_fraction (self->progress, 1.0);
   g_autofree char *text = g_strdup_printf (_("Trained in %.0f s"), self->result->seconds);
-  gtk_progress_bar_set_text (self->progress, text);
+  set_progress_text (self, text);
 }
 
 static gboolean save_project (const char *path, gpointer user_data, GError **error);
@@ -389,7 +399,7 @@ done_cb (gpointer owner, PfmTrainJob *job, GError *error)
       else
         {
           gtk_progress_bar_set_fraction (self->progress, 0.0);
-          gtk_progress_bar_set_text (self->progress, cancelled ? _("Training cancelled") : _("Training failed"));
+          set_progress_text (self, cancelled ? _("Training cancelled") : _("Training failed"));
           if (!cancelled)
             {
               g_free (self->result_text);
@@ -403,7 +413,7 @@ done_cb (gpointer owner, PfmTrainJob *job, GError *error)
   else if (job == self->fab_job)
     {
       self->fab_job = NULL;
-      gtk_progress_bar_set_text (self->progress, error ? (cancelled ? _("Fabrication cancelled") : error->message)
+      set_progress_text (self, error ? (cancelled ? _("Fabrication cancelled") : error->message)
                                                        : _("Fabricated"));
       if (error == NULL)
         {
@@ -469,7 +479,7 @@ start_training (PfmTrainingView *self, guint pause_after)
   self->n_epochs = (guint) cfg->train.epochs;
   redraw_curves (self, NULL);
   gtk_progress_bar_set_fraction (self->progress, 0.0);
-  gtk_progress_bar_set_text (self->progress, _("Loading the dataset and planning the adjoint…"));
+  set_progress_text (self, _("Loading the dataset and planning the adjoint…"));
   update_actions (self);
   pfm_train_job_run (job);
 }
@@ -486,7 +496,7 @@ start_fabricate (PfmTrainingView *self, guint copies)
   job->copies = copies;
   self->fab_job = job;
   gtk_progress_bar_set_fraction (self->progress, 0.0);
-  gtk_progress_bar_set_text (self->progress, _("Fabricating copies…"));
+  set_progress_text (self, _("Fabricating copies…"));
   update_actions (self);
   pfm_train_job_run (job);
 }
@@ -626,7 +636,7 @@ pause_action (GtkWidget *w, const char *a, GVariant *p)
   const gboolean pause = !self->train_job->paused;
   pfm_train_job_pause (self->train_job, pause);
   self->pause_confirmed = FALSE;
-  gtk_progress_bar_set_text (self->progress, pause ? _("Pausing after this batch…") : _("Resuming…"));
+  set_progress_text (self, pause ? _("Pausing after this batch…") : _("Resuming…"));
   update_actions (self);
 }
 
@@ -778,6 +788,7 @@ pfm_training_view_class_init (PfmTrainingViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-training-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmTrainingView, dataset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PfmTrainingView, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, PfmTrainingView, export_button);
   gtk_widget_class_bind_template_child (widget_class, PfmTrainingView, progress);
   gtk_widget_class_bind_template_child (widget_class, PfmTrainingView, setup_label);
   gtk_widget_class_bind_template_child (widget_class, PfmTrainingView, summary);
@@ -815,6 +826,13 @@ pfm_training_view_init (PfmTrainingView *self)
   GtkStringList *model = gtk_string_list_new (datasets);
   gtk_drop_down_set_model (self->dataset_dropdown, G_LIST_MODEL (model));
   g_object_unref (model);
+  /* Names a screen reader says (a tooltip is only a description). */
+  pfm_set_accessible_label (GTK_WIDGET (self->dataset_dropdown), _("Dataset"));
+  pfm_set_accessible_label (self->export_button, _("Training exports"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->copies_spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Number of fabricated copies"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Training progress"), -1);
   make_plots (self);
 }
 
@@ -829,7 +847,7 @@ pfm_training_view_new (PfmDocument *document)
   self->prepare_id = g_timeout_add (DEBOUNCE_MS, prepare_cb, self);
   update_setup (self);
   update_actions (self);
-  gtk_progress_bar_set_text (self->progress, _("Not trained yet"));
+  set_progress_text (self, _("Not trained yet"));
   return GTK_WIDGET (self);
 }
 

@@ -1,45 +1,76 @@
-# pfmsession.py - one interaction test's session: a private Xvfb, the app
-# started on it and found on the accessibility bus (pfmdrive.App), TAP
-# output on the descriptor test-interaction.sh gives it.
+# pfmsession.py - what the interaction tests share: TAP reporting, a
+# session (a private Xvfb with the app started on it, seen through
+# pfmdrive.App), checks of exported files, and the steps a user takes in
+# every view (open it, check its controls' names, save a plot through its
+# right-click menu).
 #
 # Copyright 2026 The PFM Explorer developers
 # SPDX-License-Identifier: GPL-3.0-or-later
+import csv
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
+import zlib
 
 import pfmdrive
-from pfmdrive import App, DriveError
+from pfmdrive import App, DriveError, CONTROL_ROLES, name, role
+
+# ---- TAP ---------------------------------------------------------------------
+
+n_tests = 0
+n_failed = 0
 
 
-class Tap:
-    """TAP lines on PFM_TAP_FD (test-interaction.sh), else stdout."""
+def start(out):
+    """TAP on test-interaction.sh's descriptor when it gives one, and a
+    fresh @out: a name that exists would (rightly) make the file dialog ask
+    whether to replace it."""
+    if os.environ.get("PFM_TAP_FD"):
+        sys.stdout = os.fdopen(int(os.environ["PFM_TAP_FD"]), "w", buffering=1)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
 
-    def __init__(self):
-        fd = os.environ.get("PFM_TAP_FD")
-        self.out = os.fdopen(int(fd), "w", buffering=1) if fd else sys.stdout
-        self.n = 0
-        self.failed = 0
 
-    def report(self, ok, desc, *diag):
-        self.n += 1
-        if not ok:
-            self.failed += 1
-        print(f"{'ok' if ok else 'not ok'} {self.n} - {desc}", file=self.out)
-        for d in diag:
-            for line in str(d).splitlines():
-                print(f"# {line}", file=self.out)
-        self.out.flush()
+def report(ok, desc, *diag):
+    global n_tests, n_failed
+    n_tests += 1
+    if not ok:
+        n_failed += 1
+    print(f"{'ok' if ok else 'not ok'} {n_tests} - {desc}")
+    for d in diag:
+        for line in str(d).splitlines():
+            print(f"# {line}")
+    sys.stdout.flush()
+    return ok
 
-    def finish(self):
-        """The plan, always (a step that could not go on was a failure)."""
-        print(f"1..{self.n}", file=self.out)
-        self.out.flush()
-        return 1 if self.failed or self.n == 0 else 0
 
+def plan():
+    """The plan, always printed last; the exit status."""
+    print(f"1..{n_tests}")
+    return 1 if n_failed else 0
+
+
+def tools_missing():
+    for tool in ("xdotool", "Xvfb"):
+        if shutil.which(tool) is None:
+            print(f"1..0 # SKIP {tool} is not installed")
+            return True
+    return False
+
+
+def tail(path, n=15):
+    try:
+        with open(path, errors="replace") as f:
+            return ["app stderr: " + l.rstrip() for l in f.readlines()[-n:]]
+    except OSError:
+        return []
+
+
+# ---- the virtual screen and the app -------------------------------------
 
 class Session:
     def __init__(self, app, out, size="1600x1000", args=(), env=None):
@@ -107,3 +138,165 @@ class Session:
                 return ["app stderr: " + l.rstrip() for l in f.readlines()[-n:]]
         except OSError:
             return []
+
+
+def wait_for(what, timeout, poll=0.25):
+    """@what() until it returns something true (returned) or @timeout
+    seconds have passed (None)."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            v = what()
+        except DriveError:
+            v = None
+        if v:
+            return v
+        if time.time() > deadline:
+            return None
+        time.sleep(poll)
+
+
+# ---- file checks -------------------------------------------------------------
+
+def png_ok(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return False, "not a PNG signature"
+    pos, idat, w, h = 8, b"", 0, 0
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            w, h = int.from_bytes(body[:4], "big"), int.from_bytes(body[4:8], "big")
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    return (w > 0 and h > 0 and len(raw) >= h), f"{w}x{h}, {len(raw)} bytes of pixels"
+
+
+def pdf_ok(path, out):
+    if shutil.which("pdftoppm") is None:
+        with open(path, "rb") as f:
+            head = f.read(5)
+        return head == b"%PDF-", "pdftoppm not installed: only the header checked"
+    base = os.path.join(out, "pdfpage")
+    r = subprocess.run(["pdftoppm", "-png", "-r", "30", "-singlefile", path, base], capture_output=True, text=True)
+    return r.returncode == 0 and os.path.exists(base + ".png"), r.stderr.strip()
+
+
+def svg_ok(path):
+    root = ET.parse(path).getroot()
+    return root.tag.endswith("svg"), root.tag
+
+
+def csv_rows(path):
+    """The header and the data rows of a Save Data… CSV, numbers as floats
+    (an empty cell, a gap in a series, is None) and the "series" column's
+    names as they are."""
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows:
+        return [], []
+    header = rows[0]
+    num = lambda c: None if c == "" else float(c)
+    return header, [[c if header[i:i + 1] == ["series"] else num(c) for i, c in enumerate(r)] for r in rows[1:]]
+
+
+# ---- what a user does in any view -----------------------------------------------
+
+def on_screen(s, view, view_class):
+    """What a user sees with @view open: GTK 4.8 does not tell AT-SPI which
+    stack page is showing (hidden pages keep their last extents), so the
+    other views' subtrees (@view_class: view → widget class) are left out
+    by their widget class."""
+    hidden = {c for v, c in view_class.items() if v != view}
+
+    def walk(n, depth=0):
+        if n is None or depth > 80:
+            return
+        if role(n) == "filler" and name(n) in hidden:
+            return
+        yield n
+        try:
+            kids = list(n)
+        except Exception:
+            return
+        for k in kids:
+            yield from walk(k, depth + 1)
+    out = []
+    for n in walk(s.app.root):
+        e = pfmdrive.extents(n)
+        if e is not None and e[2] > 0 and e[3] > 0 and pfmdrive.showing(n):
+            out.append(n)
+    return out
+
+
+def open_view(s, view):
+    tab = s.app.find(role_is="page tab", name_is=view)
+    s.app.click(tab)
+    time.sleep(0.5)
+
+
+def check_names(s, view, view_class):
+    bad = []
+    for n in on_screen(s, view, view_class):
+        r, nm = role(n), name(n).strip()
+        if r in CONTROL_ROLES and (nm == "" or re.match(r"^(Gtk|Adw)[A-Z]", nm)):
+            bad.append(f"{r} {nm!r} at {s.app.screen_rect(n)}")
+    report(not bad, f"{view}: every visible control has an accessible name", *bad[:12])
+
+
+def plot_menu(s, plot, item):
+    """Right-click @plot, then click @item in its menu (the menu is the
+    plot's own child: other plots' hidden menus are not looked at)."""
+    s.app.click(plot, button=3)
+    entry = s.app.find(role_is="menu item", name_is=item, within=plot, timeout=5)
+    s.app.click(entry)
+
+
+def save_via_menu(s, plot, item, title, path):
+    """The plot's menu item, then the file dialog.  On a loaded machine a
+    click or a key can land before the window takes it: then the dialog is
+    closed (Escape) and the user's steps are done once more.  A real fault
+    fails both times."""
+    for attempt in range(2):
+        try:
+            plot_menu(s, plot, item)
+            if s.app.save_through_dialog(title, path, timeout=30):
+                return True
+        except DriveError as e:
+            print(f"# attempt {attempt + 1}: {e}")
+        s.app.key("Escape")
+        s.app.toplevel_gone(title, timeout=5)
+    return False
+
+
+def dialog_with(s, heading):
+    """The AdwMessageDialog showing @heading, or None."""
+    for top in s.app.frames():
+        if s.app.find_all(role_is="label", name_is=heading, within=top, visible=False):
+            return top
+    return None
+
+
+def dialog_button(s, dialog, label, timeout=10):
+    """A response button of an AdwMessageDialog.  Its AdwSqueezer keeps both
+    layouts of the responses, a row and a column, in the tree, and the
+    hidden one keeps the extents it had: the button showing is the one
+    whose box lies inside the dialog."""
+    def inside(node):
+        d, e = pfmdrive.extents(dialog), pfmdrive.extents(node.parent)
+        return d and e and e[0] >= d[0] and e[1] >= d[1] and e[0] + e[2] <= d[0] + d[2] and e[1] + e[3] <= d[1] + d[3]
+    found = wait_for(lambda: [b for b in s.app.find_all(role_is="push button", startswith="_" + label, within=dialog)
+                              if inside(b)], timeout)
+    if not found:
+        raise DriveError(f"no button {label!r} showing in the dialog {name(dialog)!r}")
+    return found[0]
+
+
+def wait_run_done(s, timeout=120):
+    """The Propagation view's run is done when Run Again is showing."""
+    s.app.find(role_is="push button", startswith="_Run Again", timeout=timeout)

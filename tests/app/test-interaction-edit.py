@@ -12,7 +12,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -21,13 +20,11 @@ import traceback
 import pyatspi
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pfmsession import Session, Tap  # noqa: E402
+import pfmsession  # noqa: E402
+from pfmsession import Session, report  # noqa: E402
 
 APP, OUT = sys.argv[1], sys.argv[2]
-tap = Tap()
-report = tap.report
-shutil.rmtree(OUT, ignore_errors=True)
-os.makedirs(OUT)
+pfmsession.start(OUT)   # TAP on its descriptor, a fresh OUT
 
 WAVELENGTH = "Wavelength λ (nm)"
 
@@ -290,7 +287,7 @@ def main():
         s = Session(APP, OUT, args=("--size", "1600x1000"))
     except Exception as e:
         report(False, "the app starts and shows its window on the accessibility bus", e)
-        return tap.finish()
+        return pfmsession.plan()
     try:
         s.app.key("alt+2")
         time.sleep(0.5)
@@ -307,7 +304,7 @@ def main():
         s.close()
     report(not problems, "the app's stderr has no CRITICAL or WARNING line", *problems[:8])
     check_french()
-    return tap.finish()
+    return pfmsession.plan()
 
 
 if __name__ == "__main__":

@@ -22,14 +22,12 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pfmdrive  # noqa: E402
 from pfmdrive import DriveError, name  # noqa: E402
-from pfmsession import Session as _Session, Tap  # noqa: E402
+import pfmsession  # noqa: E402
+from pfmsession import Session as _Session, report  # noqa: E402
 
 APP, OUT = sys.argv[1], sys.argv[2]
-shutil.rmtree(OUT, ignore_errors=True)
-os.makedirs(OUT)
+pfmsession.start(OUT)   # TAP on its descriptor, a fresh OUT
 HERE = os.path.dirname(os.path.abspath(__file__))
-tap = Tap()
-report = tap.report
 
 
 def tail(path, n=15):
@@ -152,7 +150,7 @@ def focus_main_window(s):
 def main():
     for tool in ("xdotool", "Xvfb"):
         if shutil.which(tool) is None:
-            print(f"1..0 # SKIP {tool} is not installed", file=tap.out)
+            print(f"1..0 # SKIP {tool} is not installed")
             return 0
     project = project_with_sigma(0.3)
     try:
@@ -160,7 +158,7 @@ def main():
     except DriveError as e:
         report(False, "the app starts and shows its window on the accessibility bus", e,
                *tail(os.path.join(OUT, "app-stderr.log")))
-        return tap.finish()
+        return pfmsession.plan()
     exited = None
     try:
         first = wait_summary(s, "This copy", 180)
@@ -239,7 +237,7 @@ def main():
         problems = s.stderr_problems()
         s.close()
     report(not problems, "the app's stderr has no CRITICAL or WARNING line (Discard included)", *problems[:8])
-    return tap.finish()
+    return pfmsession.plan()
 
 
 if __name__ == "__main__":

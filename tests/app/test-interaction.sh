@@ -7,8 +7,8 @@
 # Copyright 2026 The PFM Explorer developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
-app=${1:?usage: test-interaction.sh PFM_EXPLORER OUTDIR}
-out=${2:?usage: test-interaction.sh PFM_EXPLORER OUTDIR}
+app=${1:?usage: test-interaction.sh PFM_EXPLORER OUTDIR [SCRIPT.py]}
+out=${2:?usage: test-interaction.sh PFM_EXPLORER OUTDIR [SCRIPT.py]}
 script=${3:-test-interaction.py}
 py=/usr/bin/python3
 for t in xdotool Xvfb dbus-run-session "$py"; do
