@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -188,18 +189,31 @@ set_title (Control *c)
    * row's title (a label of its own as well would be read twice). */
 }
 
+/* A number in C form ("1.45") as the locale writes it ("1,45" in
+ * French), exactly: only the decimal point changes. */
+static char *
+locale_decimal (char *c_form)
+{
+  const char *point = localeconv ()->decimal_point;
+  if (point == NULL || g_str_equal (point, ".") || strchr (c_form, '.') == NULL)
+    return c_form;
+  g_auto(GStrv) parts = g_strsplit (c_form, ".", -1);
+  g_free (c_form);
+  return g_strjoinv (point, parts);
+}
+
 static char *
 display_text (Control *c)
 {
   g_autofree char *si = pfm_document_get_value (c->group->document, c->key);
-  if (c->info->type != PFM_KEY_DOUBLE || display_factor (c) == 1.0)
+  if (c->info->type != PFM_KEY_DOUBLE || g_str_equal (si, "auto"))
     return g_steal_pointer (&si);
-  if (g_str_equal (si, "auto"))
-    return g_steal_pointer (&si);
+  if (display_factor (c) == 1.0)
+    return locale_decimal (g_steal_pointer (&si));
   double v = g_ascii_strtod (si, NULL) / display_factor (c);
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (buf, sizeof buf, "%.6g", v);
-  return g_strdup (buf);
+  return locale_decimal (g_strdup (buf));
 }
 
 /* A rejected value: plain text under the field (no markup: the message
@@ -231,12 +245,12 @@ has_error (Control *c)
   return gtk_widget_has_css_class (c->row, "pfm-invalid");
 }
 
-/* A number in a message as the fields show numbers. */
+/* A number in a message as the fields show numbers: the locale's point. */
 static char *
 format_shown (double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g", v));
+  return locale_decimal (g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g", v)));
 }
 
 /* "Wavelength λ must be between 100 and 20000 nm": the field's own label,
@@ -301,7 +315,8 @@ sync_control (Control *c)
   c->updating = FALSE;
 }
 
-/* A typed number: the C form ("1.45") or the locale's ("1,45"). */
+/* A typed number: the C form ("1.45") or the locale's ("1,45"), as the
+ * field shows it. */
 static gboolean
 parse_number (const char *text, double *out)
 {
@@ -343,7 +358,10 @@ apply_text (Control *c, const char *text)
           return;
         }
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      g_ascii_dtostr (buf, sizeof buf, v * display_factor (c));
+      /* To SI by an exact power of ten: 1550 nm is 1550 / 1e9 = 1.55e-06,
+       * where 1550 * 1e-9 would be 1.5500000000000002e-06 in the file. */
+      const double f = display_factor (c);
+      g_ascii_dtostr (buf, sizeof buf, f < 1.0 ? v / round (1.0 / f) : v * f);
       /* Integers as integers: the engine's parser wants "64", not "64.0". */
       if (c->info->type != PFM_KEY_DOUBLE && v == floor (v) && fabs (v) < 9e15)
         g_snprintf (buf, sizeof buf, "%.0f", v);

@@ -264,15 +264,20 @@ def check_french():
         s.app.key("alt+2")
         n0 = s.app.find(role_is="text", name_is="Indice de réfraction n₀")
         replace_text(s, n0, "1,45")
-        ok = wait_for(lambda: text_of(s.app.find(role_is="text", name_is="Indice de réfraction n₀")) == "1.45")
-        report(ok, f"French: 1,45 is accepted ({text_of(n0)!r})")
+        ok = wait_for(lambda: text_of(s.app.find(role_is="text", name_is="Indice de réfraction n₀")) == "1,45")
+        report(ok, f"French: 1,45 is accepted and shown with the locale's comma ({text_of(n0)!r})")
+        wl = s.app.find(role_is="text", name_is="Longueur d’onde λ (nm)")
+        replace_text(s, wl, "1550.5")
+        ok = wait_for(lambda: text_of(s.app.find(role_is="text", name_is="Longueur d’onde λ (nm)")) == "1550,5")
+        report(ok, f"French: 1550.5 (the C form) is accepted too, shown as 1550,5 ({text_of(wl)!r})")
         path = os.path.join(OUT, "fr", "fr.pfm")
         s.app.key("ctrl+s")
         saved = s.app.save_through_dialog("Enregistrer le projet", path)
         text = open(path).read() if saved else ""
-        report(saved and re.search(r"^n0=1\.45$", text, re.M) is not None,
-               "French: the project file is written with a decimal point (n0=1.45)",
-               *[l for l in text.splitlines() if l.startswith("n0")])
+        report(saved and re.search(r"^n0=1\.45$", text, re.M) is not None
+               and re.search(r"^wavelength=1\.5505e-0?6$", text, re.M) is not None,
+               "French: the project file is written with decimal points (n0=1.45, wavelength=1.5505e-06)",
+               *[l for l in text.splitlines() if l.startswith(("n0", "wavelength"))])
         s.shot("edit-french")
     except Exception:
         report(False, "the French session ran to its end", traceback.format_exc(), *s.stderr_tail())
