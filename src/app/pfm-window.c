@@ -33,6 +33,7 @@ struct _PfmWindow
   AdwHeaderBar    *header_bar;
   GtkBox          *sidebar_box;
   GtkWidget       *sidebar;
+  GtkToggleButton *sidebar_button;
   GtkRevealer     *preset_revealer;
   GtkLabel        *preset_label;
   GMenu           *presets_section;
@@ -417,7 +418,8 @@ set_presentation (PfmWindow *self, gboolean on)
 {
   self->presentation = on;
   /* On a projector the plots need the room; parameters stay one F11 away. */
-  gtk_widget_set_visible (self->sidebar, !on);
+  gtk_widget_set_visible (self->sidebar, !on && gtk_toggle_button_get_active (self->sidebar_button));
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), !on);
   /* Full screen has no window to minimise or close: Escape or F11 leaves. */
   adw_header_bar_set_show_start_title_buttons (self->header_bar, !on);
   adw_header_bar_set_show_end_title_buttons (self->header_bar, !on);
@@ -454,6 +456,21 @@ static void
 leave_presentation_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   set_presentation (PFM_WINDOW (widget), FALSE);
+}
+
+static void
+toggle_sidebar_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  PfmWindow *self = PFM_WINDOW (widget);
+  if (!self->presentation)
+    gtk_toggle_button_set_active (self->sidebar_button, !gtk_toggle_button_get_active (self->sidebar_button));
+}
+
+static void
+sidebar_button_cb (GtkToggleButton *button, PfmWindow *self)
+{
+  if (!self->presentation)
+    gtk_widget_set_visible (self->sidebar, gtk_toggle_button_get_active (button));
 }
 
 static void
@@ -748,6 +765,7 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, PfmWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, preset_revealer);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, preset_label);
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, presets_section);
@@ -766,6 +784,7 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.presentation", NULL, presentation_action);
   gtk_widget_class_install_action (widget_class, "win.leave-presentation", NULL, leave_presentation_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
 
@@ -777,6 +796,7 @@ pfm_window_class_init (PfmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.presentation", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.view", "s", "scaling");
@@ -839,6 +859,7 @@ pfm_window_init (PfmWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   pfm_set_accessible_label (self->presets_button, _("Presets"));
   pfm_set_accessible_label (self->menu_button, _("Main menu"));
+  g_signal_connect (self->sidebar_button, "toggled", G_CALLBACK (sidebar_button_cb), self);
 
   self->document = pfm_document_new ();
   self->runner = pfm_runner_new (self->document);
