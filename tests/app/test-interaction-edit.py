@@ -205,7 +205,7 @@ def check_keyboard(s):
     back = wait_for(lambda: s.app.find_all(role_is="text", name_is=WAVELENGTH), timeout=10)
     report(hidden and bool(back), "F11 hides the sidebar; one Escape brings it back")
     # The sidebar button hides the parameters (a narrow window), F9 shows them.
-    s.app.click(s.app.find(role_is="toggle button", name_is="Parameters sidebar"))
+    s.app.click(s.app.find(role_is="push button", name_is="Parameters sidebar"))
     hidden = s.app.gone(role_is="text", name_is=WAVELENGTH, timeout=10)
     s.app.key("F9")
     back = wait_for(lambda: s.app.find_all(role_is="text", name_is=WAVELENGTH), timeout=10)
