@@ -512,16 +512,11 @@ close_later (PfmWindow *self)
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle, g_object_ref (self), g_object_unref);
 }
 
+/* "Save Changes?" answered Discard, or Save and the save went through. */
 static void
-close_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *self)
+close_after_confirm (PfmWindow *self, const char *arg)
 {
-  if (g_str_equal (response, "discard"))
-    close_later (self);
-  else if (g_str_equal (response, "save"))
-    {
-      if (save_current (self))
-        close_later (self);
-    }
+  close_later (self);
 }
 
 static void
@@ -578,18 +573,7 @@ pfm_window_close_request (GtkWindow *window)
     return TRUE;
   if (pfm_document_get_dirty (self->document) && !self->close_confirmed && self->shot_path == NULL)
     {
-      g_autofree char *name = pfm_document_dup_title (self->document);
-      GtkWidget *dialog = adw_message_dialog_new (window, _("Save Changes?"), NULL);
-      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                      _("“%s” has unsaved changes. Changes which are not saved will be lost."), name);
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "cancel", _("_Cancel"), "discard", _("_Discard"), "save", _("_Save"), NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-      g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
-      gtk_window_present (GTK_WINDOW (dialog));
+      confirm_then (self, _("Save Changes?"), close_after_confirm, NULL);
       return TRUE;
     }
   save_window_state (self);

@@ -133,11 +133,7 @@ class Session:
                     and "Unable to acquire session bus" not in l]
 
     def stderr_tail(self, n=15):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return ["app stderr: " + l.rstrip() for l in f.readlines()[-n:]]
-        except OSError:
-            return []
+        return tail(self.log_path, n)
 
 
 def wait_for(what, timeout, poll=0.25):

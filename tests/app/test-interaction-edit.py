@@ -65,12 +65,7 @@ def replace_text(s, node, text, then="Return"):
 
 
 def wait_for(pred, timeout=10):
-    deadline = time.time() + timeout
-    while True:
-        v = pred()
-        if v or time.time() > deadline:
-            return v
-        time.sleep(0.2)
+    return pfmsession.wait_for(pred, timeout, poll=0.2)
 
 
 def check_validation(s):

@@ -23,19 +23,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pfmdrive  # noqa: E402
 from pfmdrive import DriveError, name  # noqa: E402
 import pfmsession  # noqa: E402
-from pfmsession import Session as _Session, report  # noqa: E402
+from pfmsession import Session as _Session, report, tail  # noqa: E402
 
 APP, OUT = sys.argv[1], sys.argv[2]
 pfmsession.start(OUT)   # TAP on its descriptor, a fresh OUT
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def tail(path, n=15):
-    try:
-        with open(path, errors="replace") as f:
-            return ["app stderr: " + l.rstrip() for l in f.readlines()[-n:]]
-    except OSError:
-        return []
 
 
 # ---- steps ---------------------------------------------------------------
