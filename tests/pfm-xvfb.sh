@@ -7,7 +7,11 @@
 # starts the server, so two of them started at once (two checkouts' suites,
 # a suite beside a desktop session) can pick the same number and one
 # fails with "Xvfb failed to start".  A TERM or INT (meson's timeout,
-# `timeout`) stops CMD and the server at once.
+# `timeout`) stops CMD and the server at once.  -noreset: without it the
+# server resets whenever its last client leaves, and a client that
+# connects during the reset is refused ("cannot open display") - exactly
+# what happens when a test's `xdotool search` comes and goes before a
+# slow (ASan) app has connected.
 #
 # Copyright 2026 The PFM Explorer developers
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -33,7 +37,7 @@ stop() {
 trap stop EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
-Xvfb -displayfd 9 -screen 0 "${size}x24" -nolisten tcp 9>"$dir/display" 2>"$dir/log" &
+Xvfb -displayfd 9 -screen 0 "${size}x24" -nolisten tcp -noreset 9>"$dir/display" 2>"$dir/log" &
 xpid=$!
 for _ in $(seq 300); do
   [ -s "$dir/display" ] && break

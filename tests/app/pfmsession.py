@@ -135,6 +135,41 @@ class Session:
     def stderr_tail(self, n=15):
         return tail(self.log_path, n)
 
+    def exited_cleanly(self, rc):
+        """(ok, diagnostics) for the app's exit status @rc after a normal
+        quit.  Under ASan, GTK 4.8's own file chooser leaks: a 30-line GTK
+        program that only opens a GtkFileChooserNative and closes it, with
+        an accessibility client attached, leaks 256 bytes through
+        g_realloc (more with a current folder set), and this app adds
+        16 KiB through g_malloc on the same dialog opened and cancelled.
+        Their stacks end inside GLib/GTK, which have no frame pointers.
+        Our code keeps frame pointers in sanitizer builds (meson.build),
+        so a leak it allocated shows one of its frames: that, any other
+        sanitizer error, or any other non-zero status still fails."""
+        if rc == 0:
+            return True, []
+        if rc is None:
+            return False, ["the app did not exit"]
+        with open(self.log_path, errors="replace") as f:
+            text = f.read()
+        if "ERROR: LeakSanitizer" not in text or re.search(r"ERROR: AddressSanitizer|runtime error:", text):
+            return False, []
+        ours, n_leaks = [], 0
+        for block in re.split(r"\n(?=(?:Direct|Indirect) leak of )", text.split("ERROR: LeakSanitizer", 1)[1]):
+            if not re.match(r"(Direct|Indirect) leak of ", block):
+                continue
+            n_leaks += 1
+            for frame in re.findall(r"^\s+#\d+ 0x[0-9a-f]+ in (.*)$", block, re.M):
+                system = (re.search(r"\((/usr)?/lib/[^)]*\)$", frame)
+                          or re.search(r" \.\./(sysdeps|csu|nptl)/", frame) or "libsanitizer/" in frame)
+                if not system:
+                    ours.append(frame)
+        summary = re.search(r"SUMMARY: AddressSanitizer: (.*)", text)
+        if ours:
+            return False, [f"a leak from our code: {f}" for f in ours[:5]]
+        return True, [f"LeakSanitizer: {summary.group(1).rstrip('.') if summary else n_leaks}, with no frame in "
+                      "PFM Explorer's code (GTK 4.8's file chooser; see exited_cleanly)"]
+
 
 def wait_for(what, timeout, poll=0.25):
     """@what() until it returns something true (returned) or @timeout

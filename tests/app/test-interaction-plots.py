@@ -222,7 +222,8 @@ def main():
             exited = s.proc.wait(30)
         except subprocess.TimeoutExpired:
             exited = None
-        report(exited == 0, "Close with unsaved edits, Discard: the app quits", f"exit status {exited}")
+        clean, why = s.exited_cleanly(exited)
+        report(clean, "Close with unsaved edits, Discard: the app quits", f"exit status {exited}", *why)
     except Exception:   # a step that could not go on: a failure that says where
         report(False, "the session ran to its end", traceback.format_exc(), *tail(s.log_path))
     finally:

@@ -354,8 +354,9 @@ def run(s):
         rc = s.proc.wait(30)
     except Exception:
         rc = None
-    report(rc == 0, "Discard closes the window and the app exits cleanly",
-           f"asked about the project's changes too: {asked_changes}", f"exit status: {rc}")
+    clean, why = s.exited_cleanly(rc)
+    report(clean, "Discard closes the window and the app exits cleanly",
+           f"asked about the project's changes too: {asked_changes}", f"exit status: {rc}", *why)
 
 
 if __name__ == "__main__":
