@@ -75,6 +75,7 @@ struct _PfmDefectsView
   gboolean        copy_done;
   GError         *copy_error;     /* why the last copy was not made, or NULL */
   PfmBatchResult *last_batch;
+  gboolean        have_sweep;     /* the σ sweep plot holds a sweep */
 };
 
 G_DEFINE_FINAL_TYPE (PfmDefectsView, pfm_defects_view, ADW_TYPE_BIN)
@@ -93,6 +94,13 @@ job_free (Job *job)
   pfm_release_on_main (job->context, job->view);
   g_main_context_unref (job->context);
   g_free (job);
+}
+
+static const char *
+stale_notice (JobKind kind)
+{
+  return kind == JOB_BATCH ? _("Out of date: the parameters changed since this batch ran. Run Batch again.")
+                           : _("Out of date: the parameters changed since this sweep ran. Sweep σ again.");
 }
 
 /* --- progress, from workers ------------------------------------------------- */
@@ -315,6 +323,7 @@ show_batch (PfmDefectsView *self, const PfmBatchResult *r)
       if (isfinite (c->calibrated[m]))
         after[MIN (HIST_BINS - 1, (int) (c->calibrated[m] / hi * HIST_BINS))] += 1;
     }
+  pfm_plot_set_stale (self->plots[PLOT_HIST], NULL);
   pfm_plot_set_series (self->plots[PLOT_HIST], 0, centre, before, HIST_BINS);
   pfm_plot_set_series (self->plots[PLOT_HIST], 1, centre, after, HIST_BINS);
   g_autofree char *title = g_strdup_printf (_("Relative error of %u copies"), r->copies->len);
@@ -347,6 +356,8 @@ show_sweep (PfmDefectsView *self, Job *job)
       a[i] = 100 * job->sweep[i]->stats[PFM_METRIC_RELATIVE_ERROR].mean;
       b[i] = 100 * job->sweep[i]->stats_calibrated[PFM_METRIC_RELATIVE_ERROR].mean;
     }
+  pfm_plot_set_stale (self->plots[PLOT_SWEEP], NULL);
+  self->have_sweep = TRUE;
   pfm_plot_set_series (self->plots[PLOT_SWEEP], 0, x, a, job->n_sweep);
   pfm_plot_set_series (self->plots[PLOT_SWEEP], 1, x, b, job->n_sweep);
   const double sigma = job->cfg->defects.sigma;
@@ -449,6 +460,13 @@ document_changed_cb (PfmDocument *doc, const char *key, PfmDefectsView *self)
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   self->copy_done = FALSE;
   self->debounce_id = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
+  /* The copy re-runs by itself (and cancels a batch or sweep in flight);
+   * a batch or sweep is the user's to re-run: what they show is marked
+   * out of date until then. */
+  if (self->last_batch != NULL)
+    pfm_plot_set_stale (self->plots[PLOT_HIST], stale_notice (JOB_BATCH));
+  if (self->have_sweep)
+    pfm_plot_set_stale (self->plots[PLOT_SWEEP], stale_notice (JOB_SWEEP));
 }
 
 /* --- actions ------------------------------------------------------------------------- */

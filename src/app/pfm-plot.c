@@ -61,6 +61,7 @@ struct _PfmPlot
   gboolean     equal_aspect;
   gboolean     image_cells;
   char        *placeholder;
+  char        *stale;              /* out-of-date notice, NULL: current */
   double       hover_x, hover_y;   /* widget coordinates, < 0: none */
   gboolean     y_integer;          /* y ticks at whole numbers (counts) */
 
@@ -163,6 +164,7 @@ pfm_plot_finalize (GObject *object)
   g_free (self->image);
   g_free (self->image_unit);
   g_free (self->placeholder);
+  g_free (self->stale);
   g_array_unref (self->tick_boxes[0]);
   g_array_unref (self->tick_boxes[1]);
   G_OBJECT_CLASS (pfm_plot_parent_class)->finalize (object);
@@ -1579,8 +1581,8 @@ draw_hover (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
  * type while it is taller than the area (down to 8 px), and cut with an
  * ellipsis only if it still does not fit. */
 static void
-draw_placeholder (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t, double legend_top,
-                  double legend_bottom)
+draw_notice (cairo_t *cr, const char *notice, const Frame *f, const PfmPlotTheme *t, double legend_top,
+             double legend_bottom, double alpha)
 {
   const double s = t->scale, pad = 6 * s;
   /* Beside the legend (above or below it, where there is more room),
@@ -1596,7 +1598,7 @@ draw_placeholder (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme
   const double w = f->right - f->left - 2 * pad, h = bottom - top - 2 * pad;
   if (w < 8 || h < 8)
     return;
-  g_autofree char *esc = g_markup_printf_escaped ("<i>%s</i>", self->placeholder);
+  g_autofree char *esc = g_markup_printf_escaped ("<i>%s</i>", notice);
   PangoLayout *layout = NULL;
   int lw = 0, lh = 0;
   for (double size = 11 * s;; size -= s)
@@ -1616,7 +1618,7 @@ draw_placeholder (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       pango_layout_get_pixel_size (layout, &lw, &lh);
     }
-  double c[4] = { t->fg[0], t->fg[1], t->fg[2], 0.6 };
+  double c[4] = { t->fg[0], t->fg[1], t->fg[2], alpha };
   set_color (cr, c);
   cairo_move_to (cr, f->left + pad, 0.5 * (top + bottom) - 0.5 * lh);
   pango_cairo_show_layout (cr, layout);
@@ -1693,7 +1695,38 @@ pfm_plot_draw (PfmPlot *self, cairo_t *cr, double width, double height, const Pf
   for (guint i = 0; self->kind != PFM_PLOT_IMAGE && i < self->series->len; i++)
     empty &= ((Series *) self->series->pdata[i])->x->len == 0;
   if (empty && self->placeholder)
-    draw_placeholder (self, cr, &f, t, legend_top, legend_bottom);
+    draw_notice (cr, self->placeholder, &f, t, legend_top, legend_bottom, 0.6);
+  else if (!empty && self->stale)
+    {
+      /* Out of date: the data faded behind the notice, which says why. */
+      double veil[4] = { t->bg[0], t->bg[1], t->bg[2], 0.7 };
+      if (t->bg[3] <= 0)   /* the widget's own background: light under dark text, dark under light */
+        veil[0] = veil[1] = veil[2] = (t->fg[0] + t->fg[1] + t->fg[2]) / 3 > 0.5 ? 0.14 : 1.0;
+      set_color (cr, veil);
+      cairo_rectangle (cr, f.left, f.top, f.right - f.left, f.bottom - f.top);
+      cairo_fill (cr);
+      draw_notice (cr, self->stale, &f, t, f.top, f.top, 0.9);
+    }
+}
+
+void
+pfm_plot_set_stale (PfmPlot *self, const char *notice)
+{
+  g_return_if_fail (PFM_IS_PLOT (self));
+  if (g_strcmp0 (notice, self->stale) == 0)
+    return;
+  g_free (self->stale);
+  self->stale = g_strdup (notice);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  notice ? notice : "", -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+pfm_plot_get_stale (PfmPlot *self)
+{
+  g_return_val_if_fail (PFM_IS_PLOT (self), NULL);
+  return self->stale;
 }
 
 void

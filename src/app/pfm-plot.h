@@ -92,6 +92,13 @@ void        pfm_plot_set_image       (PfmPlot        *plot,
 /* Text shown in an empty plot ("Run a batch to fill this"). */
 void        pfm_plot_set_placeholder  (PfmPlot       *plot,
                                        const char    *text);
+/* Marks the data as out of date (@notice, e.g. "Parameters changed: run
+ * the batch again"): the data are drawn faded under the notice, in the
+ * figure exports too, and the notice is the plot's accessible
+ * description.  NULL: current again. */
+void        pfm_plot_set_stale        (PfmPlot       *plot,
+                                       const char    *notice);
+const char *pfm_plot_get_stale        (PfmPlot       *plot);
 /* Fixes the colour scale of an image (NAN, NAN: from the data). */
 void        pfm_plot_set_image_range  (PfmPlot       *plot,
                                        double         min,

@@ -511,6 +511,9 @@ show_result (PfmSweepView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->line), !two);
   gtk_widget_set_visible (GTK_WIDGET (self->map), two);
   update_summary (self);
+  const char *notice = self->stale ? _("Out of date: the parameters changed since this sweep ran. Run it again.") : NULL;
+  pfm_plot_set_stale (self->line, notice);
+  pfm_plot_set_stale (self->map, notice);
   if (r == NULL)
     return;
   guint mi = gtk_drop_down_get_selected (self->metric_drop);
@@ -636,7 +639,7 @@ document_changed_cb (PfmDocument *doc, const char *key, PfmSweepView *self)
   if (self->result && !self->stale)
     {
       self->stale = TRUE;
-      update_summary (self);
+      show_result (self);
     }
 }
 

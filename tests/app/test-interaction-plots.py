@@ -2,7 +2,8 @@
 # test-interaction-plots.py - the Defects view's plots driven as a user
 # drives them (TAP): Another Copy makes a different copy (the next seed),
 # Run Batch fills the histogram with whole counts, Sweep σ with σ = 0.3
-# covers 0.3, and closing with unsaved edits then Discard leaves no
+# covers 0.3, a defect setting changed afterwards marks the batch's and
+# the sweep's plots out of date, and closing with unsaved edits then Discard leaves no
 # CRITICAL on stderr.
 #
 #   test-interaction-plots.py PFM_EXPLORER OUTDIR      (under dbus-run-session)
@@ -211,6 +212,29 @@ def main():
             why = f"σ swept: {xs}"
         report(ok, "Sweep σ: with σ = 0.3 the sweep runs from 0 past 0.3, 0.3 among its points", why)
         s.shot("sweep")
+
+        # A defect setting edited after the batch and the sweep: both plots
+        # say they are out of date (faded data under a notice, the
+        # notice their accessible description), the copy re-runs by
+        # itself; Run Batch again makes the histogram current again.
+        hist, sweep = plot(s, "Relative error of"), plot(s, "Mean relative error")
+        fresh = (hist.description or "", sweep.description or "")
+        sigma = s.app.find(role_is="text", startswith="Write error σ")
+        s.app.click(sigma)
+        s.app.key("ctrl+a")
+        s.app.type("0.2")
+        s.app.key("Return")
+        marked = pfmsession.wait_for(lambda: all("Out of date" in (p.description or "") for p in (hist, sweep)), 20)
+        report(fresh == ("", "") and bool(marked),
+               "a defect setting changed after the batch and the sweep: both plots say they are out of date",
+               f"before: {fresh}", f"after: {(hist.description, sweep.description)}")
+        s.shot("out-of-date")
+        wait_summary(s, "This copy", 60)
+        s.app.click(button(s, "Run _Batch"))
+        t = wait_summary(s, "Batch of", 120)
+        report(t.startswith("Batch of") and (hist.description or "") == "" and "Out of date" in (sweep.description or ""),
+               "Run Batch again: the histogram is current again, the σ sweep still out of date",
+               f"histogram: {hist.description!r}", f"sweep: {sweep.description!r}")
 
         # Another Copy changed the project: closing asks; Discard quits
         # without a CRITICAL.

@@ -2,7 +2,7 @@
  * never overlap (any size, normal and presentation type), an axis keeps
  * more than one label where there is room, a hover read-out stays inside
  * the plot, the tallest bar has headroom, a long title wraps, a histogram's
- * count axis has whole-number ticks.
+ * count axis has whole-number ticks, out-of-date data are drawn faded.
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -261,6 +261,48 @@ test_title_wraps (void)
   g_assert_cmpfloat (fr[1], >, two);
 }
 
+/* Pixels in the plot frame whose colour is saturated (the data: bars and
+ * lines are coloured, axes, grid and text grey). */
+static int
+coloured_in_frame (PfmPlot *p, int w, int h)
+{
+  cairo_surface_t *s = draw (p, w, h, &normal);
+  double fr[4], th;
+  pfm_plot_get_frame (p, fr, &th);
+  const guint8 *data = cairo_image_surface_get_data (s);
+  const int stride = cairo_image_surface_get_stride (s);
+  int n = 0;
+  for (int y = (int) fr[1] + 2; y < (int) fr[3] - 2; y++)
+    for (int x = (int) fr[0] + 2; x < (int) fr[2] - 2; x++)
+      {
+        const guint8 *px = data + (gsize) y * stride + 4 * x;
+        n += MAX (MAX (px[2], px[1]), px[0]) - MIN (MIN (px[2], px[1]), px[0]) > 60;
+      }
+  cairo_surface_destroy (s);
+  return n;
+}
+
+/* Out of date: the data fade behind the notice (a palette colour mixed
+ * 70 % with the background keeps under 60 of its channel spread, so no
+ * data pixel stays saturated), and come back when it is cleared. */
+static void
+test_stale_fades (void)
+{
+  for (int which = 2; which < 4; which++)
+    {
+      g_autoptr(PfmPlot) p = make_plot (which);
+      const int before = coloured_in_frame (p, 500, 300);
+      g_assert_cmpint (before, >, 100);
+      pfm_plot_set_stale (p, "Out of date: run it again");
+      g_assert_cmpstr (pfm_plot_get_stale (p), ==, "Out of date: run it again");
+      const int stale = coloured_in_frame (p, 500, 300);
+      g_assert_cmpint (stale, ==, 0);
+      pfm_plot_set_stale (p, NULL);
+      g_assert_null (pfm_plot_get_stale (p));
+      g_assert_cmpint (coloured_in_frame (p, 500, 300), ==, before);
+    }
+}
+
 /* Counts: whole-number ticks, so at most max + 1 labels from 0. */
 static void
 test_integer_ticks (void)
@@ -286,5 +328,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/bar-headroom", test_bar_headroom);
   g_test_add_func ("/plot/title-wraps", test_title_wraps);
   g_test_add_func ("/plot/integer-ticks", test_integer_ticks);
+  g_test_add_func ("/plot/stale-fades", test_stale_fades);
   return g_test_run ();
 }
