@@ -11,6 +11,12 @@
 
 #include "pfm-app-util.h"
 
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include "pfm-scaling.h"
+
 GSettings *
 pfm_app_settings (void)
 {
@@ -126,6 +132,35 @@ pfm_save_dialog (GtkWidget *widget, const char *title, const char *suggested_nam
   d->destroy = destroy;
   g_signal_connect (dialog, "response", G_CALLBACK (response_cb), d);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+char *
+pfm_locale_number (char *c_form)
+{
+  const char *point = localeconv ()->decimal_point;
+  if (point == NULL || g_str_equal (point, ".") || strchr (c_form, '.') == NULL)
+    return c_form;
+  g_auto(GStrv) parts = g_strsplit (c_form, ".", -1);
+  g_free (c_form);
+  return g_strjoinv (point, parts);
+}
+
+char *
+pfm_display_value (double value, const char *unit)
+{
+  if (isnan (value))
+    return g_strdup (_("undefined"));
+  if (isinf (value))
+    return g_strdup (value > 0 ? _("infinite") : _("−infinite"));
+  char *s = pfm_scaling_format_value (value, unit);
+  if (g_str_has_suffix (s, " days"))
+    {
+      s[strlen (s) - strlen (" days")] = '\0';
+      g_autofree char *number = s;
+      /* TRANSLATORS: a duration, "92.6 days" (the number is already formatted) */
+      s = g_strdup_printf (_("%s days"), number);
+    }
+  return pfm_locale_number (s);
 }
 
 void

@@ -34,6 +34,14 @@ void pfm_toast       (GtkWidget  *widget,
 /* Drops a reference to @object on @context's thread (the UI thread): a
  * GTask's data may be freed on its worker thread, and GTK objects must not
  * be finalized there. */
+/* A number in C form ("1.45") as the locale writes it ("1,45" in
+ * French), exactly: only the decimal point changes.  Takes @c_form. */
+char *pfm_locale_number  (char       *c_form);
+/* pfm_scaling_format_value() (the engine's engineering units, "1.03 mm")
+ * for the screen: in the locale's decimal form, its words translated. */
+char *pfm_display_value  (double      value,
+                          const char *unit);
+
 void pfm_release_on_main (GMainContext *context,
                           gpointer      object);
 

@@ -189,19 +189,6 @@ set_title (Control *c)
    * row's title (a label of its own as well would be read twice). */
 }
 
-/* A number in C form ("1.45") as the locale writes it ("1,45" in
- * French), exactly: only the decimal point changes. */
-static char *
-locale_decimal (char *c_form)
-{
-  const char *point = localeconv ()->decimal_point;
-  if (point == NULL || g_str_equal (point, ".") || strchr (c_form, '.') == NULL)
-    return c_form;
-  g_auto(GStrv) parts = g_strsplit (c_form, ".", -1);
-  g_free (c_form);
-  return g_strjoinv (point, parts);
-}
-
 static char *
 display_text (Control *c)
 {
@@ -209,11 +196,11 @@ display_text (Control *c)
   if (c->info->type != PFM_KEY_DOUBLE || g_str_equal (si, "auto"))
     return g_steal_pointer (&si);
   if (display_factor (c) == 1.0)
-    return locale_decimal (g_steal_pointer (&si));
+    return pfm_locale_number (g_steal_pointer (&si));
   double v = g_ascii_strtod (si, NULL) / display_factor (c);
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (buf, sizeof buf, "%.6g", v);
-  return locale_decimal (g_strdup (buf));
+  return pfm_locale_number (g_strdup (buf));
 }
 
 /* A rejected value: plain text under the field (no markup: the message
@@ -250,7 +237,7 @@ static char *
 format_shown (double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  return locale_decimal (g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g", v)));
+  return pfm_locale_number (g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g", v)));
 }
 
 /* "Wavelength λ must be between 100 and 20000 nm": the field's own label,

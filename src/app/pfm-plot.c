@@ -723,7 +723,7 @@ format_tick (const Axis *a, double v, double step, double magnitude)
     return g_strdup_printf ("10<sup>%d</sup>", (int) lround (v));
   if (a->log)
     {
-      g_autofree char *s = pfm_scaling_format_value (pow (10.0, v), a->unit);
+      g_autofree char *s = pfm_display_value (pow (10.0, v), a->unit);
       g_autofree char *p = pretty_unit (s);
       return g_markup_escape_text (p, -1);
     }
@@ -1492,9 +1492,9 @@ draw_hover (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
       int j = (int) ((yv - self->img_y0) / (self->img_y1 - self->img_y0) * self->image_h);
       if (i < 0 || j < 0 || i >= self->image_w || j >= self->image_h)
         return;
-      g_autofree char *xs = pfm_scaling_format_value (xv, self->xa.unit);
-      g_autofree char *ys = pfm_scaling_format_value (yv, self->ya.unit);
-      g_autofree char *vs = pfm_scaling_format_value (self->image[(gsize) j * self->image_w + i], self->image_unit);
+      g_autofree char *xs = pfm_display_value (xv, self->xa.unit);
+      g_autofree char *ys = pfm_display_value (yv, self->ya.unit);
+      g_autofree char *vs = pfm_display_value (self->image[(gsize) j * self->image_w + i], self->image_unit);
       text = g_markup_printf_escaped ("%s, %s\n%s", xs, ys, vs);
     }
   else
@@ -1543,9 +1543,9 @@ draw_hover (PfmPlot *self, cairo_t *cr, const Frame *f, const PfmPlotTheme *t)
       cairo_arc (cr, px, py, 4.5 * s, 0, 2 * G_PI);
       cairo_fill (cr);
       g_autofree char *xs = self->kind == PFM_PLOT_BARS ? g_strdup_printf ("#%g", xv)
-        : (self->xa.unit && self->xa.unit[0]) ? pfm_scaling_format_value (xv, self->xa.unit)
+        : (self->xa.unit && self->xa.unit[0]) ? pfm_display_value (xv, self->xa.unit)
         : g_strdup_printf ("%.4g", xv);
-      g_autofree char *ys = (self->ya.unit && self->ya.unit[0]) ? pfm_scaling_format_value (yv, self->ya.unit)
+      g_autofree char *ys = (self->ya.unit && self->ya.unit[0]) ? pfm_display_value (yv, self->ya.unit)
         : g_strdup_printf ("%.4g", yv);
       text = g_markup_printf_escaped ("%s%s%s, %s", bs->name ? bs->name : "", bs->name ? ": " : "", xs, ys);
     }

@@ -79,7 +79,7 @@ fmt (double v, const char *unit)
 {
   if (!isfinite (v))
     return g_strdup (_("none"));
-  g_autofree char *s = pfm_scaling_format_value (v, unit);
+  g_autofree char *s = pfm_display_value (v, unit);
   return g_markup_escape_text (s, -1);
 }
 

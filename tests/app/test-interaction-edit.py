@@ -262,6 +262,13 @@ def check_french():
     try:
         tabs = [t.name for t in s.app.find_all(role_is="page tab")]
         report("Défauts" in tabs, f"French: the views are translated ({tabs[:6]})")
+        # Every number on the Scaling view (its Table 1, its diagnostics)
+        # in the locale's form: no "1.03 mm" beside "2,38e+04×".
+        s.app.key("alt+1")
+        cells = wait_for(lambda: [n.name for n in s.app.find_all(role_is="label") if re.search(r"\d,\d", n.name)], 20)
+        dotted = [n.name for n in s.app.find_all(role_is="label") if re.search(r"\d\.\d", n.name)]
+        report(bool(cells) and not dotted, "French: the Scaling view writes every number with the decimal comma",
+               f"with a comma: {len(cells or [])}, e.g. {(cells or [''])[:3]}", *[f"with a point: {t}" for t in dotted[:5]])
         s.app.key("alt+2")
         n0 = s.app.find(role_is="text", name_is="Indice de réfraction n₀")
         replace_text(s, n0, "1,45")
