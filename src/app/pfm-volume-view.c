@@ -844,9 +844,16 @@ add_control (PfmVolumeView *self, const char *label, GtkWidget *control, int col
   GtkWidget *l = gtk_label_new_with_mnemonic (label);
   gtk_label_set_mnemonic_widget (GTK_LABEL (l), control);
   gtk_label_set_xalign (GTK_LABEL (l), 1);
-  gtk_widget_set_margin_start (l, column ? 12 : 0);
-  gtk_grid_attach (GTK_GRID (self->controls), l, 2 * column, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (self->controls), control, 2 * column + 1, row, 1, 1);
+  /* Each label with its control, the pairs wrapping to the width: two a
+   * line in a wide window, one in a narrow one. */
+  GtkWidget *pair = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (pair), l);
+  gtk_box_append (GTK_BOX (pair), control);
+  gtk_widget_set_halign (pair, GTK_ALIGN_END);
+  GtkWidget *child = gtk_flow_box_child_new ();
+  gtk_widget_set_focusable (child, FALSE);
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), pair);
+  gtk_flow_box_insert (GTK_FLOW_BOX (self->controls), child, 2 * row + column);
 }
 
 static GtkWidget *
@@ -859,9 +866,11 @@ toolbar (PfmVolumeView *self)
   gtk_box_append (GTK_BOX (bar), switcher);
 
   /* The display settings sit beside the opacity curve, in a small grid. */
-  self->controls = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (self->controls), 6);
-  gtk_grid_set_row_spacing (GTK_GRID (self->controls), 4);
+  self->controls = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->controls), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->controls), 2);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->controls), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->controls), 4);
   gtk_widget_set_valign (self->controls, GTK_ALIGN_START);
 
   static const char *const channels[] = { N_("Field"), N_("Both"), N_("Index"), NULL };

@@ -238,7 +238,13 @@ def csv_rows(path):
 
 # ---- what a user does in any view -----------------------------------------------
 
-def on_screen(s, view, view_class):
+# Each view's widget class (on_screen leaves the other views' subtrees out).
+VIEW_CLASS = {"Scaling": "PfmScalingView", "Propagation": "PfmPropagationView",
+              "Volume": "PfmVolumeView", "Defects": "PfmDefectsView",
+              "Training": "PfmTrainingView", "Sweep": "PfmSweepView"}
+
+
+def on_screen(s, view, view_class=VIEW_CLASS):
     """What a user sees with @view open: GTK 4.8 does not tell AT-SPI which
     stack page is showing (hidden pages keep their last extents), so the
     other views' subtrees (@view_class: view → widget class) are left out

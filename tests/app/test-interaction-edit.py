@@ -20,7 +20,9 @@ import traceback
 import pyatspi
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pfmdrive  # noqa: E402
 import pfmsession  # noqa: E402
+from pfmdrive import name, role  # noqa: E402
 from pfmsession import Session, report  # noqa: E402
 
 APP, OUT = sys.argv[1], sys.argv[2]
@@ -295,6 +297,43 @@ def check_french():
     report(not problems, "French: the app's stderr has no CRITICAL or WARNING line", *problems[:8])
 
 
+def check_small_window():
+    """At 800x600 (a small laptop, a projector) every view's buttons are on
+    screen: inside the window, or brought into it when they take the
+    keyboard focus (a toolbar that scrolls sideways); the window itself
+    fits the screen."""
+    s = Session(APP, os.path.join(OUT, "small"), size="800x600", args=("--size", "800x600"))
+    try:
+        frame = s.app.frames()[0]
+        wx, wy, ww, wh = pfmdrive.extents(frame)
+        report(ww <= 800 and wh <= 600, f"800x600: the window fits the screen ({ww}x{wh})")
+        for i, view in enumerate(pfmsession.VIEW_CLASS, start=1):
+            s.app.key(f"alt+{i}")
+            time.sleep(1.0)
+
+            def outside(n):
+                e = pfmdrive.extents(n)
+                return e is None or e[0] < 0 or e[1] < 0 or e[0] + e[2] > ww or e[1] + e[3] > wh
+            buttons = [n for n in pfmsession.on_screen(s, view) if role(n) == "push button" and name(n)]
+            lost = []
+            for b in buttons:
+                if outside(b):
+                    try:
+                        b.queryComponent().grabFocus()
+                    except Exception:
+                        pass
+                    time.sleep(0.4)
+                    if outside(b):
+                        lost.append(f"{name(b)} at {pfmdrive.extents(b)}")
+            report(bool(buttons) and not lost, f"800x600, {view}: all {len(buttons)} buttons reachable",
+                   *lost[:6])
+            s.shot(f"small-{view.lower()}")
+    except Exception:
+        report(False, "the small-window session ran to its end", traceback.format_exc(), *s.stderr_tail())
+    finally:
+        s.close()
+
+
 def main():
     try:
         s = Session(APP, OUT, args=("--size", "1600x1000"))
@@ -317,6 +356,7 @@ def main():
         s.close()
     report(not problems, "the app's stderr has no CRITICAL or WARNING line", *problems[:8])
     check_french()
+    check_small_window()
     return pfmsession.plan()
 
 

@@ -29,9 +29,7 @@ import pfmsession  # noqa: E402
 APP, OUT = sys.argv[1], sys.argv[2]
 pfmsession.start(OUT)
 
-VIEW_CLASS = {"Scaling": "PfmScalingView", "Propagation": "PfmPropagationView",
-              "Volume": "PfmVolumeView", "Defects": "PfmDefectsView",
-              "Training": "PfmTrainingView", "Sweep": "PfmSweepView"}
+VIEW_CLASS = pfmsession.VIEW_CLASS
 EPOCHS = 2          # the short training: the preset's 4 would double the wait
 TRAIN_TIMEOUT = 420  # seconds for those epochs and the evaluation, on a loaded machine
 PICK = 3            # the gallery's test example sent through the glass
