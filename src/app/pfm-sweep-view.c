@@ -721,7 +721,8 @@ pfm_sweep_view_class_init (PfmSweepViewClass *klass)
 static GtkWidget *
 labelled (GtkWidget *w, const char *name, const char *tooltip)
 {
-  gtk_accessible_update_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  /* A drop-down's own button is named too (a screen reader lands on it). */
+  pfm_set_accessible_label (w, name);
   gtk_widget_set_tooltip_text (w, tooltip);
   gtk_widget_set_valign (w, GTK_ALIGN_CENTER);
   return w;
@@ -822,7 +823,7 @@ pfm_sweep_view_init (PfmSweepView *self)
     }
   gtk_drop_down_set_model (self->metric_drop, G_LIST_MODEL (names));
   g_object_unref (names);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->metric_drop), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Metric"), -1);
+  pfm_set_accessible_label (GTK_WIDGET (self->metric_drop), _("Metric"));
   g_signal_connect (self->metric_drop, "notify::selected", G_CALLBACK (metric_selected_cb), self);
 
   self->line = PFM_PLOT (pfm_plot_new (PFM_PLOT_LINES));

@@ -327,6 +327,8 @@ def check_small_window():
                         lost.append(f"{name(b)} at {pfmdrive.extents(b)}")
             report(bool(buttons) and not lost, f"800x600, {view}: all {len(buttons)} buttons reachable",
                    *lost[:6])
+            if view == "Sweep":   # the other views' names are checked in app-interaction and -training
+                pfmsession.check_names(s, view, pfmsession.VIEW_CLASS)
             s.shot(f"small-{view.lower()}")
     except Exception:
         report(False, "the small-window session ran to its end", traceback.format_exc(), *s.stderr_tail())
