@@ -185,6 +185,11 @@ def check_prompts(s):
         report(False, "Discard starts a new project", e)
 
 
+def selected_tab(s):
+    tabs = [t for t in s.app.find_all(role_is="page tab") if t.getState().contains(pyatspi.STATE_SELECTED)]
+    return name(tabs[0]) if tabs else None
+
+
 def focused(s):
     return [(n.getRoleName(), n.name) for n in s.app.nodes() if n.getState().contains(pyatspi.STATE_FOCUSED)]
 
@@ -207,6 +212,28 @@ def check_keyboard(s):
     s.app.key("F9")
     back = wait_for(lambda: s.app.find_all(role_is="text", name_is=WAVELENGTH), timeout=10)
     report(hidden and bool(back), "the sidebar button hides the parameters; F9 shows them again")
+    # After a popover (the main menu's Open Recent) is closed with Escape,
+    # the window's shortcuts work at once: Alt+3, Alt+2, Ctrl+?.
+    s.app.click(s.app.find(role_is="push button", name_is="Main menu"))
+    s.app.click(s.app.find(role_is="menu item", name_is="Open Recent"))
+    time.sleep(0.5)
+    s.app.key("Escape")
+    s.app.key("Escape")
+    time.sleep(0.5)
+    s.app.key("alt+3")
+    on3 = wait_for(lambda: selected_tab(s) == "Volume", timeout=5)
+    s.app.key("alt+2")
+    on2 = wait_for(lambda: selected_tab(s) == "Propagation", timeout=5)
+    s.app.key("ctrl+question")
+    try:
+        help_shown = s.app.toplevel("Keyboard Shortcuts", timeout=10)
+    except pfmdrive.DriveError:
+        help_shown = None
+    s.app.key("Escape")
+    s.app.toplevel_gone("Keyboard Shortcuts", timeout=10)
+    report(bool(on3) and bool(on2) and help_shown is not None,
+           "after a popover closed with Escape, Alt+3, Alt+2 and Ctrl+? work at once",
+           f"Alt+3: {bool(on3)}, Alt+2: {bool(on2)}, shortcuts window: {help_shown is not None}")
 
 
 def progress_value(node):
