@@ -31,9 +31,6 @@ void pfm_toast       (GtkWidget  *widget,
                       const char *format,
                       ...) G_GNUC_PRINTF (2, 3);
 
-/* Drops a reference to @object on @context's thread (the UI thread): a
- * GTask's data may be freed on its worker thread, and GTK objects must not
- * be finalized there. */
 /* A number in C form ("1.45") as the locale writes it ("1,45" in
  * French), exactly: only the decimal point changes.  Takes @c_form. */
 char *pfm_locale_number  (char       *c_form);
@@ -42,6 +39,9 @@ char *pfm_locale_number  (char       *c_form);
 char *pfm_display_value  (double      value,
                           const char *unit);
 
+/* Drops a reference to @object on @context's thread (the UI thread): a
+ * GTask's data may be freed on its worker thread, and GTK objects must not
+ * be finalized there. */
 void pfm_release_on_main (GMainContext *context,
                           gpointer      object);
 

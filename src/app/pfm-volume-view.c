@@ -839,13 +839,13 @@ three_d_page (PfmVolumeView *self)
 }
 
 static void
-add_control (PfmVolumeView *self, const char *label, GtkWidget *control, int column, int row)
+add_control (PfmVolumeView *self, const char *label, GtkWidget *control)
 {
   GtkWidget *l = gtk_label_new_with_mnemonic (label);
   gtk_label_set_mnemonic_widget (GTK_LABEL (l), control);
   gtk_label_set_xalign (GTK_LABEL (l), 1);
-  /* Each label with its control, the pairs wrapping to the width: two a
-   * line in a wide window, one in a narrow one. */
+  /* Each label with its control, the pairs in the order added, wrapping
+   * to the width: two a line at most, one in a narrow window. */
   GtkWidget *pair = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_append (GTK_BOX (pair), l);
   gtk_box_append (GTK_BOX (pair), control);
@@ -853,7 +853,7 @@ add_control (PfmVolumeView *self, const char *label, GtkWidget *control, int col
   GtkWidget *child = gtk_flow_box_child_new ();
   gtk_widget_set_focusable (child, FALSE);
   gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), pair);
-  gtk_flow_box_insert (GTK_FLOW_BOX (self->controls), child, 2 * row + column);
+  gtk_flow_box_append (GTK_FLOW_BOX (self->controls), child);
 }
 
 static GtkWidget *
@@ -865,7 +865,7 @@ toolbar (PfmVolumeView *self)
   gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), self->stack);
   gtk_box_append (GTK_BOX (bar), switcher);
 
-  /* The display settings sit beside the opacity curve, in a small grid. */
+  /* The display settings sit beside the opacity curve, in a flow box. */
   self->controls = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->controls), GTK_SELECTION_NONE);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->controls), 2);
@@ -877,18 +877,18 @@ toolbar (PfmVolumeView *self)
   self->channel_dd = drop_down (channels, _("Show"), _("What to show: the light (field), the light with the written index as "
                                             "faint glass (both), or the index change δn alone"));
   g_signal_connect (self->channel_dd, "notify::selected", G_CALLBACK (channel_changed_cb), self);
-  add_control (self, _("_Show"), GTK_WIDGET (self->channel_dd), 0, 0);
+  add_control (self, _("_Show"), GTK_WIDGET (self->channel_dd));
 
   static const char *const maps[] = { N_("Inferno"), N_("Viridis"), N_("Magma"), N_("Grey"), NULL };
   self->colormap_dd = drop_down (maps, _("Colours"), _("Colormap of the transfer function"));
   g_signal_connect (self->colormap_dd, "notify::selected", G_CALLBACK (colormap_changed_cb), self);
-  add_control (self, _("_Colours"), GTK_WIDGET (self->colormap_dd), 1, 0);
+  add_control (self, _("_Colours"), GTK_WIDGET (self->colormap_dd));
 
   static const char *const scales[] = { N_("Log"), N_("Linear"), NULL };
   self->scale_dd = drop_down (scales, _("Scale"), _("Intensity scale: log spans some decades below the peak, so the faint "
                                         "light around the beam shows too"));
   g_signal_connect (self->scale_dd, "notify::selected", G_CALLBACK (scale_mode_changed_cb), self);
-  add_control (self, _("Sc_ale"), GTK_WIDGET (self->scale_dd), 0, 1);
+  add_control (self, _("Sc_ale"), GTK_WIDGET (self->scale_dd));
 
   self->decades_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 12, 1));
   gtk_editable_set_width_chars (GTK_EDITABLE (self->decades_spin), 2);
@@ -896,7 +896,7 @@ toolbar (PfmVolumeView *self)
                                _("How many decades below the peak the log scale reaches: more shows fainter "
                                  "light, e.g. the beam before a self-focusing collapse"));
   g_signal_connect (self->decades_spin, "value-changed", G_CALLBACK (decades_changed_cb), self);
-  add_control (self, _("_Decades"), GTK_WIDGET (self->decades_spin), 1, 1);
+  add_control (self, _("_Decades"), GTK_WIDGET (self->decades_spin));
 
   self->zc_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 1000, 0.5));
   gtk_spin_button_set_digits (self->zc_spin, 1);
@@ -905,7 +905,7 @@ toolbar (PfmVolumeView *self)
                                _("z compression: the tube is drawn this many times shorter than it is, so a long "
                                  "thin tube reads well (1 = true proportions)"));
   g_signal_connect (self->zc_spin, "value-changed", G_CALLBACK (zc_changed_cb), self);
-  add_control (self, _("z _÷"), GTK_WIDGET (self->zc_spin), 0, 2);
+  add_control (self, _("z _÷"), GTK_WIDGET (self->zc_spin));
 
   GtkWidget *spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_set_hexpand (spacer, TRUE);

@@ -16,6 +16,8 @@ import time
 import xml.etree.ElementTree as ET
 import zlib
 
+import pyatspi
+
 import pfmdrive
 from pfmdrive import App, DriveError, CONTROL_ROLES, name, role
 
@@ -269,6 +271,12 @@ def on_screen(s, view, view_class=VIEW_CLASS):
         if e is not None and e[2] > 0 and e[3] > 0 and pfmdrive.showing(n):
             out.append(n)
     return out
+
+
+def selected_tab(s):
+    """The name of the view switcher's selected page tab, or None."""
+    tabs = [t for t in s.app.find_all(role_is="page tab") if t.getState().contains(pyatspi.STATE_SELECTED)]
+    return name(tabs[0]) if tabs else None
 
 
 def open_view(s, view):

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pfmdrive  # noqa: E402
 import pfmsession  # noqa: E402
 from pfmdrive import name, role  # noqa: E402
-from pfmsession import Session, report  # noqa: E402
+from pfmsession import Session, report, selected_tab  # noqa: E402
 
 APP, OUT = sys.argv[1], sys.argv[2]
 pfmsession.start(OUT)   # TAP on its descriptor, a fresh OUT
@@ -183,11 +183,6 @@ def check_prompts(s):
         report(ok, f"Discard starts a new project ({text_of(field(s, WAVELENGTH))!r}, {title(s)!r})")
     except Exception as e:
         report(False, "Discard starts a new project", e)
-
-
-def selected_tab(s):
-    tabs = [t for t in s.app.find_all(role_is="page tab") if t.getState().contains(pyatspi.STATE_SELECTED)]
-    return name(tabs[0]) if tabs else None
 
 
 def focused(s):

@@ -23,7 +23,7 @@ import pyatspi  # noqa: E402
 from pfmdrive import DriveError, name  # noqa: E402
 from pfmsession import (Session, report, plan, tail, tools_missing, png_ok, csv_rows,  # noqa: E402
                         open_view, check_names, save_via_menu, wait_for, dialog_with,
-                        dialog_button)
+                        dialog_button, selected_tab)
 import pfmsession  # noqa: E402
 
 APP, OUT = sys.argv[1], sys.argv[2]
@@ -100,11 +100,6 @@ class Training:
 
     def buttons_state(self):
         return {b: sensitive(self.button(b)) for b in ("Train", "Pause", "Cancel", "Use Trained Glass", "Fabricate")}
-
-
-def selected_tab(s):
-    tabs = [t for t in s.app.find_all(role_is="page tab") if state(t, pyatspi.STATE_SELECTED)]
-    return name(tabs[0]) if tabs else None
 
 
 def sidebar_entry(s, title):
