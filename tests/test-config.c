@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "pfm-config.h"
+#include "pfm-scaling.h"
 #include "pfm-test-util.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -147,6 +148,52 @@ test_table (void)
   g_assert_null (pfm_config_lookup_key ("optics.wavelengthx"));
   g_assert_null (pfm_config_lookup_key ("optic.wavelength"));
   g_assert_null (pfm_config_lookup_key (".wavelength"));
+}
+
+/* The key table's PFM_AFFECTS_SCALING is honest: a key without it leaves
+ * the scaling model's inputs untouched (so the Scaling view may skip it),
+ * and the table's special rows hold. */
+static void
+test_affects (void)
+{
+  guint n = 0;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  g_autoptr(PfmConfig) base = pfm_config_new ();
+  PfmScalingInputs in0;
+  pfm_scaling_inputs_from_config (&in0, base);
+  guint changed = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = full_name (&keys[i]);
+      const PfmAffects a = pfm_config_key_affects (name);
+      g_assert_cmpint (a, !=, 0);
+      g_assert_cmpint (a & ~PFM_AFFECTS_ALL, ==, 0);
+      if (keys[i].type != PFM_KEY_DOUBLE)
+        continue;
+      /* A value inside the range other than the default. */
+      g_autoptr(PfmConfig) cfg = pfm_config_new ();
+      const double lo = keys[i].min, hi = keys[i].max;
+      const double v = lo > 0 ? sqrt (lo * hi) * 1.37 : lo + (hi - lo) * 0.37;
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      if (!pfm_config_set (cfg, name, g_ascii_dtostr (buf, sizeof buf, MIN (v, hi)), NULL))
+        continue;
+      PfmScalingInputs in;
+      pfm_scaling_inputs_from_config (&in, cfg);
+      if (memcmp (&in, &in0, sizeof in) != 0)
+        {
+          g_assert_true (a & PFM_AFFECTS_SCALING);
+          changed++;
+        }
+    }
+  /* At least the wavelength, n0, n2 and the [scaling] doubles moved it. */
+  g_assert_cmpuint (changed, >=, 10);
+  g_assert_cmpint (pfm_config_key_affects (NULL), ==, PFM_AFFECTS_ALL);
+  g_assert_cmpint (pfm_config_key_affects ("no.such"), ==, PFM_AFFECTS_ALL);
+  g_assert_cmpint (pfm_config_key_affects ("render.transfer"), ==, PFM_AFFECTS_RENDER);
+  g_assert_cmpint (pfm_config_key_affects ("scaling.pulse"), ==, PFM_AFFECTS_SCALING);
+  g_assert_true (pfm_config_key_affects ("optics.n2") & PFM_AFFECTS_RUN);
+  g_assert_true (pfm_config_key_affects ("detector.regions") & PFM_AFFECTS_DATASET);
+  g_assert_false (pfm_config_key_affects ("train.epochs") & PFM_AFFECTS_DATASET);
 }
 
 static void
@@ -1113,6 +1160,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/config/table", test_table);
+  g_test_add_func ("/config/affects", test_affects);
   g_test_add_func ("/config/defaults", test_defaults);
   g_test_add_func ("/config/range/below-min", test_range_below);
   g_test_add_func ("/config/range/above-max", test_range_above);

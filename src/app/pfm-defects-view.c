@@ -455,7 +455,7 @@ debounce_cb (gpointer p)
 static void
 document_changed_cb (PfmDocument *doc, const char *key, PfmDefectsView *self)
 {
-  if (key != NULL && (g_str_has_prefix (key, "scaling.") || g_str_has_prefix (key, "render.")))
+  if (!(pfm_config_key_affects (key) & PFM_AFFECTS_RUN))
     return;
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   self->copy_done = FALSE;

@@ -258,7 +258,7 @@ document_changed_cb (PfmDocument *doc, const char *key, PfmRunner *self)
   /* The scaling model and the renderer's settings do not change this run;
    * the defect settings do (the run propagates the fabricated copy they
    * describe, pfm_defects_active()). */
-  if (key != NULL && (g_str_has_prefix (key, "scaling.") || g_str_has_prefix (key, "render.")))
+  if (!(pfm_config_key_affects (key) & PFM_AFFECTS_RUN))
     return;
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   if (self->job != NULL)

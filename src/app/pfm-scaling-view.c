@@ -198,7 +198,7 @@ recompute (PfmScalingView *self)
 static void
 document_changed_cb (PfmDocument *doc, const char *key, PfmScalingView *self)
 {
-  if (key == NULL || g_str_has_prefix (key, "scaling.") || g_str_has_prefix (key, "optics."))
+  if (pfm_config_key_affects (key) & PFM_AFFECTS_SCALING)
     recompute (self);
 }
 

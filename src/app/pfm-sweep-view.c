@@ -632,7 +632,7 @@ pfm_sweep_view_run (PfmSweepView *self, GError **error)
 static void
 document_changed_cb (PfmDocument *doc, const char *key, PfmSweepView *self)
 {
-  if (key != NULL && (g_str_has_prefix (key, "scaling.") || g_str_has_prefix (key, "render.")))
+  if (!(pfm_config_key_affects (key) & PFM_AFFECTS_RUN))
     return;
   if (self->job)
     self->job->stale = TRUE;

@@ -257,6 +257,31 @@ pfm_config_lookup_key (const char *group_dot_key)
   return NULL;
 }
 
+PfmAffects
+pfm_config_key_affects (const char *group_dot_key)
+{
+  /* A group's keys feed the same computations, but for the few keys that
+   * also define the training examples. */
+  static const struct { const char *group; PfmAffects affects; } groups[] = {
+    { "optics", PFM_AFFECTS_SCALING | PFM_AFFECTS_RUN },
+    { "scaling", PFM_AFFECTS_SCALING },
+    { "render", PFM_AFFECTS_RENDER },
+  };
+  static const char *const dataset_keys[] = {
+    "train.dataset", "train.test_fraction", "train.validation_fraction", "train.split_seed",
+    "train.max_examples", "beam.slm_pixels", "detector.regions", NULL,
+  };
+  const PfmKeyInfo *k = group_dot_key ? pfm_config_lookup_key (group_dot_key) : NULL;
+  if (k == NULL)
+    return PFM_AFFECTS_ALL;
+  if (g_strv_contains (dataset_keys, group_dot_key))
+    return PFM_AFFECTS_RUN | PFM_AFFECTS_DATASET;
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    if (g_str_equal (k->group, groups[i].group))
+      return groups[i].affects;
+  return PFM_AFFECTS_RUN;
+}
+
 static gpointer
 field_ptr (const PfmConfig *cfg, const PfmKeyInfo *k)
 {

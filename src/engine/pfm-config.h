@@ -186,6 +186,20 @@ GQuark            pfm_config_error_quark   (void);
 const PfmKeyInfo *pfm_config_keys          (guint            *n_keys);
 const PfmKeyInfo *pfm_config_lookup_key    (const char       *group_dot_key);
 
+/* What a key feeds: the one table the views, the runner and the sidebar
+ * ask instead of each filtering key names by hand. */
+typedef enum {
+  PFM_AFFECTS_SCALING = 1 << 0, /* the scaling model (Table 1) */
+  PFM_AFFECTS_RUN     = 1 << 1, /* any engine run: propagation, copies, sweeps, training */
+  PFM_AFFECTS_DATASET = 1 << 2, /* the training examples and their split */
+  PFM_AFFECTS_RENDER  = 1 << 3, /* the volume view's display only */
+  PFM_AFFECTS_ALL     = 0xf,
+} PfmAffects;
+
+/* PFM_AFFECTS_ALL for NULL (the whole project changed) and for an
+ * unknown key; otherwise the flags of @group_dot_key. */
+PfmAffects        pfm_config_key_affects   (const char       *group_dot_key);
+
 PfmConfig        *pfm_config_new           (void);
 PfmConfig        *pfm_config_copy          (const PfmConfig  *cfg);
 void              pfm_config_free          (PfmConfig        *cfg);
