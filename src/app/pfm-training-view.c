@@ -75,6 +75,9 @@ struct _PfmTrainingView
   /* the trained design */
   PfmConfig       *train_cfg;       /* the project it was trained on */
   PfmConfig       *trained;         /* ... with its index map */
+  PfmConfig       *applied;         /* ... as Use Trained Glass sets the project */
+  PfmConfig       *fab_cfg;         /* the last copies' design and defects */
+  gboolean         train_stale, fab_stale;
   PfmTrainResult  *result;
   PfmEvaluation   *evaluation;      /* forward engine, with baselines */
   PfmEvaluation   *fabrication;     /* the last copies */
@@ -100,6 +103,9 @@ static guint signals[N_SIGNALS];
 static void start_fabricate (PfmTrainingView *self, guint copies);
 static void redraw_curves (PfmTrainingView *self, const PfmTrainProgress *live);
 static void use_trained (PfmTrainingView *self);
+static void update_stale (PfmTrainingView *self);
+typedef gboolean (*SetFunc) (gpointer target, const char *key, const char *value, GError **error);
+static gboolean apply_trained (PfmTrainingView *self, SetFunc set, gpointer target, GError **error);
 
 /* --- the set-up line ------------------------------------------------------------ */
 
@@ -257,10 +263,23 @@ paused_cb (gpointer owner, PfmTrainJob *job)
 
 /* --- results ------------------------------------------------------------------------ */
 
+static const char *
+train_stale_notice (void)
+{
+  return _("Out of date: the parameters changed since this glass was trained. Train again.");
+}
+
+static const char *
+fab_stale_notice (void)
+{
+  return _("Out of date: the defects changed since these copies were fabricated. Fabricate again.");
+}
+
 static void
 show_summary (PfmTrainingView *self)
 {
-  g_autofree char *text = g_strjoin (" ", self->result_text ? self->result_text : "",
+  const char *notice = self->train_stale ? train_stale_notice () : self->fab_stale ? fab_stale_notice () : "";
+  g_autofree char *text = g_strjoin (" ", notice, self->result_text ? self->result_text : "",
                                      self->fab_text ? self->fab_text : "", NULL);
   gtk_label_set_text (self->summary, g_strstrip (text));
 }
@@ -292,6 +311,8 @@ train_done (PfmTrainingView *self, PfmTrainJob *job)
 {
   g_clear_pointer (&self->train_cfg, pfm_config_free);
   g_clear_pointer (&self->trained, pfm_config_free);
+  g_clear_pointer (&self->applied, pfm_config_free);
+  g_clear_pointer (&self->fab_cfg, pfm_config_free);
   g_clear_pointer (&self->result, pfm_train_result_free);
   g_clear_pointer (&self->evaluation, pfm_evaluation_free);
   g_clear_pointer (&self->fabrication, pfm_evaluation_free);
@@ -303,6 +324,8 @@ train_done (PfmTrainingView *self, PfmTrainJob *job)
   self->result = g_steal_pointer (&job->result);
   self->evaluation = g_steal_pointer (&job->evaluation);
   self->trained_data = g_steal_pointer (&job->shared);
+  self->applied = pfm_config_copy (self->trained);
+  apply_trained (self, (SetFunc) pfm_config_set, self->applied, NULL);
   self->gallery_power = g_steal_pointer (&job->gallery);
   self->n_gallery = job->n_gallery;
   self->unsaved = TRUE;
@@ -313,6 +336,7 @@ train_done (PfmTrainingView *self, PfmTrainJob *job)
   pfm_train_gallery_set (self->gallery, self->trained_data->data, self->gallery_power, self->n_gallery);
   pfm_train_gallery_select (self->gallery, 0);
   show_detectors (self, 0);
+  update_stale (self);
   gtk_progress_bar_set_fraction (self->progress, 1.0);
   g_autofree char *text = g_strdup_printf (_("Trained in %.0f s"), self->result->seconds);
   set_progress_text (self, text);
@@ -419,7 +443,10 @@ done_cb (gpointer owner, PfmTrainJob *job, GError *error)
         {
           g_clear_pointer (&self->fabrication, pfm_evaluation_free);
           self->fabrication = g_steal_pointer (&job->evaluation);
+          g_clear_pointer (&self->fab_cfg, pfm_config_free);
+          self->fab_cfg = g_steal_pointer (&job->cfg);
           show_fabrication (self);
+          update_stale (self);
         }
       update_actions (self);
       continue_pending (self, PFM_TRAIN_JOB_FABRICATE, error == NULL);
@@ -520,11 +547,10 @@ send_example (PfmTrainingView *self, int i)
     pfm_toast (GTK_WIDGET (self), "%s", error->message);
 }
 
-static void
-use_trained (PfmTrainingView *self)
+/* What Use Trained Glass writes into the project (into @target with @set). */
+static gboolean
+apply_trained (PfmTrainingView *self, SetFunc set, gpointer target, GError **error)
 {
-  if (self->trained == NULL)
-    return;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_autofree char *regions = g_strdup_printf ("%u", self->trained_data->data->n_classes);
   g_autofree char *pixels = g_strdup_printf ("%u", self->trained_data->data->n_pixels);
@@ -534,13 +560,21 @@ use_trained (PfmTrainingView *self)
     { "beam.kind", "slm" }, { "beam.slm_pixels", pixels }, { "detector.regions", regions },
   };
   for (guint k = 0; k < G_N_ELEMENTS (sets); k++)
+    if (!set (target, sets[k][0], sets[k][1], error))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+use_trained (PfmTrainingView *self)
+{
+  if (self->trained == NULL)
+    return;
+  g_autoptr(GError) error = NULL;
+  if (!apply_trained (self, (SetFunc) pfm_document_set, self->document, &error))
     {
-      g_autoptr(GError) error = NULL;
-      if (!pfm_document_set (self->document, sets[k][0], sets[k][1], &error))
-        {
-          pfm_toast (GTK_WIDGET (self), "%s", error->message);
-          return;
-        }
+      pfm_toast (GTK_WIDGET (self), "%s", error->message);
+      return;
     }
   self->using_trained = TRUE;
   send_example (self, MAX (0, pfm_train_gallery_get_selected (self->gallery)));
@@ -557,27 +591,60 @@ example_selected_cb (PfmTrainGallery *gallery, guint i, PfmTrainingView *self)
 
 /* --- document ------------------------------------------------------------------------ */
 
+/* Whether the project's value of @k is neither @a's nor @b's. */
 static gboolean
-changes_data (const char *key)
+key_differs (const PfmKeyInfo *k, const PfmConfig *now, const PfmConfig *a, const PfmConfig *b)
 {
-  static const char *const keys[] = { "train.dataset", "train.test_fraction", "train.validation_fraction",
-                                      "train.split_seed", "train.max_examples", "beam.slm_pixels",
-                                      "detector.regions", NULL };
-  return key == NULL || g_strv_contains (keys, key);
+  g_autofree char *v = pfm_config_get_string (now, k), *va = pfm_config_get_string (a, k);
+  g_autofree char *vb = b ? pfm_config_get_string (b, k) : NULL;
+  return g_strcmp0 (v, va) != 0 && (b == NULL || g_strcmp0 (v, vb) != 0);
+}
+
+/* The results are out of date once a key they depend on differs from the
+ * project they were trained on, and from what Use Trained Glass set (its
+ * medium, SLM and detectors are the trained design, not a change).  The
+ * example on show (beam.input) is not a parameter of the training; the
+ * defects are, only for noise-aware training.  The copies depend, as
+ * well, on the defects they were fabricated with. */
+static void
+update_stale (PfmTrainingView *self)
+{
+  const PfmConfig *now = pfm_document_get_config (self->document);
+  guint n_keys;
+  const PfmKeyInfo *keys = pfm_config_keys (&n_keys);
+  self->train_stale = self->fab_stale = FALSE;
+  for (guint i = 0; self->train_cfg && i < n_keys; i++)
+    {
+      g_autofree char *name = g_strconcat (keys[i].group, ".", keys[i].key, NULL);
+      const gboolean defect = g_str_equal (keys[i].group, "defects");
+      if (!(pfm_config_key_affects (name) & PFM_AFFECTS_RUN) || g_str_equal (name, "beam.input"))
+        continue;
+      if ((!defect || self->train_cfg->train.noise_aware) && key_differs (&keys[i], now, self->train_cfg, self->applied))
+        self->train_stale = TRUE;
+      if (defect && self->fab_cfg && key_differs (&keys[i], now, self->fab_cfg, NULL))
+        self->fab_stale = TRUE;
+    }
+  const char *train = self->train_stale ? train_stale_notice () : NULL;
+  const char *copies = train ? train : self->fab_stale ? fab_stale_notice () : NULL;
+  for (guint i = 0; i < PFM_TRAINING_N_PLOTS; i++)
+    pfm_plot_set_stale (self->plots[i], i == PFM_TRAINING_PLOT_COPIES || i == PFM_TRAINING_PLOT_ROBUST ? copies : train);
+  if (self->result_text)
+    show_summary (self);
 }
 
 static void
 document_changed_cb (PfmDocument *doc, const char *key, PfmTrainingView *self)
 {
-  if (key != NULL && (g_str_has_prefix (key, "scaling.") || g_str_has_prefix (key, "render.")))
+  if (!(pfm_config_key_affects (key) & PFM_AFFECTS_RUN))
     return;
   sync_dataset (self);
-  if (changes_data (key))
+  if (pfm_config_key_affects (key) & PFM_AFFECTS_DATASET)
     {
       g_clear_handle_id (&self->prepare_id, g_source_remove);
       self->prepare_id = g_timeout_add (DEBOUNCE_MS, prepare_cb, self);
     }
   update_setup (self);
+  update_stale (self);
 }
 
 static void
@@ -765,6 +832,8 @@ pfm_training_view_finalize (GObject *object)
   g_array_unref (self->epochs);
   pfm_config_free (self->train_cfg);
   pfm_config_free (self->trained);
+  pfm_config_free (self->applied);
+  pfm_config_free (self->fab_cfg);
   pfm_train_result_free (self->result);
   pfm_evaluation_free (self->evaluation);
   pfm_evaluation_free (self->fabrication);

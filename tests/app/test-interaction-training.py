@@ -33,6 +33,7 @@ VIEW_CLASS = pfmsession.VIEW_CLASS
 EPOCHS = 2          # the short training: the preset's 4 would double the wait
 TRAIN_TIMEOUT = 420  # seconds for those epochs and the evaluation, on a loaded machine
 PICK = 3            # the gallery's test example sent through the glass
+STALE = "Out of date: the parameters changed since this glass was trained. Train again."
 PROGRESS_RE = re.compile(r"^Epoch (\d+)/(\d+), batch (\d+)/(\d+) ")
 
 
@@ -86,8 +87,17 @@ class Training:
         return name(labels[0]) if labels else ""
 
     def summary_text(self):
-        labels = self.s.app.find_all(role_is="label", startswith="Trained: ", within=self.view, visible=False)
-        return name(labels[0]) if labels else ""
+        """The results' summary, without an out-of-date notice before it."""
+        labels = [x for x in self.s.app.find_all(role_is="label", within=self.view, visible=False)
+                  if name(x).startswith("Trained: ") or name(x).startswith(STALE)]
+        return name(labels[0]).removeprefix(STALE).lstrip() if labels else ""
+
+    def summary_stale(self):
+        return bool(self.s.app.find_all(role_is="label", startswith=STALE, within=self.view, visible=False))
+
+    def stale_plots(self):
+        """The titles of the plots whose description says they are out of date."""
+        return sorted(name(p) for p in self.plots() if "Out of date" in description(p))
 
     def plot(self, title):
         return self.s.app.find(role_is="image", name_is=title, within=self.view)
@@ -312,6 +322,22 @@ def run(s):
                      and text_of(sidebar_entry(s, "Input vector")).split(","), 15)
     report(bool(other) and len(other) == 64, "then clicking test example 1 sends its pixels instead",
            f"Input vector: {','.join((other or [])[:6])}…")
+
+    # ---- results out of date ---------------------------------------------------------
+    # Use Trained Glass changed the medium, the SLM and the input: that is
+    # the trained design, not a change of it.  Another number of epochs is.
+    report(t.stale_plots() == [] and not t.summary_stale(),
+           "after Use Trained Glass and another example the results are not marked out of date",
+           f"marked: {t.stale_plots()}")
+    set_entry(s, sidebar_entry(s, "Epochs"), str(EPOCHS + 1))
+    marked = wait_for(lambda: len(t.stale_plots()) == len(t.plots()) and t.summary_stale(), 15)
+    s.shot("05b-training-out-of-date")
+    report(bool(marked), f"typing {EPOCHS + 1} epochs marks every training plot and the summary out of date",
+           f"marked: {len(t.stale_plots())} of {len(t.plots())} plots", f"summary marked: {t.summary_stale()}")
+    set_entry(s, sidebar_entry(s, "Epochs"), str(EPOCHS))
+    back = wait_for(lambda: t.stale_plots() == [] and not t.summary_stale(), 15)
+    report(bool(back), f"typing {EPOCHS} epochs again, as trained, clears the marks",
+           f"still marked: {t.stale_plots()}")
 
     # ---- closing with the trained design unsaved ----------------------------------------
     frame = app.find(role_is="frame", startswith="")
