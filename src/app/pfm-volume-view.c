@@ -749,6 +749,16 @@ osd_button (const char *icon, const char *label, const char *tooltip, const char
   return b;
 }
 
+/* @widget as a flow box's child that keyboard focus passes through. */
+static void
+flow_append (GtkWidget *flow, GtkWidget *widget)
+{
+  GtkWidget *child = gtk_flow_box_child_new ();
+  gtk_widget_set_focusable (child, FALSE);
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), widget);
+  gtk_flow_box_append (GTK_FLOW_BOX (flow), child);
+}
+
 static GtkWidget *
 three_d_page (PfmVolumeView *self)
 {
@@ -768,8 +778,15 @@ three_d_page (PfmVolumeView *self)
                                   _("3D view of the light in the tube"), -1);
   gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (self->area));
 
-  /* Camera presets and slice planes, floating over the view's corner. */
-  GtkWidget *osd = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* Camera presets and slice planes, floating over the view's corner:
+   * the two groups side by side, one above the other in a narrow view
+   * (the overlay is measured, so the view is never narrower than one). */
+  GtkWidget *osd = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (osd), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (osd), 2);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (osd), TRUE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (osd), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (osd), 6);
   gtk_widget_set_halign (osd, GTK_ALIGN_START);
   gtk_widget_set_valign (osd, GTK_ALIGN_START);
   gtk_widget_set_margin_start (osd, 8);
@@ -782,7 +799,7 @@ three_d_page (PfmVolumeView *self)
                                                "volume.view", g_variant_new_string ("side")));
   gtk_box_append (GTK_BOX (views), osd_button (NULL, _("End-on"), _("Look back along the tube at the output facet (2)"),
                                                "volume.view", g_variant_new_string ("end")));
-  gtk_box_append (GTK_BOX (osd), views);
+  flow_append (osd, views);
   GtkWidget *planes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_add_css_class (planes, "linked");
   static const char *const plane_tips[3] = {
@@ -798,9 +815,13 @@ three_d_page (PfmVolumeView *self)
       g_signal_connect (self->plane_toggle[a], "toggled", G_CALLBACK (plane_toggled_cb), self);
       gtk_box_append (GTK_BOX (planes), GTK_WIDGET (self->plane_toggle[a]));
     }
-  gtk_box_append (GTK_BOX (osd), planes);
-  gtk_widget_add_css_class (osd, "osd");
+  flow_append (osd, planes);
+  gtk_widget_add_css_class (views, "osd");
+  gtk_widget_add_css_class (planes, "osd");
+  gtk_widget_set_halign (views, GTK_ALIGN_START);
+  gtk_widget_set_halign (planes, GTK_ALIGN_START);
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), osd);
+  gtk_overlay_set_measure_overlay (GTK_OVERLAY (overlay), osd, TRUE);
   gtk_box_append (GTK_BOX (row), overlay);
 
   self->color_bar = PFM_COLOR_BAR (pfm_color_bar_new ());
@@ -850,10 +871,7 @@ add_control (PfmVolumeView *self, const char *label, GtkWidget *control)
   gtk_box_append (GTK_BOX (pair), l);
   gtk_box_append (GTK_BOX (pair), control);
   gtk_widget_set_halign (pair, GTK_ALIGN_END);
-  GtkWidget *child = gtk_flow_box_child_new ();
-  gtk_widget_set_focusable (child, FALSE);
-  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), pair);
-  gtk_flow_box_append (GTK_FLOW_BOX (self->controls), child);
+  flow_append (self->controls, pair);
 }
 
 static GtkWidget *

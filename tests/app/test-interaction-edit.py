@@ -319,6 +319,46 @@ def check_french():
     report(not problems, "French: the app's stderr has no CRITICAL or WARNING line", *problems[:8])
 
 
+def nested(outer, inner):
+    """Whether @inner lies in @outer's subtree (a menu button's own toggle)."""
+    n = inner
+    for _ in range(40):
+        try:
+            n = n.parent
+        except Exception:
+            return False
+        if n is None:
+            return False
+        if n == outer:
+            return True
+    return False
+
+
+# The one picture buttons float over by design: the 3D view's camera and
+# slice-plane buttons, which must then lie wholly inside it.
+FLOATS_OVER = "3D view of the light in the tube"
+
+
+def overlaps(items, others, slack=1):
+    """(a, b) for each a in @items that overlaps b in @others by more than
+    @slack pixels each way (linked buttons share an edge), but for a lying
+    wholly inside FLOATS_OVER."""
+    out = []
+    for a in items:
+        ea = pfmdrive.extents(a)
+        for b in others:
+            eb = pfmdrive.extents(b)
+            if b is a or ea is None or eb is None or a == b or nested(a, b) or nested(b, a):
+                continue
+            w = min(ea[0] + ea[2], eb[0] + eb[2]) - max(ea[0], eb[0])
+            h = min(ea[1] + ea[3], eb[1] + eb[3]) - max(ea[1], eb[1])
+            inside = (ea[0] >= eb[0] and ea[1] >= eb[1] and ea[0] + ea[2] <= eb[0] + eb[2]
+                      and ea[1] + ea[3] <= eb[1] + eb[3])
+            if w > slack and h > slack and not (inside and name(b) == FLOATS_OVER):
+                out.append((a, b))
+    return out
+
+
 def check_small_window():
     """At 800x600 (a small laptop, a projector) every view's buttons are on
     screen: inside the window, or brought into it when they take the
@@ -349,6 +389,13 @@ def check_small_window():
                         lost.append(f"{name(b)} at {pfmdrive.extents(b)}")
             report(bool(buttons) and not lost, f"800x600, {view}: all {len(buttons)} buttons reachable",
                    *lost[:6])
+            # Nothing floats over what it does not belong to: a button lies
+            # off every picture but the 3D view, and off every other button.
+            nodes = pfmsession.on_screen(s, view)
+            pressable = [n for n in nodes if role(n) == "push button" and name(n)]   # toggles too, in GTK 4.8
+            pictures = [n for n in nodes if role(n) == "image" and name(n) != "GtkImage"]
+            clashes = [f"{name(a)!r} over {name(b)!r}" for a, b in overlaps(pressable, pictures + pressable)]
+            report(not clashes, f"800x600, {view}: no button overlaps a picture or another button", *clashes[:6])
             if view == "Sweep":   # the other views' names are checked in app-interaction and -training
                 pfmsession.check_names(s, view, pfmsession.VIEW_CLASS)
             s.shot(f"small-{view.lower()}")
