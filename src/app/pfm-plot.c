@@ -369,12 +369,6 @@ pfm_plot_set_title (PfmPlot *self, const char *title)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-const char *
-pfm_plot_get_title (PfmPlot *self)
-{
-  return self->title;
-}
-
 static void
 set_axis (Axis *a, const char *label, const char *unit, gboolean log)
 {
@@ -461,13 +455,6 @@ pfm_plot_clear_data (PfmPlot *self)
     }
   g_clear_pointer (&self->image, g_free);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-gsize
-pfm_plot_get_n_points (PfmPlot *self, guint index)
-{
-  g_return_val_if_fail (index < self->series->len, 0);
-  return ((Series *) self->series->pdata[index])->x->len;
 }
 
 void

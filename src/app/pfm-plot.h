@@ -36,7 +36,6 @@ typedef struct
 GtkWidget  *pfm_plot_new             (PfmPlotKind     kind);
 void        pfm_plot_set_title       (PfmPlot        *plot,
                                       const char     *title);
-const char *pfm_plot_get_title       (PfmPlot        *plot);
 void        pfm_plot_set_x_axis      (PfmPlot        *plot,
                                       const char     *label,
                                       const char     *unit,
@@ -67,8 +66,6 @@ void        pfm_plot_append          (PfmPlot        *plot,
                                       double          x,
                                       double          y);
 void        pfm_plot_clear_data      (PfmPlot        *plot);
-gsize       pfm_plot_get_n_points    (PfmPlot        *plot,
-                                      guint           series);
 
 /* Vertical markers with labels ("this design"). */
 void        pfm_plot_set_markers     (PfmPlot        *plot,

@@ -32,7 +32,6 @@ struct _PfmTrainGallery
   GtkLabel   *placeholder;
   GtkFlowBox *flow;
   GPtrArray  *tiles;
-  guint       n_wrong;
 };
 
 G_DEFINE_FINAL_TYPE (PfmTrainGallery, pfm_train_gallery, ADW_TYPE_BIN)
@@ -177,7 +176,6 @@ pfm_train_gallery_clear (PfmTrainGallery *self, const char *placeholder)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->flow))) != NULL)
     gtk_flow_box_remove (self->flow, child);
   g_ptr_array_set_size (self->tiles, 0);
-  self->n_wrong = 0;
   gtk_label_set_text (self->placeholder, placeholder);
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
@@ -205,7 +203,6 @@ pfm_train_gallery_set (PfmTrainGallery *self, const PfmTrainData *data, const do
     {
       Tile *t = make_tile (data, data->test[i], outputs + (gsize) i * data->n_classes);
       g_ptr_array_add (self->tiles, t);
-      self->n_wrong += t->predicted != t->label;
       GtkWidget *area = gtk_drawing_area_new ();
       gtk_widget_set_size_request (area, TILE_W, TILE_H);
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_tile, t, NULL);
@@ -239,10 +236,4 @@ pfm_train_gallery_select (PfmTrainGallery *self, int index)
     gtk_flow_box_select_child (self->flow, child);
   else
     gtk_flow_box_unselect_all (self->flow);
-}
-
-guint
-pfm_train_gallery_n_wrong (PfmTrainGallery *self)
-{
-  return self->n_wrong;
 }

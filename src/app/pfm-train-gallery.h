@@ -32,7 +32,5 @@ void       pfm_train_gallery_clear    (PfmTrainGallery    *self,
 int        pfm_train_gallery_get_selected (PfmTrainGallery *self);
 void       pfm_train_gallery_select   (PfmTrainGallery    *self,
                                        int                 index);
-/* Misclassified among the shown examples. */
-guint      pfm_train_gallery_n_wrong  (PfmTrainGallery    *self);
 
 G_END_DECLS

@@ -32,13 +32,6 @@ pfm_fftw_can_alloc (gsize bytes)
   return p != NULL;
 }
 
-const char *
-pfm_fftw_wisdom_path (void)
-{
-  pfm_fftw_init ();
-  return wisdom_path;
-}
-
 void
 pfm_fftw_init (void)
 {

@@ -15,7 +15,8 @@ typedef enum {
   PFM_PLAN_ESTIMATE,   /* instant, but up to 10x slower transforms on some machines */
 } PfmPlanRigor;
 
-/* Initialises FFTW's threads and loads the wisdom cache (once). */
+/* Initialises FFTW's threads and loads the wisdom cache (once): from
+ * $XDG_CACHE_HOME/pfm-explorer/fftwf-wisdom, or $PFM_FFTW_WISDOM ("" disables it). */
 void        pfm_fftw_init          (void);
 
 /* Makes an in-place 2D n x n complex plan on @buf under the global planner
@@ -31,10 +32,6 @@ void        pfm_fftw_destroy_plan  (fftwf_plan    plan);
  * (1, 2, 4 or 8, up to the CPU count), measured once and cached beside the
  * wisdom (takes ~1 s the first time for a size). */
 int         pfm_fftw_best_threads  (int           n);
-
-/* Where wisdom lives: $XDG_CACHE_HOME/pfm-explorer/fftwf-wisdom, or
- * $PFM_FFTW_WISDOM; "" (empty) disables the cache. */
-const char *pfm_fftw_wisdom_path   (void);
 
 /* TRUE when @bytes more can be allocated now: a trial allocation, freed at
  * once.  fftwf_malloc returns NULL when memory runs out (callers check),

@@ -93,7 +93,6 @@ struct _PfmVolumeArea
   double           lod_quality;
 
   /* interaction */
-  gboolean         interacting;     /* forced by the owner */
   gboolean         settling;        /* drawn coarse until the tick says it settled */
   gint64           last_event;
   guint            settle_tick;
@@ -475,7 +474,7 @@ upload_lut (PfmVolumeArea *self)
 static gboolean
 coarse (PfmVolumeArea *self)
 {
-  return self->interacting || self->settling || self->streaming;
+  return self->settling || self->streaming;
 }
 
 typedef struct
@@ -1320,13 +1319,6 @@ pfm_volume_area_set_z_compression (PfmVolumeArea *self, double compression)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_Z_COMPRESSION]);
 }
 
-double
-pfm_volume_area_get_z_compression (PfmVolumeArea *self)
-{
-  g_return_val_if_fail (PFM_IS_VOLUME_AREA (self), 0);
-  return self->z_compression;
-}
-
 void
 pfm_volume_area_set_slice_plane (PfmVolumeArea *self, int axis, gboolean enabled, double position)
 {
@@ -1392,36 +1384,12 @@ pfm_volume_area_set_camera (PfmVolumeArea *self, const PfmCamera *camera)
 }
 
 void
-pfm_volume_area_set_quality (PfmVolumeArea *self, double rest, double interactive)
-{
-  g_return_if_fail (PFM_IS_VOLUME_AREA (self));
-  self->rest_quality = CLAMP (rest, 0.05, 8.0);
-  self->lod_quality = CLAMP (interactive, 0.05, 8.0);
-  gtk_gl_area_queue_render (GTK_GL_AREA (self));
-}
-
-void
 pfm_volume_area_set_memory_budget (PfmVolumeArea *self, guint64 bytes)
 {
   g_return_if_fail (PFM_IS_VOLUME_AREA (self));
   self->budget = MAX (bytes, 4096);
   self->full_upload = TRUE;
   gtk_gl_area_queue_render (GTK_GL_AREA (self));
-}
-
-void
-pfm_volume_area_set_interacting (PfmVolumeArea *self, gboolean interacting)
-{
-  g_return_if_fail (PFM_IS_VOLUME_AREA (self));
-  self->interacting = interacting;
-  gtk_gl_area_queue_render (GTK_GL_AREA (self));
-}
-
-gboolean
-pfm_volume_area_get_interacting (PfmVolumeArea *self)
-{
-  g_return_val_if_fail (PFM_IS_VOLUME_AREA (self), FALSE);
-  return coarse (self);
 }
 
 gboolean

@@ -72,7 +72,6 @@ PfmVolumeChannel  pfm_volume_area_get_channel      (PfmVolumeArea       *self);
 /* 0 = automatic (the box about three widths long). */
 void              pfm_volume_area_set_z_compression (PfmVolumeArea      *self,
                                                      double              compression);
-double            pfm_volume_area_get_z_compression (PfmVolumeArea      *self);
 /* The compression in effect (resolves automatic). */
 double            pfm_volume_area_get_effective_z_compression (PfmVolumeArea *self);
 
@@ -101,17 +100,8 @@ void              pfm_volume_area_world_from_physical (PfmVolumeArea    *self,
 void              pfm_volume_area_get_box          (PfmVolumeArea       *self,
                                                     double               half[3]);
 
-/* Samples per voxel along a ray, at rest and while interacting (the
- * interactive frame is also drawn at half resolution). */
-void              pfm_volume_area_set_quality      (PfmVolumeArea       *self,
-                                                    double               rest,
-                                                    double               interactive);
 void              pfm_volume_area_set_memory_budget (PfmVolumeArea      *self,
                                                      guint64             bytes);
-/* Draw the next frames at interactive quality, as a drag would. */
-void              pfm_volume_area_set_interacting  (PfmVolumeArea       *self,
-                                                    gboolean             interacting);
-gboolean          pfm_volume_area_get_interacting  (PfmVolumeArea       *self);
 
 /* What the GPU holds: its size and whether it had to shrink. */
 gboolean          pfm_volume_area_get_texture_size (PfmVolumeArea       *self,
