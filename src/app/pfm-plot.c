@@ -18,6 +18,7 @@
 #include "pfm-export.h"
 #include "pfm-plot.h"
 #include "pfm-scaling.h"
+#include "pfm-transfer.h"
 
 typedef struct
 {
@@ -103,40 +104,32 @@ pfm_plot_palette (guint index, gboolean high_contrast, double rgb[3])
   rgb[2] = c[2];
 }
 
-/* Inferno (matplotlib, CC0) sampled at 11 points, interpolated linearly. */
-static const guint8 inferno[11][3] = {
-  { 0x00, 0x00, 0x04 }, { 0x16, 0x0b, 0x39 }, { 0x42, 0x0a, 0x68 }, { 0x6a, 0x17, 0x6e },
-  { 0x93, 0x26, 0x67 }, { 0xbc, 0x37, 0x54 }, { 0xdd, 0x51, 0x3a }, { 0xf3, 0x78, 0x19 },
-  { 0xfc, 0xa5, 0x0a }, { 0xf6, 0xd7, 0x46 }, { 0xfc, 0xff, 0xa4 },
-};
+/* The renderer's colormaps (pfm-transfer.h), so that a slice plot and the
+ * volume view's colour bar agree, packed as Cairo's ARGB32. */
+static guint32
+pack_rgb (const double rgb[3])
+{
+  guint32 argb = 0xff000000u;
+  for (int c = 0; c < 3; c++)
+    argb |= ((guint32) (255.0 * CLAMP (rgb[c], 0.0, 1.0) + 0.5)) << (16 - 8 * c);
+  return argb;
+}
 
 static guint32
 colormap (double t)
 {
-  t = CLAMP (t, 0.0, 1.0) * 10.0;
-  int i = MIN ((int) t, 9);
-  double f = t - i;
-  guint32 rgb = 0xff000000u;
-  for (int c = 0; c < 3; c++)
-    {
-      double v = inferno[i][c] * (1 - f) + inferno[i + 1][c] * f;
-      rgb |= ((guint32) (v + 0.5)) << (16 - 8 * c);
-    }
-  return rgb;
+  double rgb[3];
+  pfm_colormap_eval (PFM_COLORMAP_INFERNO, t, rgb);
+  return pack_rgb (rgb);
 }
 
-/* Blue - white - red for signed quantities (differences, index changes). */
+/* Blue - grey - red for signed quantities (differences, index changes). */
 static guint32
 colormap_diverging (double t)
 {
-  static const double lo[3] = { 0.23, 0.30, 0.75 }, mid[3] = { 0.97, 0.97, 0.97 }, hi[3] = { 0.71, 0.02, 0.15 };
-  t = CLAMP (t, 0.0, 1.0);
-  const double *a = t < 0.5 ? lo : mid, *b = t < 0.5 ? mid : hi;
-  double f = t < 0.5 ? 2 * t : 2 * t - 1;
-  guint32 rgb = 0xff000000u;
-  for (int c = 0; c < 3; c++)
-    rgb |= ((guint32) (255.0 * (a[c] * (1 - f) + b[c] * f) + 0.5)) << (16 - 8 * c);
-  return rgb;
+  double rgb[3];
+  pfm_colormap_diverging (t, rgb);
+  return pack_rgb (rgb);
 }
 
 static void
