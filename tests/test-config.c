@@ -23,20 +23,12 @@
 /* ---- helpers ---------------------------------------------------------- */
 
 /* The shortest decimal that parses back to @v, the way a user (or a saved
- * project) writes a number; the messages must quote values this way. */
+ * project) writes a number; the messages must quote values this way.
+ * config/format-double checks the engine's formatter on its own. */
 static char *
 shortest (double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  for (int prec = 6; prec <= 17; prec++)
-    {
-      char fmt[8];
-      g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
-      g_ascii_formatd (buf, sizeof buf, fmt, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  return g_strdup (buf);
+  return pfm_config_format_double (v);
 }
 
 static char *
@@ -194,6 +186,48 @@ test_affects (void)
   g_assert_true (pfm_config_key_affects ("optics.n2") & PFM_AFFECTS_RUN);
   g_assert_true (pfm_config_key_affects ("detector.regions") & PFM_AFFECTS_DATASET);
   g_assert_false (pfm_config_key_affects ("train.epochs") & PFM_AFFECTS_DATASET);
+}
+
+/* The shortest decimal that reads back exactly: known strings (C's %g
+ * forms), then a round trip over awkward doubles with no digit to spare. */
+static void
+test_format_double (void)
+{
+  static const struct { double v; const char *text; } known[] = {
+    { 0.1, "0.1" }, { 1.55e-6, "1.55e-06" }, { 1e-20, "1e-20" }, { 1550, "1550" }, { -0.0134, "-0.0134" },
+    { 1.0 / 3.0, "0.3333333333333333" }, { 3.141592653589793, "3.141592653589793" }, { 0.1 + 0.2, "0.30000000000000004" }, { 0, "0" },
+    { 1e15, "1e+15" }, { 123456, "123456" }, { 1234567, "1234567" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    {
+      g_autofree char *t = pfm_config_format_double (known[i].v);
+      g_assert_cmpstr (t, ==, known[i].text);
+    }
+  g_autofree char *nan_text = pfm_config_format_double (NAN), *inf_text = pfm_config_format_double (-INFINITY);
+  g_assert_cmpstr (nan_text, ==, "nan");
+  g_assert_cmpstr (inf_text, ==, "-inf");
+  /* Each value reads back bit for bit, and one digit fewer would not. */
+  const double awkward[] = { 0.1 + 0.2, 2.0 / 3.0, 1e-300 * 1.5, 5e-324, 1.7976931348623157e308, 8.0000000000000007 };
+  for (guint i = 0; i < G_N_ELEMENTS (awkward); i++)
+    {
+      g_autofree char *t = pfm_config_format_double (awkward[i]);
+      g_assert_true (g_ascii_strtod (t, NULL) == awkward[i]);
+      int digits = 0;   /* significant: after the leading zeros */
+      gboolean lead = TRUE;
+      for (const char *c = t; *c && *c != 'e'; c++)
+        if (g_ascii_isdigit (*c) && !(lead && *c == '0'))
+          {
+            lead = FALSE;
+            digits++;
+          }
+      if (digits > 6)
+        {
+          char fewer[G_ASCII_DTOSTR_BUF_SIZE], fmt[8];
+          g_snprintf (fmt, sizeof fmt, "%%.%dg", digits - 1);
+          g_ascii_formatd (fewer, sizeof fewer, fmt, awkward[i]);
+          g_assert_false (g_ascii_strtod (fewer, NULL) == awkward[i]);
+        }
+    }
 }
 
 static void
@@ -1161,6 +1195,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/config/table", test_table);
   g_test_add_func ("/config/affects", test_affects);
+  g_test_add_func ("/config/format-double", test_format_double);
   g_test_add_func ("/config/defaults", test_defaults);
   g_test_add_func ("/config/range/below-min", test_range_below);
   g_test_add_func ("/config/range/above-max", test_range_above);

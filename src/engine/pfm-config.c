@@ -288,11 +288,12 @@ field_ptr (const PfmConfig *cfg, const PfmKeyInfo *k)
   return (guint8 *) cfg + k->offset;
 }
 
-/* Shortest decimal that parses back to the same double. */
-static char *
-format_double (double v)
+char *
+pfm_config_format_double (double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (!isfinite (v))
+    return g_strdup (isnan (v) ? "nan" : v > 0 ? "inf" : "-inf");
   for (int prec = 6; prec <= 17; prec++)
     {
       char fmt[8];
@@ -307,8 +308,8 @@ format_double (double v)
 static char *
 range_text (const PfmKeyInfo *k)
 {
-  g_autofree char *lo = format_double (k->min);
-  g_autofree char *hi = format_double (k->max);
+  g_autofree char *lo = pfm_config_format_double (k->min);
+  g_autofree char *hi = pfm_config_format_double (k->max);
   const char *unit = k->unit[0] ? k->unit : "";
   return g_strdup_printf ("%s%s, %s]%s%s%s",
                           k->min_exclusive ? "(" : "[", lo, hi,
@@ -342,7 +343,7 @@ check_double_range (const PfmKeyInfo *k, double v, GError **error)
   if ((k->min_exclusive ? v > k->min : v >= k->min) && v <= k->max)
     return TRUE;
   g_autofree char *range = range_text (k);
-  g_autofree char *val = format_double (v);
+  g_autofree char *val = pfm_config_format_double (v);
   g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE,
                "%s.%s = %s is out of range: accepted %s",
                k->group, k->key, val, range);
@@ -551,7 +552,7 @@ pfm_config_get_string (const PfmConfig *cfg, const PfmKeyInfo *k)
     case PFM_KEY_DOUBLE:
       if (k->allow_auto && *(double *) p == 0.0)
         return g_strdup ("auto");
-      return format_double (*(double *) p);
+      return pfm_config_format_double (*(double *) p);
     case PFM_KEY_INT:
       return g_strdup_printf ("%d", *(int *) p);
     case PFM_KEY_UINT64:
@@ -565,7 +566,7 @@ pfm_config_get_string (const PfmConfig *cfg, const PfmKeyInfo *k)
         GString *s = g_string_new (NULL);
         for (gsize i = 0; i < cfg->scaling.n_params; i++)
           {
-            g_autofree char *v = format_double (cfg->scaling.params[i]);
+            g_autofree char *v = pfm_config_format_double (cfg->scaling.params[i]);
             g_string_append_printf (s, "%s%s", i ? "," : "", v);
           }
         return g_string_free (s, FALSE);

@@ -213,6 +213,10 @@ gboolean          pfm_config_set_assignment(PfmConfig        *cfg,
                                             GError          **error);
 char             *pfm_config_get_string    (const PfmConfig  *cfg,
                                             const PfmKeyInfo *key);
+/* The shortest decimal that reads back as @v (C locale: "1.55e-06",
+ * "0.1"; "nan", "inf", "-inf"): how values are written into project files
+ * and quoted in messages. */
+char             *pfm_config_format_double (double          v);
 
 gboolean          pfm_config_load_key_file (PfmConfig        *cfg,
                                             GKeyFile         *kf,

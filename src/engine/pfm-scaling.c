@@ -158,26 +158,6 @@ pfm_scaling_inputs_from_config (PfmScalingInputs *in, const PfmConfig *cfg)
   in->years = cfg->scaling.years;
 }
 
-/* Shortest decimal that reads back as the same double. */
-static char *
-format_double (double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (v))
-    return g_strdup ("nan");
-  if (isinf (v))
-    return g_strdup (v > 0 ? "inf" : "-inf");
-  for (int prec = 6; prec <= 17; prec++)
-    {
-      char fmt[8];
-      g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
-      g_ascii_formatd (buf, sizeof buf, fmt, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  return g_strdup (buf);
-}
 
 static gboolean
 check_range (const char *name, const char *unit, double v, double min, double max,
@@ -186,9 +166,9 @@ check_range (const char *name, const char *unit, double v, double min, double ma
   if (isfinite (v) && (min_exclusive ? v > min : v >= min) && v <= max)
     return TRUE;
 
-  g_autofree char *val = format_double (v);
-  g_autofree char *lo = format_double (min);
-  g_autofree char *hi = format_double (max);
+  g_autofree char *val = pfm_config_format_double (v);
+  g_autofree char *lo = pfm_config_format_double (min);
+  g_autofree char *hi = pfm_config_format_double (max);
   g_set_error (error, PFM_SCALING_ERROR, PFM_SCALING_ERROR_INVALID,
                "%s = %s %s: accepted %s%s, %s]%s%s",
                name, val, isfinite (v) ? "is out of range" : "is not a finite number",
@@ -239,7 +219,7 @@ pfm_scaling_inputs_validate (const PfmScalingInputs *in, GError **error)
 
   if (fabs (in->n2) < MIN_ABS_N2)
     {
-      g_autofree char *val = format_double (in->n2);
+      g_autofree char *val = pfm_config_format_double (in->n2);
       g_set_error (error, PFM_SCALING_ERROR, PFM_SCALING_ERROR_INVALID,
                    "optics.n2 = %s gives no Kerr effect, so no peak power reaches the target "
                    "nonlinear phase: the scaling model accepts 1e-30 <= |n2| <= 1e-16 m^2/W "
@@ -397,7 +377,7 @@ check_results (const PfmScalingPoint *p, GError **error)
         what = "underflows to zero";
       if (what != NULL)
         {
-          g_autofree char *pv = format_double (p->params);
+          g_autofree char *pv = pfm_config_format_double (p->params);
           g_set_error (error, PFM_SCALING_ERROR, PFM_SCALING_ERROR_RANGE,
                        "at scaling.params = %s the %s %s: these inputs are too extreme for the model",
                        pv, fields[i].name, what);
@@ -562,8 +542,8 @@ pfm_scaling_sweep (const PfmScalingInputs *in, double p_min, double p_max, guint
     return NULL;
   if (!(p_max > p_min) || n_points < 2 || n_points > 100000)
     {
-      g_autofree char *lo = format_double (p_min);
-      g_autofree char *hi = format_double (p_max);
+      g_autofree char *lo = pfm_config_format_double (p_min);
+      g_autofree char *hi = pfm_config_format_double (p_max);
       g_set_error (error, PFM_SCALING_ERROR, PFM_SCALING_ERROR_INVALID,
                    "sweep from %s to %s in %u points: accepted p_min < p_max and 2 to 100000 points",
                    lo, hi, n_points);
