@@ -83,28 +83,28 @@ apply_color_scheme (const char *scheme)
 }
 
 static void
+color_scheme_changed_cb (GSettings *settings, const char *key, gpointer user_data)
+{
+  g_autofree char *scheme = g_settings_get_string (settings, key);
+  apply_color_scheme (scheme);
+}
+
+/* Without the settings schema (an uninstalled build run by hand): the
+ * choices hold for this run only. */
+static void
 color_scheme_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   g_simple_action_set_state (action, param);
   apply_color_scheme (g_variant_get_string (param, NULL));
-  GSettings *settings = pfm_app_settings ();
-  if (settings)
-    g_settings_set_string (settings, "color-scheme", g_variant_get_string (param, NULL));
-}
-
-static void
-unit_style_action (GSimpleAction *action, GVariant *param, gpointer user_data)
-{
-  g_simple_action_set_state (action, param);
-  GSettings *settings = pfm_app_settings ();
-  if (settings)
-    g_settings_set_string (settings, "unit-style", g_variant_get_string (param, NULL));
 }
 
 static const GActionEntry app_entries[] = {
-  { "unit-style", NULL, "s", "'engineering'", unit_style_action },
   { "about", about_action },
   { "quit", quit_action },
+};
+
+static const GActionEntry unsaved_entries[] = {
+  { "unit-style", NULL, "s", "'engineering'", NULL },
   { "color-scheme", NULL, "s", "'default'", color_scheme_action },
 };
 
@@ -277,16 +277,21 @@ pfm_application_startup (GApplication *app)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_unref (css);
 
+  /* The preferences are the settings' own actions (their state is the
+   * key), as gnome-text-editor does; the views follow "changed::". */
   GSettings *settings = pfm_app_settings ();
-  if (settings)
+  if (settings == NULL)
+    g_action_map_add_action_entries (G_ACTION_MAP (app), unsaved_entries, G_N_ELEMENTS (unsaved_entries), app);
+  else
     {
-      g_autofree char *scheme = g_settings_get_string (settings, "color-scheme");
-      apply_color_scheme (scheme);
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (app), "color-scheme");
-      g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (scheme));
-      g_autofree char *units = g_settings_get_string (settings, "unit-style");
-      action = g_action_map_lookup_action (G_ACTION_MAP (app), "unit-style");
-      g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (units));
+      static const char *const keys[] = { "unit-style", "color-scheme" };
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        {
+          g_autoptr(GAction) action = g_settings_create_action (settings, keys[i]);
+          g_action_map_add_action (G_ACTION_MAP (app), action);
+        }
+      g_signal_connect (settings, "changed::color-scheme", G_CALLBACK (color_scheme_changed_cb), NULL);
+      color_scheme_changed_cb (settings, "color-scheme", NULL);
     }
 }
 

@@ -520,19 +520,6 @@ close_after_confirm (PfmWindow *self, const char *arg)
 }
 
 static void
-save_window_state (PfmWindow *self)
-{
-  GSettings *settings = pfm_app_settings ();
-  if (settings == NULL || self->presentation)
-    return;
-  int w, h;
-  gtk_window_get_default_size (GTK_WINDOW (self), &w, &h);
-  g_settings_set_int (settings, "window-width", w);
-  g_settings_set_int (settings, "window-height", h);
-  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
-}
-
-static void
 trained_response_cb (AdwMessageDialog *dialog, const char *response, PfmWindow *self)
 {
   if (g_str_equal (response, "discard"))
@@ -576,7 +563,6 @@ pfm_window_close_request (GtkWindow *window)
       confirm_then (self, _("Save Changes?"), close_after_confirm, NULL);
       return TRUE;
     }
-  save_window_state (self);
   /* A run in flight is cancelled; the application waits for it to stop. */
   pfm_runner_cancel (self->runner);
   pfm_training_view_cancel (PFM_TRAINING_VIEW (self->training_view));
@@ -910,13 +896,14 @@ pfm_window_init (PfmWindow *self)
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name", G_CALLBACK (update_sidebar), self);
   update_sidebar (self);
 
+  /* The window's size and maximised state are the settings' (bound both
+   * ways: restored now, stored as they change). */
   GSettings *settings = pfm_app_settings ();
   if (settings)
     {
-      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
-                                   g_settings_get_int (settings, "window-height"));
-      if (g_settings_get_boolean (settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
+      g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
     }
   pfm_runner_start (self->runner);
 }

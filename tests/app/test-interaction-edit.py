@@ -231,6 +231,51 @@ def check_keyboard(s):
            f"Alt+3: {bool(on3)}, Alt+2: {bool(on2)}, shortcuts window: {help_shown is not None}")
 
 
+def menu_path(s, *items):
+    """The main menu, then each item in turn (a submenu slides in)."""
+    s.app.click(s.app.find(role_is="push button", name_is="Main menu"))
+    for it in items:
+        s.app.click(s.app.find(name_is=it, timeout=5))
+
+
+def checked(s, *items):
+    """Whether the main menu's item at @items is checked (the menu closed after)."""
+    s.app.click(s.app.find(role_is="push button", name_is="Main menu"))
+    for it in items[:-1]:
+        s.app.click(s.app.find(name_is=it, timeout=5))
+    item = s.app.find(name_is=items[-1], timeout=5)
+    on = item.getState().contains(pyatspi.STATE_CHECKED)
+    s.app.key("Escape")
+    time.sleep(0.3)
+    s.app.key("Escape")
+    return on
+
+
+def check_preferences(s):
+    """Units and Style in the main menu: the settings' own actions."""
+    before = text_of(field(s, WAVELENGTH))
+    menu_path(s, "Units", "SI (m, J, s)")
+    si = wait_for(lambda: s.app.find_all(role_is="text", name_is="Wavelength λ (m)"))
+    value = text_of(si[0]) if si else None
+    try:
+        same = abs(float(value) * 1e9 - float(before)) < 1e-6 * float(before)
+    except (TypeError, ValueError):
+        same = False
+    report(bool(si) and same, "Units → SI shows the wavelength in metres, the same value",
+           f"before: {before!r} nm", f"after: {value!r} m")
+    report(checked(s, "Units", "SI (m, J, s)"), "the menu then shows SI checked")
+    menu_path(s, "Units", "Engineering (nm, µm, pJ…)")
+    back = wait_for(lambda: s.app.find_all(role_is="text", name_is=WAVELENGTH))
+    report(bool(back) and text_of(back[0]) == before, "Units → Engineering brings nm back",
+           f"field: {text_of(back[0]) if back else None!r}")
+    menu_path(s, "Style", "Dark")
+    time.sleep(0.5)
+    s.shot("edit-dark")
+    report(checked(s, "Style", "Dark"), "Style → Dark is then checked in the menu")
+    menu_path(s, "Style", "Follow System")
+    report(checked(s, "Style", "Follow System"), "Style → Follow System is then checked")
+
+
 def progress_value(node):
     try:
         return node.queryValue().currentValue
@@ -418,6 +463,7 @@ def main():
         check_undo(s)
         check_prompts(s)
         check_keyboard(s)
+        check_preferences(s)
         check_defects_rerun(s)
         s.shot("edit-end")
     except Exception:
