@@ -253,7 +253,7 @@ test_defaults (void)
   g_autoptr(GPtrArray) after = snapshot (cfg);
   assert_same_snapshot (before, after);
 
-  /* The documented defaults (cli.md) and the derived "auto" values. */
+  /* The documented defaults (docs/cli.md) and the derived "auto" values. */
   g_assert_cmpfloat (cfg->optics.wavelength, ==, 1.55e-6);
   g_assert_cmpfloat (cfg->optics.n0, ==, 1.5);
   g_assert_cmpfloat (cfg->tube.side, ==, 32e-6);

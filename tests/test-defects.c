@@ -1,5 +1,5 @@
 /* test-defects.c - fabrication defects, Monte-Carlo batches, transmission
- * matrices and calibration (physics.md section 4)
+ * matrices and calibration (docs/physics.md section 4)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -240,7 +240,7 @@ static void
 test_kerr_width_law (void)
 {
   /* For a flat-phase Gaussian in a homogeneous Kerr medium the variance
-   * identity is exact (physics.md section 2):
+   * identity is exact (docs/physics.md section 2):
    *   <r^2>(z) = (w0^2 / 2) [1 + (1 - P0/P_lens) z^2 / zR^2],
    *   P_lens = lambda^2 / (2 pi n0 n2),
    * and <r^2> = (wx^2 + wy^2) / 4 for our second-moment widths.  At
@@ -547,7 +547,7 @@ test_collapse_flagged (void)
                   rec->stop_z, rec->stop_reason);
   g_assert_cmpint (rec->status, ==, PFM_RUN_UNRESOLVED);
   g_assert_nonnull (rec->stop_reason);
-  /* Marburger's collapse distance for this beam (physics.md section 2):
+  /* Marburger's collapse distance for this beam (docs/physics.md section 2):
    * z_c = 0.367 zR / sqrt((sqrt(P/P_cr) - 0.852)^2 - 0.0219) = 52 um.  The
    * grid (dx = 0.5 um) stops resolving the collapsing core shortly before
    * the singularity, and the fit itself is good to a few percent: the run

@@ -63,7 +63,7 @@ loglog_slope (const PfmScalingPoint *pts, guint n, const char *name)
 static void
 test_defaults (void)
 {
-  /* The inputs' own defaults are the project defaults (cli.md): a new
+  /* The inputs' own defaults are the project defaults (docs/cli.md): a new
    * PfmConfig must give bit-identical inputs. */
   PfmScalingInputs a, b;
   g_autoptr(PfmConfig) cfg = pfm_config_new ();
@@ -252,7 +252,7 @@ test_exponents (void)
   g_autoptr(GError) error = NULL;
   pfm_scaling_inputs_init (&in);
 
-  /* 25 points from 1e9 to 1e21 (physics.md's sweep). */
+  /* 25 points from 1e9 to 1e21 (docs/physics.md's sweep). */
   g_autofree PfmScalingPoint *pts = pfm_scaling_sweep (&in, 1e9, 1e21, 25, &error);
   g_assert_no_error (error);
 
@@ -698,7 +698,7 @@ test_json (void)
   g_autoptr(GPtrArray) objs = parse_json_array (json);
   g_assert_cmpuint (objs->len, ==, 3);
 
-  /* The fields cli.md promises, by name (not from the engine's table). */
+  /* The fields docs/cli.md promises, by name (not from the engine's table). */
   static const char *const required[] = {
     "params", "volume", "side", "length", "modes", "io_dim", "peak_power",
     "pulse_energy", "energy", "time", "p_cr", "collapse_distance",

@@ -1,4 +1,4 @@
-/* pfm-cli-train.c - `pfm-cli train`, `evaluate` and `gradient` (cli.md "Training")
+/* pfm-cli-train.c - `pfm-cli train`, `evaluate` and `gradient` (docs/cli.md "Training")
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

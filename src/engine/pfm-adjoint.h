@@ -1,4 +1,4 @@
-/* pfm-adjoint.h - the split-step scheme with its exact reverse mode (physics.md section 5)
+/* pfm-adjoint.h - the split-step scheme with its exact reverse mode (docs/physics.md section 5)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

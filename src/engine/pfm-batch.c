@@ -1,5 +1,5 @@
 /* pfm-batch.c - Monte-Carlo batches of fabricated copies, transmission
- * matrices and the digital calibration layer (physics.md section 4)
+ * matrices and the digital calibration layer (docs/physics.md section 4)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,5 +1,5 @@
 /* pfm-batch.h - Monte-Carlo batches of fabricated copies, transmission
- * matrices and the digital calibration layer (physics.md section 4)
+ * matrices and the digital calibration layer (docs/physics.md section 4)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -181,7 +181,7 @@ void            pfm_batch_result_free   (PfmBatchResult          *result);
 /* Recomputes n_resolved, stats and yields from the copies. */
 void            pfm_batch_result_summarize (PfmBatchResult       *result);
 
-/* JSON (cli.md, `defects --format json`) and CSV (one row per copy, then
+/* JSON (docs/cli.md, `defects --format json`) and CSV (one row per copy, then
  * mean, std and yield rows). */
 char           *pfm_batch_result_to_json (const PfmBatchResult   *result);
 char           *pfm_batch_result_to_csv  (const PfmBatchResult   *result);

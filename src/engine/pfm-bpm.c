@@ -1,4 +1,4 @@
-/* pfm-bpm.c - split-step Fourier beam propagation (physics.md section 3)
+/* pfm-bpm.c - split-step Fourier beam propagation (docs/physics.md section 3)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

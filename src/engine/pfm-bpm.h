@@ -1,4 +1,4 @@
-/* pfm-bpm.h - split-step Fourier beam propagation (physics.md section 3)
+/* pfm-bpm.h - split-step Fourier beam propagation (docs/physics.md section 3)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,7 +32,7 @@ typedef enum {
  * exceeds this (rad) ... */
 #define PFM_BPM_MAX_STEP_PHASE   0.5
 /* ... or when the outer 10% of the spatial frequencies hold more than this
- * fraction of the power (physics.md section 3). */
+ * fraction of the power (docs/physics.md section 3). */
 #define PFM_BPM_MAX_EDGE_POWER   1e-4
 #define PFM_BPM_EDGE_BAND        0.1
 /* When the spectrum reaches the edge, the stop names self-focusing if the

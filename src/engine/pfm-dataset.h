@@ -3,7 +3,7 @@
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * physics.md section 5 "Datasets".  Every loader reads the whole dataset
+ * docs/physics.md section 5 "Datasets".  Every loader reads the whole dataset
  * into memory as floats in [0, 1]; files may be gzipped (detected by the
  * gzip magic 1f 8b, never by the name).  A bad file is refused with one
  * line naming the file and what is wrong; no input crashes a loader.

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A fabricated copy is the nominal design of the [tube] and [medium]
- * groups plus the perturbations of the [defects] group (physics.md
+ * groups plus the perturbations of the [defects] group (docs/physics.md
  * section 4).  Every random choice is a counter-based hash of
  * (a per-model seed derived from defects.seed, integer coordinates), so a
  * copy is the same whatever order or thread computes it, and copy j of a

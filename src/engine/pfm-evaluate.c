@@ -1,4 +1,4 @@
-/* pfm-evaluate.c - how well a glass classifies (physics.md section 5)
+/* pfm-evaluate.c - how well a glass classifies (docs/physics.md section 5)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

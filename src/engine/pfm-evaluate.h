@@ -1,4 +1,4 @@
-/* pfm-evaluate.h - how well a glass classifies: design, fabricated copies, baselines (physics.md section 5)
+/* pfm-evaluate.h - how well a glass classifies: design, fabricated copies, baselines (docs/physics.md section 5)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -94,7 +94,7 @@ void       pfm_record_add_warning    (PfmRecord     *record,
                                       ...) G_GNUC_PRINTF (2, 3);
 const char *pfm_run_status_to_string (PfmRunStatus   status);
 
-/* Writers (atomic).  The column sets are the CLI contract (cli.md). */
+/* Writers (atomic).  The column sets are the CLI contract (docs/cli.md). */
 char      *pfm_record_diagnostics_csv (const PfmRecord *record);
 char      *pfm_record_output_csv      (const PfmRecord *record);
 /* The format a field file's name asks for (NONE for an unknown suffix). */

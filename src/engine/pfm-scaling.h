@@ -31,7 +31,7 @@ typedef enum {
 } PfmScalingLimit;
 
 /* The assumptions.  pfm_scaling_inputs_init() fills the defaults written
- * after each field (those of docs/physics.md section 2 and cli.md's
+ * after each field (those of docs/physics.md section 2 and docs/cli.md's
  * [scaling] keys); pfm_scaling_inputs_from_config() fills them from a
  * project.  The memory and planar fields are the paper's Sec. I and II
  * figures and are not project keys. */

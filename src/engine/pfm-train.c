@@ -1,4 +1,4 @@
-/* pfm-train.c - training the glass (physics.md section 5)
+/* pfm-train.c - training the glass (docs/physics.md section 5)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

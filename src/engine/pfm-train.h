@@ -1,4 +1,4 @@
-/* pfm-train.h - training the glass: the voxel indices as a network's weights (physics.md section 5)
+/* pfm-train.h - training the glass: the voxel indices as a network's weights (docs/physics.md section 5)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-cli.sh - the pfm-cli contract (docs: cli.md), from outside
+# test-cli.sh - the pfm-cli contract (docs: docs/cli.md), from outside
 #
 # Copyright 2026 The PFM Explorer developers
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -172,7 +172,7 @@ else
   report $? "scaling JSON has no nan/inf (infinite values are null)"
 fi
 
-# ---- train / evaluate / gradient (cli.md "Training") -----------------------
+# ---- train / evaluate / gradient (docs/cli.md "Training") -----------------------
 
 # A small task in a CSV beside a project: 4 SLM pixels, 2 classes.
 mkdir -p "$TMP/proj"
