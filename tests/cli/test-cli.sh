@@ -19,6 +19,10 @@ fi
 
 SMALL=(--set grid.n=64 --set tube.length=2e-5 --set grid.dz=1e-6)
 
+# A non-finite number as a value ("nan", "-inf", "Infinity"), not letters
+# inside a word or a path (mktemp's random folder name can hold "nan").
+NONFINITE='(^|[^[:alnum:]_./-])[-+]?(nan|inf(inity)?)([^[:alnum:]_]|$)'
+
 # ---- usage -------------------------------------------------------------
 
 run help --help
@@ -95,7 +99,7 @@ report $? "diagnostics header" "got: $(head -n 1 "$D" 2>&1)"
 [ "$(head -n 1 "$O" 2>/dev/null)" = "region,power" ]
 report $? "output-vector header" "got: $(head -n 1 "$O" 2>&1)"
 
-! grep -qiE 'nan|inf' "$D" "$O" "$TMP/small.out" 2>/dev/null && [ -s "$D" ] && [ -s "$O" ]
+! grep -qiE "$NONFINITE" "$D" "$O" "$TMP/small.out" 2>/dev/null && [ -s "$D" ] && [ -s "$O" ]
 report $? "no nan/inf in the outputs" "$(grep -iE 'nan|inf' "$D" "$O" "$TMP/small.out" 2>&1 | head -5)"
 
 # Every data row: 8 fields, all numbers.
@@ -155,7 +159,7 @@ expect_stderr_has lenient "an under-resolved run says so" "under-resolved"
 # It stopped early: the diagnostics end before the tube's end, and hold no nan/inf.
 lenient_last=$(tail -n 1 "$TMP/lenient.csv" 2>/dev/null | cut -d, -f1)
 awk -v z="$lenient_last" 'BEGIN { exit (z != "" && z != "z" && z + 0 < 2e-05) ? 0 : 1 }' &&
-  ! grep -qiE 'nan|inf' "$TMP/lenient.csv" "$TMP/lenient.out"
+  ! grep -qiE "$NONFINITE" "$TMP/lenient.csv" "$TMP/lenient.out"
 report $? "the under-resolved run stops before the end, without nan/inf" "last z: '$lenient_last'"
 
 # ---- scaling ---------------------------------------------------------------
@@ -189,7 +193,7 @@ run train train "${TRAIN_KEYS[@]}" --set "train.dataset=csv:$TMP/proj/task.csv" 
 report $? "train writes the trained project, its index map (by a relative name) and a checkpoint" \
   "exit $(rc train)" "stderr: $(err train | head -c 400)"
 [ "$(head -n 1 "$TMP/proj/log.csv")" = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds" ] &&
-  [ "$(wc -l <"$TMP/proj/log.csv")" -eq 3 ] && ! grep -qiE 'nan|inf' "$TMP/proj/log.csv" "$TMP/proj/summary.json"
+  [ "$(wc -l <"$TMP/proj/log.csv")" -eq 3 ] && ! grep -qiE "$NONFINITE" "$TMP/proj/log.csv" "$TMP/proj/summary.json"
 report $? "train --log has a header and one row per epoch, no nan/inf" "$(cat "$TMP/proj/log.csv")"
 
 # Trained from a project with the user's notes: the trained project is
