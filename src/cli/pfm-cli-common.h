@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* Exit statuses of the CLI contract (docs: docs/cli.md). */
+/* Exit statuses of the CLI contract (docs/cli.md). */
 enum {
   PFM_EXIT_OK = 0,
   PFM_EXIT_FAILED = 1,   /* a run that could not complete */

@@ -306,7 +306,7 @@ format_table (const PfmConfig *cfg, const PfmScalingInputs *in,
  * @argv: arguments
  *
  * `pfm-cli scaling [PROJECT.pfm] [--set KEY=VALUE]... [--params LIST]
- * [--format table|csv|json] [-o FILE]` (docs: docs/cli.md).
+ * [--format table|csv|json] [-o FILE]` (docs/cli.md).
  *
  * Returns: the exit status
  */

@@ -240,9 +240,7 @@ def menu_path(s, *items):
 
 def checked(s, *items):
     """Whether the main menu's item at @items is checked (the menu closed after)."""
-    s.app.click(s.app.find(role_is="push button", name_is="Main menu"))
-    for it in items[:-1]:
-        s.app.click(s.app.find(name_is=it, timeout=5))
+    menu_path(s, *items[:-1])
     item = s.app.find(name_is=items[-1], timeout=5)
     on = item.getState().contains(pyatspi.STATE_CHECKED)
     s.app.key("Escape")
@@ -393,7 +391,7 @@ def overlaps(items, others, slack=1):
         ea = pfmdrive.extents(a)
         for b in others:
             eb = pfmdrive.extents(b)
-            if b is a or ea is None or eb is None or a == b or nested(a, b) or nested(b, a):
+            if a == b or ea is None or eb is None or nested(a, b) or nested(b, a):
                 continue
             w = min(ea[0] + ea[2], eb[0] + eb[2]) - max(ea[0], eb[0])
             h = min(ea[1] + ea[3], eb[1] + eb[3]) - max(ea[1], eb[1])

@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-cli.sh - the pfm-cli contract (docs: docs/cli.md), from outside
+# test-cli.sh - the pfm-cli contract (docs/cli.md), from outside
 #
 # Copyright 2026 The PFM Explorer developers
 # SPDX-License-Identifier: GPL-3.0-or-later
