@@ -414,7 +414,7 @@ static double
 core_area (const PfmMedium *m, int layer, int n, double dx)
 {
   g_autofree float *p = g_new (float, (gsize) n * n);
-  pfm_medium_fill_profile (m, layer, n, dx, 1.0, p);
+  pfm_medium_fill_profile (m, layer, n, dx, 1.0, p, NULL);
   const double c = sqrt (m->n0 * m->n0 - m->na * m->na) - m->n0;
   double inside = 0.0;
   for (gsize i = 0; i < (gsize) n * n; i++)

@@ -40,6 +40,26 @@ G_DEFINE_QUARK (pfm-bpm-error-quark, pfm_bpm_error)
  * buffers for threaded plans (about one more field). */
 #define BYTES_PER_POINT       (5 * 8 + 4 * 4 + 1 + 8)
 
+/* Why a run stopped before the exit facet, and the numbers its message
+ * quotes. */
+typedef enum {
+  BPM_STOP_NONE,
+  BPM_STOP_NON_FINITE,   /* the field became non-finite */
+  BPM_STOP_STEP_PHASE,   /* the real-space phase of a step grew too large */
+  BPM_STOP_EDGE,         /* the spectrum reached the grid's edge */
+} BpmStopKind;
+
+typedef struct
+{
+  BpmStopKind kind;
+  double      z;         /* where (m) */
+  double      h;         /* STEP_PHASE: the step */
+  double      peak;      /* STEP_PHASE, EDGE: the peak intensity (W/m^2) */
+  double      dphi;      /* STEP_PHASE: the phase (rad) */
+  double      edge;      /* EDGE: the fraction of the power in the outer band */
+  double      b_integral;/* EDGE: the B-integral so far (rad) */
+} BpmStop;
+
 struct _PfmBpm
 {
   PfmConfig   *cfg;
@@ -56,6 +76,8 @@ struct _PfmBpm
   float       *d_full;     /* exp(-i K^2 dz / 2k) - 1 */
   float       *d_half;     /* exp(-i K^2 dz / 4k) - 1 */
   float       *d_tmp;      /* any other h */
+  double      *kx2;        /* kx^2 of each column (and ky^2 of each row), 1/m^2;
+                            * then 3 n doubles of scratch for pfm_medium_fill_profile */
   double       d_tmp_h;
   float        inv_nn;     /* FFTW's unnormalised pair: exact for n = 2^m */
   float       *ps;         /* k0 dz dn_profile */
@@ -88,6 +110,14 @@ struct _PfmBpm
                             * float rounding leaves (sigma-delta fashion) */
   gboolean     input_set;
   gboolean     dark_warned;  /* the "no light is left" warning was given this run */
+
+  /* The run in progress (pfm_bpm_execute): its status, its finite
+   * slices, and why it stopped, kept as numbers so that the message is
+   * only written when asked for (pfm_bpm_stop_reason). */
+  PfmRunStatus status;
+  guint        steps_done;
+  guint        slices;
+  BpmStop      stop;
 };
 
 gboolean
@@ -248,12 +278,7 @@ static void
 fill_propagator (float *d, const PfmBpm *b, double h)
 {
   const double c = -h / (2.0 * b->k);
-  g_autofree double *kx2 = g_new (double, b->n);
-  for (int i = 0; i < b->n; i++)
-    {
-      double kx = pfm_grid_kx (&b->grid, i);
-      kx2[i] = kx * kx;
-    }
+  const double *kx2 = b->kx2;
   for (int j = 0; j < b->n; j++)
     for (int i = 0; i < b->n; i++)
       {
@@ -358,7 +383,7 @@ profile_phase (PfmBpm *b, int l)
   l = CLAMP (l, 0, b->nlz - 1);
   if (b->ps_layer_l != l)
     {
-      pfm_medium_fill_profile (b->medium, l, b->n, b->grid.dx, b->k0 * b->dz, b->ps_layer);
+      pfm_medium_fill_profile (b->medium, l, b->n, b->grid.dx, b->k0 * b->dz, b->ps_layer, b->kx2 + b->n);
       b->ps_layer_l = l;
     }
   return b->ps_layer;
@@ -485,6 +510,11 @@ pfm_bpm_new (const PfmConfig *cfg, const PfmBpmOptions *opts, GError **error)
   b->edge = g_try_malloc (b->nn);
   b->cvox = g_new (int, b->n);
   b->rvox = g_new (int, b->n);
+  /* kx^2, then (a copy whose guide varies along z) the profile's
+   * scratch, so that a run allocates nothing. */
+  b->kx2 = g_new (double, (b->medium->profile_varies ? 4 : 1) * (gsize) b->n);
+  for (int i = 0; i < b->n; i++)
+    b->kx2[i] = pfm_grid_kx (&b->grid, i) * pfm_grid_kx (&b->grid, i);
   if (b->layered)
     {
       b->map[0] = fftwf_malloc (fbytes);
@@ -545,6 +575,7 @@ pfm_bpm_free (PfmBpm *b)
   g_clear_pointer (&b->map[1], fftwf_free);
   g_clear_pointer (&b->ps_layer, fftwf_free);
   g_free (b->edge);
+  g_free (b->kx2);
   g_free (b->cvox);
   g_free (b->rvox);
   g_free (b->layer);
@@ -559,7 +590,8 @@ pfm_bpm_set_input (PfmBpm *b, const float *field)
 {
   g_return_if_fail (b != NULL && field != NULL);
   memcpy (b->E, field, b->nn * sizeof (fftwf_complex));
-  memcpy (b->S, field, b->nn * sizeof (fftwf_complex));
+  if (field != b->S)
+    memcpy (b->S, field, b->nn * sizeof (fftwf_complex));
   b->z = 0.0;
   b->pending = 0.0;
   b->spectral = FALSE;
@@ -821,8 +853,10 @@ record_volume_slice (PfmBpm *b, PfmRecord *rec, const float *f)
   rec->vol_count++;
 }
 
-/* Brings the field to the true z in the scratch buffer S, checks the
- * spectrum, appends a diagnostics row (and a volume slice). */
+/* Brings the field to the true z in the scratch buffer S and checks it
+ * (finite; light left; the spectrum inside the grid's band).  With a
+ * record, appends a diagnostics row (and a volume slice) and the
+ * warnings; without one, allocates nothing. */
 static void
 record_slice (PfmBpm *b, PfmRecord *rec, const PfmBpmCallbacks *cb, gboolean force_volume)
 {
@@ -838,50 +872,46 @@ record_slice (PfmBpm *b, PfmRecord *rec, const PfmBpmCallbacks *cb, gboolean for
 
   PfmDiagRow row;
   diagnostics (b, b->S, &row);
-  g_array_append_val (rec->rows, row);
-
-  guint r = rec->rows->len - 1;
-  if (rec->vol_intensity != NULL && (r % rec->vol_stride == 0 || force_volume))
-    record_volume_slice (b, rec, b->S);
+  if (rec != NULL)
+    {
+      g_array_append_val (rec->rows, row);
+      guint r = rec->rows->len - 1;
+      if (rec->vol_intensity != NULL && (r % rec->vol_stride == 0 || force_volume))
+        record_volume_slice (b, rec, b->S);
+    }
 
   if (!isfinite (row.power) || !isfinite (row.peak_intensity))
     {
-      rec->status = PFM_RUN_UNRESOLVED;
-      rec->stop_z = b->z;
-      g_free (rec->stop_reason);
-      rec->stop_reason = g_strdup_printf ("the field became non-finite at z = %.4g m", b->z);
+      b->status = PFM_RUN_UNRESOLVED;
+      b->stop = (BpmStop) { .kind = BPM_STOP_NON_FINITE, .z = b->z };
       /* Never let a NaN row reach an output. */
-      g_array_set_size (rec->rows, rec->rows->len - 1);
+      if (rec != NULL)
+        g_array_set_size (rec->rows, rec->rows->len - 1);
     }
   else if (row.peak_intensity < PFM_RECORD_MIN_INTENSITY)
     {
+      b->slices++;
       /* No light left to resolve: the spectrum of what float32 keeps of
        * it is rounding noise, not detail (that once read as "collapse"). */
-      if (!b->dark_warned)
+      if (!b->dark_warned && rec != NULL)
         pfm_record_add_warning (rec, "no light is left from z = %.4g m: the power fell to %.3g W (%.3g W at the input; "
                                 "optics.loss = %g 1/m, and the absorbing boundary), below what single precision "
                                 "resolves: widths and centroids are undefined from there",
                                 b->z, row.power, rec->input_power, b->cfg->optics.loss);
       b->dark_warned = TRUE;
     }
-  else if (total > 0.0 && edge / total > PFM_BPM_MAX_EDGE_POWER && rec->status == PFM_RUN_RUNNING)
+  else
     {
-      rec->status = PFM_RUN_UNRESOLVED;
-      rec->stop_z = b->z;
-      const PfmMedium *m = b->medium;
-      g_autofree char *cause = b->b_integral >= PFM_BPM_COLLAPSE_B_INTEGRAL
-        ? g_strdup_printf ("self-focusing: the B-integral reached %.3g rad (peak intensity %.3g W/m^2); "
-                           "lower beam.power, or raise grid.n", b->b_integral, row.peak_intensity)
-        : g_strdup_printf ("light scattered to wide angles by the index structure (max|dn| = %.3g: the guide's "
-                           "profile %.3g, the voxels %.3g; B-integral only %.2g rad); raise grid.n or narrow grid.window",
-                           m->max_abs_dn, m->profile_abs_dn, m->voxel_abs_dn, b->b_integral);
-      rec->stop_reason = g_strdup_printf ("the spectrum reached the grid's edge at z = %.4g m "
-                                          "(%.2g of the power in the outer %.0f%% of spatial frequencies, "
-                                          "above %.0e): the field holds finer detail than the grid resolves, from %s",
-                                          b->z, edge / total, 100 * PFM_BPM_EDGE_BAND, PFM_BPM_MAX_EDGE_POWER, cause);
+      b->slices++;
+      if (total > 0.0 && edge / total > PFM_BPM_MAX_EDGE_POWER && b->status == PFM_RUN_RUNNING)
+        {
+          b->status = PFM_RUN_UNRESOLVED;
+          b->stop = (BpmStop) { .kind = BPM_STOP_EDGE, .z = b->z, .edge = edge / total,
+                                .b_integral = b->b_integral, .peak = row.peak_intensity };
+        }
     }
 
-  if (cb && cb->slice)
+  if (rec != NULL && cb && cb->slice)
     cb->slice (rec, cb->user_data);
 }
 
@@ -963,15 +993,24 @@ pfm_bpm_setup_warnings (PfmBpm *b)
   return w;
 }
 
+/* The input's checks: the set-up warnings and the step phase at the
+ * input go to the record (if any); the dark input is noted either way. */
 static void
 check_setup (PfmBpm *b, PfmRecord *rec)
 {
-  g_autoptr(GPtrArray) setup = pfm_bpm_setup_warnings (b);
-  for (guint i = 0; i < setup->len; i++)
-    pfm_record_add_warning (rec, "%s", (const char *) setup->pdata[i]);
   double peak = 0.0;
   for (gsize p = 0; p < b->nn; p++)
     peak = MAX (peak, (double) b->E[2 * p] * b->E[2 * p] + (double) b->E[2 * p + 1] * b->E[2 * p + 1]);
+  const double input_power = pfm_field_power (b->E, &b->grid);
+  /* Said once a run: from the input, or where the light runs out. */
+  b->dark_warned = input_power <= 0.0 || peak < PFM_RECORD_MIN_INTENSITY;
+  if (rec == NULL)
+    return;
+
+  rec->input_power = input_power;
+  g_autoptr(GPtrArray) setup = pfm_bpm_setup_warnings (b);
+  for (guint i = 0; i < setup->len; i++)
+    pfm_record_add_warning (rec, "%s", (const char *) setup->pdata[i]);
   double phase = b->k0 * b->dz * (b->medium->max_abs_dn + fabs (b->cfg->optics.n2) * peak);
   if (phase > PFM_BPM_MAX_STEP_PHASE)
     {
@@ -979,8 +1018,6 @@ check_setup (PfmBpm *b, PfmRecord *rec)
       pfm_record_add_warning (rec, "the real-space phase per step is %.2f rad at the input (above %.1f), from %s: "
                               "the split-step is under-resolved", phase, PFM_BPM_MAX_STEP_PHASE, cause);
     }
-  /* Said once a run: from the input, or where the light runs out. */
-  b->dark_warned = rec->input_power <= 0.0 || peak < PFM_RECORD_MIN_INTENSITY;
   if (b->dark_warned)
     pfm_record_add_warning (rec, "the input carries no light (power %.3g W, peak %.3g W/m^2): "
                             "widths and centroids are undefined; check beam.power and beam.input",
@@ -988,20 +1025,12 @@ check_setup (PfmBpm *b, PfmRecord *rec)
 }
 
 PfmRecord *
-pfm_bpm_run (PfmBpm *b, const PfmBpmCallbacks *cb, GError **error)
+pfm_bpm_record_new (PfmBpm *b, GError **error)
 {
   g_return_val_if_fail (b != NULL, NULL);
-
-  if (!b->input_set && !pfm_bpm_set_input_from_config (b, error))
-    return NULL;
-  /* Restart from the input (kept in S until the first record). */
-  b->input_set = FALSE;
-
-  g_autoptr(GTimer) timer = g_timer_new ();
   g_autoptr(PfmRecord) rec = pfm_record_new ();
   rec->n_steps = b->n_steps;
   rec->n_parameters = pfm_medium_n_parameters (b->medium);
-  rec->input_power = pfm_field_power (b->E, &b->grid);
   rec->memory_estimate = pfm_bpm_estimate_memory (b->cfg, &b->opts);
   /* The rows at their final size, checked: grown by doubling they would
    * pass through twice the size, and a failed g_array growth aborts. */
@@ -1033,59 +1062,162 @@ pfm_bpm_run (PfmBpm *b, const PfmBpmCallbacks *cb, GError **error)
           return NULL;
         }
     }
+  return g_steal_pointer (&rec);
+}
+
+/* One step of a run from z: FALSE when the step is not resolved (then
+ * the run stops at z, and the step does not count). */
+static gboolean
+run_step (PfmBpm *b, guint s)
+{
+  const gboolean last = (s + 1 == b->n_steps);
+  const double h = last ? b->length - b->z : b->dz;
+  const float peak = step_once (b, h);
+  const double dphi = b->k0 * h * (b->medium->max_abs_dn + fabs (b->cfg->optics.n2) * peak);
+  if (!isfinite (peak) || dphi > PFM_BPM_MAX_STEP_PHASE)
+    {
+      b->status = PFM_RUN_UNRESOLVED;
+      b->stop = isfinite (peak)
+        ? (BpmStop) { .kind = BPM_STOP_STEP_PHASE, .z = b->z, .h = h, .peak = peak, .dphi = dphi }
+        : (BpmStop) { .kind = BPM_STOP_NON_FINITE, .z = b->z };
+      return FALSE;
+    }
+  b->b_integral += b->k0 * b->cfg->optics.n2 * peak * h;
+  /* z from the step count, not a running sum, so it does not drift. */
+  b->z = last ? b->length : (s + 1) * b->dz;
+  b->steps_done = s + 1;
+  return TRUE;
+}
+
+PfmRunStatus
+pfm_bpm_execute (PfmBpm *b, const float *input, const PfmBpmOutput *out, const PfmBpmCallbacks *cb)
+{
+  g_return_val_if_fail (b != NULL && input != NULL, PFM_RUN_CANCELLED);
+  PfmRecord *rec = out ? out->record : NULL;
+  g_return_val_if_fail (rec == NULL || (rec->rows->len == 0 && rec->vol_count == 0), PFM_RUN_CANCELLED);
+
+  if (input != b->S || !b->input_set)
+    pfm_bpm_set_input (b, input);
+  /* The next run restarts from its own input. */
+  b->input_set = FALSE;
+  b->status = PFM_RUN_RUNNING;
+  b->steps_done = 0;
+  b->slices = 0;
+  b->stop = (BpmStop) { .kind = BPM_STOP_NONE };
 
   check_setup (b, rec);
   record_slice (b, rec, cb, FALSE);
 
   const guint every = b->cfg->grid.record_every;
-  for (guint s = 0; s < b->n_steps && rec->status == PFM_RUN_RUNNING; s++)
+  for (guint s = 0; s < b->n_steps && b->status == PFM_RUN_RUNNING; s++)
     {
       if (cb && cb->cancel && g_atomic_int_get (cb->cancel))
         {
-          rec->status = PFM_RUN_CANCELLED;
+          b->status = PFM_RUN_CANCELLED;
           break;
         }
+      /* Outputs stop at the last finite, resolved state: an unresolved
+       * step is not counted, and no further records are made. */
+      if (!run_step (b, s))
+        break;
       const gboolean last = (s + 1 == b->n_steps);
-      const double h = last ? b->length - b->z : b->dz;
-      const float peak = step_once (b, h);
-      const double dphi = b->k0 * h * (b->medium->max_abs_dn + fabs (b->cfg->optics.n2) * peak);
-
-      if (!isfinite (peak) || dphi > PFM_BPM_MAX_STEP_PHASE)
-        {
-          rec->status = PFM_RUN_UNRESOLVED;
-          rec->stop_z = b->z;
-          g_autofree char *cause = isfinite (peak) ? step_phase_cause (b, h, peak) : NULL;
-          rec->stop_reason = isfinite (peak)
-            ? g_strdup_printf ("the real-space phase per step reached %.2f rad (above %.1f) at z = %.4g m, from %s",
-                               dphi, PFM_BPM_MAX_STEP_PHASE, b->z, cause)
-            : g_strdup_printf ("the field became non-finite at z = %.4g m", b->z);
-          /* Outputs stop at the last finite, resolved state: this step is
-           * not counted, and no further records are made. */
-          break;
-        }
-      b->b_integral += b->k0 * b->cfg->optics.n2 * peak * h;
-      /* z from the step count, not a running sum, so it does not drift. */
-      b->z = last ? b->length : (s + 1) * b->dz;
-      rec->steps_done = s + 1;
-
       if (last || (s + 1) % every == 0)
         record_slice (b, rec, cb, last);
       if (cb && cb->progress)
         cb->progress (s + 1, b->n_steps, b->z, cb->user_data);
     }
-
-  if (rec->status == PFM_RUN_RUNNING)
-    rec->status = PFM_RUN_COMPLETED;
+  if (b->status == PFM_RUN_RUNNING)
+    b->status = PFM_RUN_COMPLETED;
 
   /* An interrupted run describes the last state it resolved: S still
    * holds the last recorded slice. */
-  if (rec->status != PFM_RUN_CANCELLED && rec->rows->len > 0)
+  if (out != NULL && b->status != PFM_RUN_CANCELLED && b->slices > 0)
     {
-      rec->n_output = b->cfg->detector.regions;
-      rec->output = g_new0 (double, rec->n_output);
-      pfm_detector_read (b->cfg, &b->grid, b->S, b->cfg->medium.seed ^ G_GUINT64_CONSTANT (0x5DE7EC7085EED), rec->output);
+      if (out->field != NULL)
+        memcpy (out->field, b->S, b->nn * sizeof (fftwf_complex));
+      if (out->detectors != NULL)
+        pfm_detector_read (b->cfg, &b->grid, b->S, out->noise_seed, out->detectors);
     }
-  rec->elapsed_s = g_timer_elapsed (timer, NULL);
+  if (rec != NULL)
+    {
+      rec->status = b->status;
+      rec->steps_done = b->steps_done;
+      if (b->stop.kind != BPM_STOP_NONE)
+        {
+          rec->stop_z = b->stop.z;
+          rec->stop_reason = pfm_bpm_stop_reason (b);
+        }
+    }
+  return b->status;
+}
+
+char *
+pfm_bpm_stop_reason (PfmBpm *b)
+{
+  g_return_val_if_fail (b != NULL, NULL);
+  const BpmStop *st = &b->stop;
+  switch (st->kind)
+    {
+    case BPM_STOP_NON_FINITE:
+      return g_strdup_printf ("the field became non-finite at z = %.4g m", st->z);
+    case BPM_STOP_STEP_PHASE:
+      {
+        g_autofree char *cause = step_phase_cause (b, st->h, st->peak);
+        return g_strdup_printf ("the real-space phase per step reached %.2f rad (above %.1f) at z = %.4g m, from %s",
+                                st->dphi, PFM_BPM_MAX_STEP_PHASE, st->z, cause);
+      }
+    case BPM_STOP_EDGE:
+      {
+        const PfmMedium *m = b->medium;
+        g_autofree char *cause = st->b_integral >= PFM_BPM_COLLAPSE_B_INTEGRAL
+          ? g_strdup_printf ("self-focusing: the B-integral reached %.3g rad (peak intensity %.3g W/m^2); "
+                             "lower beam.power, or raise grid.n", st->b_integral, st->peak)
+          : g_strdup_printf ("light scattered to wide angles by the index structure (max|dn| = %.3g: the guide's "
+                             "profile %.3g, the voxels %.3g; B-integral only %.2g rad); raise grid.n or narrow grid.window",
+                             m->max_abs_dn, m->profile_abs_dn, m->voxel_abs_dn, st->b_integral);
+        return g_strdup_printf ("the spectrum reached the grid's edge at z = %.4g m "
+                                "(%.2g of the power in the outer %.0f%% of spatial frequencies, "
+                                "above %.0e): the field holds finer detail than the grid resolves, from %s",
+                                st->z, st->edge, 100 * PFM_BPM_EDGE_BAND, PFM_BPM_MAX_EDGE_POWER, cause);
+      }
+    case BPM_STOP_NONE:
+    default:
+      return NULL;
+    }
+}
+
+guint64
+pfm_bpm_noise_seed (const PfmConfig *cfg)
+{
+  return cfg->medium.seed ^ G_GUINT64_CONSTANT (0x5DE7EC7085EED);
+}
+
+PfmRecord *
+pfm_bpm_run (PfmBpm *b, const PfmBpmCallbacks *cb, GError **error)
+{
+  g_return_val_if_fail (b != NULL, NULL);
+
+  if (!b->input_set && !pfm_bpm_set_input_from_config (b, error))
+    return NULL;
+  const gint64 start = g_get_monotonic_time ();
+  g_autoptr(PfmRecord) rec = pfm_bpm_record_new (b, error);
+  if (rec == NULL)
+    return NULL;
+  rec->n_output = b->cfg->detector.regions;
+  rec->output = g_new0 (double, rec->n_output);
+  const PfmBpmOutput out = {
+    .record = rec,
+    .detectors = rec->output,
+    .noise_seed = pfm_bpm_noise_seed (b->cfg),
+  };
+  pfm_bpm_execute (b, b->S, &out, cb);
+  if (rec->status == PFM_RUN_CANCELLED || b->slices == 0)
+    {
+      /* Nothing resolved to read the detectors from. */
+      g_clear_pointer (&rec->output, g_free);
+      rec->n_output = 0;
+    }
+  rec->elapsed_s = (g_get_monotonic_time () - start) / 1e6;
   return g_steal_pointer (&rec);
 }
 

@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * FFTW's shape: pfm_bpm_new() plans and allocates (costly, once),
- * pfm_bpm_run() / pfm_bpm_step() execute (no allocation, no planning),
- * pfm_bpm_free() releases.
+ * pfm_bpm_execute() runs an explicit input to an explicit output as many
+ * times as wanted (no allocation, no planning, unless a record is asked
+ * for), pfm_bpm_free() releases.  pfm_bpm_run() is the convenience on
+ * top: the configuration's input, a new record, the detector vector.
  */
 #pragma once
 
@@ -119,9 +121,48 @@ gboolean         pfm_bpm_set_input_from_config (PfmBpm             *bpm,
 void             pfm_bpm_set_input            (PfmBpm              *bpm,
                                                const float         *field);
 
-/* Propagates the input from z = 0 to the tube length, recording as it
- * goes.  Returns the record (its status says whether it completed, was
- * cancelled or stopped under-resolved); NULL only on a hard failure. */
+/* Where pfm_bpm_execute puts what a run produced; every member may be
+ * NULL.  The field and the detectors are written unless the run was
+ * cancelled or no slice resolved (an unresolved run gives the last state
+ * it resolved). */
+typedef struct
+{
+  PfmRecord   *record;     /* a fresh pfm_bpm_record_new: diagnostics rows, volume, warnings, status */
+  float       *field;      /* n*n interleaved complex floats: the output field */
+  double      *detectors;  /* detector.regions values, read with @noise_seed (pfm_detector_read) */
+  guint64      noise_seed;
+} PfmBpmOutput;
+
+/* Propagates @input (n*n interleaved complex floats, |E|^2 in W/m^2) from
+ * z = 0 to the tube length.  Allocates nothing and takes no lock when
+ * @out has no record: that is the path a batch, a transmission matrix and
+ * training call many times.  The slice callback is called only with a
+ * record.  Returns the run's status; why an unresolved run stopped is
+ * pfm_bpm_stop_reason. */
+PfmRunStatus     pfm_bpm_execute              (PfmBpm                *bpm,
+                                               const float           *input,
+                                               const PfmBpmOutput    *out,
+                                               const PfmBpmCallbacks *callbacks);
+
+/* A record for one pfm_bpm_execute of @bpm: rows reserved at their final
+ * count, the volume unless the options say no_volume.  NULL (and
+ * PFM_BPM_ERROR_MEMORY) when that does not fit in memory. */
+PfmRecord       *pfm_bpm_record_new           (PfmBpm                *bpm,
+                                               GError               **error);
+
+/* Why the last run stopped before the exit facet, in words; NULL if it
+ * did not.  Free with g_free. */
+char            *pfm_bpm_stop_reason          (PfmBpm                *bpm);
+
+/* The detector-noise seed of a device's single runs (pfm_bpm_run): one
+ * per medium seed, so a run and its re-run read the same noise. */
+guint64          pfm_bpm_noise_seed           (const PfmConfig       *cfg);
+
+/* pfm_bpm_execute of the input set by pfm_bpm_set_input (or, if none was
+ * set since the last run, the configuration's), into a new record with
+ * the detector vector.  Returns the record (its status says whether it
+ * completed, was cancelled or stopped under-resolved); NULL only on a
+ * hard failure. */
 PfmRecord       *pfm_bpm_run                  (PfmBpm                *bpm,
                                                const PfmBpmCallbacks *callbacks,
                                                GError               **error);

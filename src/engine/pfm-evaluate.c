@@ -58,14 +58,16 @@ outputs_worker (gpointer user_data)
         break;
       pfm_train_example_values (j->data, j->examples[i], values);
       pfm_beam_fill_slm (j->cfg, pfm_bpm_get_grid (bpm), values, field);
-      pfm_bpm_set_input (bpm, field);
-      g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, NULL, &error);
-      if (rec != NULL && rec->status != PFM_RUN_COMPLETED && error == NULL)
-        g_set_error (&error, PFM_BPM_ERROR, PFM_BPM_ERROR_FAILED, "test example %u: %s", j->examples[i],
-                     rec->stop_reason ? rec->stop_reason : "the run did not complete");
-      if (error != NULL)
-        break;
-      memcpy (j->out + (gsize) i * nr, rec->output, nr * sizeof (double));
+      /* The allocation-free path: the detectors straight into the
+       * output matrix. */
+      const PfmBpmOutput out = { .detectors = j->out + (gsize) i * nr, .noise_seed = pfm_bpm_noise_seed (j->cfg) };
+      if (pfm_bpm_execute (bpm, field, &out, NULL) != PFM_RUN_COMPLETED)
+        {
+          g_autofree char *reason = pfm_bpm_stop_reason (bpm);
+          g_set_error (&error, PFM_BPM_ERROR, PFM_BPM_ERROR_FAILED, "test example %u: %s", j->examples[i],
+                       reason ? reason : "the run did not complete");
+          break;
+        }
       if (j->progress && j->progress->o && j->progress->o->runs && g_thread_self () == j->caller)
         j->progress->o->runs (j->progress->done + MIN (j->n, (guint) g_atomic_int_get (&j->next)),
                               j->progress->total, j->progress->o->user_data);

@@ -242,7 +242,8 @@ copy_profile_dn (const PfmMedium *m, const PfmCoreBounds *b, double x, double y,
 }
 
 void
-pfm_medium_fill_profile (const PfmMedium *m, int layer, int n, double dx, double scale, float *out)
+pfm_medium_fill_profile (const PfmMedium *m, int layer, int n, double dx, double scale, float *out,
+                         double *scratch)
 {
   g_return_if_fail (m != NULL && out != NULL && n > 0);
   if (m->defects == NULL)
@@ -262,9 +263,9 @@ pfm_medium_fill_profile (const PfmMedium *m, int layer, int n, double dx, double
       return;
     }
   /* The step profile is separable: per-axis overlaps, then a product. */
-  g_autofree double *ox = g_new (double, n);
-  g_autofree double *oy = g_new (double, n);
-  g_autofree double *t = g_new (double, n);
+  g_autofree double *own = scratch == NULL ? g_new (double, 3 * (gsize) n) : NULL;
+  double *ox = scratch != NULL ? scratch : own;
+  double *oy = ox + n, *t = oy + n;
   for (int i = 0; i < n; i++)
     {
       const double x = (i - n / 2) * dx;

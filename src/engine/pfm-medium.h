@@ -72,13 +72,16 @@ double     pfm_medium_profile_dn (const PfmMedium *medium,
 
 /* The profile of voxel layer @layer (z in [layer, layer + 1) voxel edges)
  * on an n x n grid of spacing @dx centred on the axis (x_i = (i - n/2) dx),
- * times @scale, into @out (n * n floats, x fastest). */
+ * times @scale, into @out (n * n floats, x fastest).  @scratch holds 3 n
+ * doubles (a caller that fills many layers keeps one and so allocates
+ * nothing), or is NULL. */
 void       pfm_medium_fill_profile (const PfmMedium *medium,
                                     int              layer,
                                     int              n,
                                     double           dx,
                                     double           scale,
-                                    float           *out);
+                                    float           *out,
+                                    double          *scratch);
 
 /* Voxels of edge @voxel along @extent: the lattice of a random medium
  * (at least 1; an exact multiple gains no sliver voxel). */
