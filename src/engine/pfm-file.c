@@ -281,6 +281,20 @@ cancelled_error (GError **error, const char *path)
   return FALSE;
 }
 
+/* How a write ended: TRUE, or why not (an interrupt, or errno @err). */
+static gboolean
+write_outcome (int err, gboolean interrupted, const char *path, GError **error)
+{
+  if (interrupted)
+    return cancelled_error (error, path);
+  if (err != 0)
+    {
+      set_errno_error (error, err, "write", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* write() all of @data to @fd, checking the interrupt flag between chunks. */
 static int
 write_all (int fd, const char *data, gsize length, gboolean *interrupted)
@@ -324,14 +338,7 @@ write_through (const char *path, const char *data, gsize length, GError **error)
   int err = write_all (fd, data, length, &interrupted);
   if (close (fd) != 0 && err == 0)
     err = errno;
-  if (interrupted)
-    return cancelled_error (error, path);
-  if (err != 0)
-    {
-      set_errno_error (error, err, "write", path);
-      return FALSE;
-    }
-  return TRUE;
+  return write_outcome (err, interrupted, path, error);
 }
 
 /* What the writer checks before it writes: @target (links resolved) is a
@@ -445,12 +452,5 @@ pfm_file_write_atomic (const char *path, const void *data, gsize length, GError 
     g_unlink (tmp);
   release_slot (slot);
 
-  if (interrupted)
-    return cancelled_error (error, path);
-  if (err != 0)
-    {
-      set_errno_error (error, err, "write", path);
-      return FALSE;
-    }
-  return TRUE;
+  return write_outcome (err, interrupted, path, error);
 }
