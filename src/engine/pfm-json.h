@@ -6,7 +6,8 @@
  *
  * Enough for the files this engine writes and any re-indentation of them:
  * nesting at most 64 deep, numbers at most 64 characters and finite, a
- * name given twice in one object is malformed.
+ * name given twice in one object is malformed.  json-glib parses; what it
+ * lacks of these rules is checked on top (pfm-json.c).
  */
 #pragma once
 
