@@ -501,6 +501,24 @@ pfm_cli_tm (int argc, char **argv)
 }
 
 
+/* A tolerance as people write it: "1e-3" (one significant digit, the
+ * exponent without padding), so --help and the messages say the engine's
+ * PFM_BATCH_VERIFY_TOLERANCE and _FLOOR rather than repeat them. */
+static char *
+tolerance_text (double v)
+{
+  g_autofree char *e = g_strdup_printf ("%.0e", v);   /* "1e-03" */
+  char *x = strchr (e, 'e');
+  if (x == NULL)
+    return g_steal_pointer (&e);
+  const char *sign = x[1] == '-' ? "-" : "";
+  const char *digits = x + 1 + (x[1] == '-' || x[1] == '+');
+  while (digits[0] == '0' && digits[1] != '\0')
+    digits++;
+  *x = '\0';
+  return g_strdup_printf ("%se%s%s", e, sign, digits);
+}
+
 /* A batch shard for pfm_cli_read_shards: the result, named by its file. */
 static gpointer
 read_batch_shard (const char *path, const char *data, gsize length, GError **error)
@@ -537,18 +555,21 @@ merge_verify (GPtrArray *shards, const PfmBatchResult *merged, int verify, gint6
     g_string_append_printf (list, "%s%u", i ? ", " : "", pick[i]);
   if (nv > 20)
     g_string_append_printf (list, " and %u more", nv - 20);
+  g_autofree char *tol = tolerance_text (PFM_BATCH_VERIFY_TOLERANCE);
+  g_autofree char *floor_text = tolerance_text (PFM_BATCH_VERIFY_FLOOR);
+  g_autofree char *within = g_strdup_printf ("within a relative %s plus %s (measured plans)", tol, floor_text);
   pfm_cli_error ("merge", "--verify: %s %s of %u (--verify-seed %" G_GINT64_FORMAT ") recomputed: %s",
                  nv == 1 ? "copy" : "copies", list->str, K, verify_seed, merged->planning == PFM_BATCH_PLANNING_ESTIMATE
-                 ? "the same bits (planning: estimate)" : "within a relative 1e-3 plus 1e-6 (measured plans)");
+                 ? "the same bits (planning: estimate)" : within);
   return PFM_EXIT_OK;
 }
 
 static GOptionContext *
 merge_context (const GOptionEntry *entries)
 {
-  GOptionContext *ctx = g_option_context_new ("SHARD.json... - combine the shards of one defects batch");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_description (ctx,
+  g_autofree char *tol = tolerance_text (PFM_BATCH_VERIFY_TOLERANCE);
+  g_autofree char *floor_text = tolerance_text (PFM_BATCH_VERIFY_FLOOR);
+  g_autofree char *description = g_strdup_printf (
     "Reads the JSON results of pfm-cli defects --shard 1/K ... K/K (in any order)\n"
     "and writes the result of the whole batch: the same file an unsharded run\n"
     "writes.  Refuses shards of different settings or input-file contents\n"
@@ -558,11 +579,14 @@ merge_context (const GOptionEntry *entries)
     "recompute anything unless asked: --verify N recomputes N copies, spread\n"
     "over the shards (N >= K checks every shard) and drawn from --verify-seed,\n"
     "with the settings the shards record, and compares every metric: bit for\n"
-    "bit for shards planned with --estimate, else within a relative 1e-3 plus\n"
-    "1e-6 (README.md).  It costs N + 1 copies' propagations.\n"
+    "bit for shards planned with --estimate, else within a relative %s plus\n"
+    "%s (README.md).  It costs N + 1 copies' propagations.\n"
     "Exit status: 0 done, 1 a file could not be read or written (or --verify\n"
     "could not run), 2 bad usage, shards that do not make one batch, or a copy\n"
-    "that --verify does not reproduce.");
+    "that --verify does not reproduce.", tol, floor_text);
+  GOptionContext *ctx = g_option_context_new ("SHARD.json... - combine the shards of one defects batch");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx, description);
   return ctx;
 }
 
