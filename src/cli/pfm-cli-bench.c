@@ -248,6 +248,75 @@ bench_train_one (int n, int threads, int repeats, BenchRow *row, GError **error)
   return TRUE;
 }
 
+/* One row of the result: a JSON object (@last: without the comma) or a
+ * line of the table (of training's columns when @train). */
+static void
+append_row (GString *s, const BenchRow *row, gboolean json, gboolean train, int repeats, gboolean last)
+{
+  if (json)
+    {
+      g_string_append_printf (s, "  {\"n\": %d, \"threads\": %d, \"%s\": ", row->n, row->threads,
+                              train ? "example_s" : "step_s");
+      pfm_export_json_number (s, row->step_median);
+      g_string_append_printf (s, ", \"%s\": ", train ? "example_min_s" : "step_min_s");
+      pfm_export_json_number (s, row->step_min);
+      g_string_append_printf (s, ", \"%s\": ", train ? "fft_floor_s" : "fft_pair_s");
+      pfm_export_json_number (s, row->fft_median);
+      g_string_append (s, ", \"ratio_min\": ");
+      pfm_export_json_number (s, row->ratio_min);
+      g_string_append (s, ", \"ratio_median\": ");
+      pfm_export_json_number (s, row->ratio_median);
+      g_string_append_printf (s, ", \"%s\": ", train ? "examples_per_s" : "steps_per_s");
+      pfm_export_json_number (s, 1.0 / row->step_median);
+      g_string_append_printf (s, ", \"repeats\": %d}%s\n", repeats, last ? "" : ",");
+    }
+  else if (train)
+    g_string_append_printf (s, "%5d  %7d   %12.3f   %19.3f   %9.3f   %12.3f   %10.1f\n",
+                            row->n, row->threads, row->step_median * 1e3, row->fft_median * 1e3,
+                            row->ratio_min, row->ratio_median, 1.0 / row->step_median);
+  else
+    g_string_append_printf (s, "%5d  %7d   %9.4f   %13.4f   %9.3f   %12.3f   %7.0f\n",
+                            row->n, row->threads, row->step_median * 1e3, row->fft_median * 1e3,
+                            row->ratio_min, row->ratio_median, 1.0 / row->step_median);
+}
+
+/* Times every grid size of @ns with every thread count of @ts into @s; a
+ * table goes to stdout row by row when there is no -o, so a long run
+ * shows its progress.  FALSE (the reason printed) when a case fails. */
+static gboolean
+bench_cases (GString *s, GArray *ns, GArray *ts, int repeats, gboolean json, gboolean train, gboolean to_stdout)
+{
+  if (json)
+    g_string_append (s, "[\n");
+  else if (train)
+    g_string_append (s, "    n  threads   example (ms)   4 FFTs x steps (ms)   ratio min   ratio median   examples/s\n");
+  else
+    g_string_append (s, "    n  threads   step (ms)   fft pair (ms)   ratio min   ratio median   steps/s\n");
+  for (guint i = 0; i < ns->len; i++)
+    for (guint j = 0; j < ts->len; j++)
+      {
+        BenchRow row;
+        g_autoptr(GError) error = NULL;
+        const int nt = g_array_index (ts, int, j);
+        if (!(train ? bench_train_one (g_array_index (ns, int, i), nt, repeats, &row, &error)
+                    : bench_one (g_array_index (ns, int, i), nt, repeats, &row, &error)))
+          {
+            pfm_cli_error ("bench", "%s", error->message);
+            return FALSE;
+          }
+        append_row (s, &row, json, train, repeats, i + 1 == ns->len && j + 1 == ts->len);
+        if (!json && to_stdout)
+          {
+            fputs (s->str, stdout);
+            fflush (stdout);
+            g_string_truncate (s, 0);
+          }
+      }
+  if (json)
+    g_string_append (s, "]\n");
+  return TRUE;
+}
+
 int
 pfm_cli_bench (int argc, char **argv)
 {
@@ -296,65 +365,11 @@ pfm_cli_bench (int argc, char **argv)
       !parse_int_list (threads ? threads : "1,2", "--threads", 1, 64, ts))
     return PFM_EXIT_USAGE;
 
-  GString *s = g_string_new (NULL);
-  if (json)
-    g_string_append (s, "[\n");
-  else if (train)
-    g_string_append (s, "    n  threads   example (ms)   4 FFTs x steps (ms)   ratio min   ratio median   examples/s\n");
-  else
-    g_string_append (s, "    n  threads   step (ms)   fft pair (ms)   ratio min   ratio median   steps/s\n");
-  for (guint i = 0; i < ns->len; i++)
-    for (guint j = 0; j < ts->len; j++)
-      {
-        BenchRow row;
-        g_autoptr(GError) error = NULL;
-        const int nt = g_array_index (ts, int, j);
-        if (!(train ? bench_train_one (g_array_index (ns, int, i), nt, repeats, &row, &error)
-                    : bench_one (g_array_index (ns, int, i), nt, repeats, &row, &error)))
-          {
-            pfm_cli_error ("bench", "%s", error->message);
-            g_string_free (s, TRUE);
-            return PFM_EXIT_FAILED;
-          }
-        if (json)
-          {
-            g_string_append_printf (s, "  {\"n\": %d, \"threads\": %d, \"%s\": ", row.n, row.threads,
-                                    train ? "example_s" : "step_s");
-            pfm_export_json_number (s, row.step_median);
-            g_string_append_printf (s, ", \"%s\": ", train ? "example_min_s" : "step_min_s");
-            pfm_export_json_number (s, row.step_min);
-            g_string_append_printf (s, ", \"%s\": ", train ? "fft_floor_s" : "fft_pair_s");
-            pfm_export_json_number (s, row.fft_median);
-            g_string_append (s, ", \"ratio_min\": ");
-            pfm_export_json_number (s, row.ratio_min);
-            g_string_append (s, ", \"ratio_median\": ");
-            pfm_export_json_number (s, row.ratio_median);
-            g_string_append_printf (s, ", \"%s\": ", train ? "examples_per_s" : "steps_per_s");
-            pfm_export_json_number (s, 1.0 / row.step_median);
-            g_string_append_printf (s, ", \"repeats\": %d}%s\n", repeats,
-                                    (i + 1 == ns->len && j + 1 == ts->len) ? "" : ",");
-          }
-        else if (train)
-          g_string_append_printf (s, "%5d  %7d   %12.3f   %19.3f   %9.3f   %12.3f   %10.1f\n",
-                                  row.n, row.threads, row.step_median * 1e3, row.fft_median * 1e3,
-                                  row.ratio_min, row.ratio_median, 1.0 / row.step_median);
-        else
-          g_string_append_printf (s, "%5d  %7d   %9.4f   %13.4f   %9.3f   %12.3f   %7.0f\n",
-                                  row.n, row.threads, row.step_median * 1e3, row.fft_median * 1e3,
-                                  row.ratio_min, row.ratio_median, 1.0 / row.step_median);
-        if (!json && out_path == NULL)
-          {
-            fputs (s->str, stdout);
-            fflush (stdout);
-            g_string_truncate (s, 0);
-          }
-      }
-  if (json)
-    g_string_append (s, "]\n");
+  g_autoptr(GString) s = g_string_new (NULL);
+  if (!bench_cases (s, ns, ts, repeats, json, train, out_path == NULL))
+    return PFM_EXIT_FAILED;
   g_autoptr(GError) error = NULL;
-  gboolean ok = pfm_cli_write_output (out_path, s->str, s->len, &error);
-  g_string_free (s, TRUE);
-  if (!ok)
+  if (!pfm_cli_write_output (out_path, s->str, s->len, &error))
     {
       pfm_cli_error ("bench", "%s", error->message);
       return PFM_EXIT_FAILED;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -343,4 +344,123 @@ pfm_cli_finish (const char *command, int status)
     pfm_cli_error (command, "cancelled by %s: no output was written or replaced",
                    interrupt_signal == SIGTERM ? "SIGTERM" : "SIGINT");
   return PFM_EXIT_FAILED;
+}
+
+/* ---- what several subcommands parse, check and write alike ------------- */
+
+const char *
+pfm_cli_help_text (GPtrArray *pool, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  char *text = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_ptr_array_add (pool, text);
+  return text;
+}
+
+gboolean
+pfm_cli_check_project_args (const char *command, int argc)
+{
+  if (argc <= 2)
+    return TRUE;
+  pfm_cli_error (command, "expected at most one project file, got %d arguments", argc - 1);
+  return FALSE;
+}
+
+gboolean
+pfm_cli_parse_format (const char *command, const char *format, gboolean *csv)
+{
+  *csv = format != NULL && strcmp (format, "csv") == 0;
+  if (format != NULL && !*csv && strcmp (format, "json") != 0)
+    {
+      pfm_cli_error (command, "--format %s: accepted json or csv", format);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pfm_cli_parse_shard (const char *text, guint max, guint *index, guint *count)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "/", -1);
+  guint64 i, k;
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 1, max, &i, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 1, max, &k, NULL) || i > k)
+    return FALSE;
+  *index = (guint) i;
+  *count = (guint) k;
+  return TRUE;
+}
+
+int
+pfm_cli_check_outputs (const char      *command,
+                       const PfmConfig *cfg,
+                       const char      *project,
+                       const char      *out_path,
+                       const char      *summary_path)
+{
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  pfm_cli_files_add_config (files, cfg, project);
+  pfm_cli_files_add (files, "-o", out_path, TRUE);
+  pfm_cli_files_add (files, "--summary", summary_path, TRUE);
+  return pfm_cli_files_check (files, command);
+}
+
+int
+pfm_cli_run_failed (const char   *command,
+                    gboolean      newline,
+                    const GError *error,
+                    int           status)
+{
+  if (newline)
+    fputc ('\n', stderr);
+  pfm_cli_error (command, "%s", error->message);
+  return status;
+}
+
+int
+pfm_cli_read_shards (const char     *command,
+                     int             argc,
+                     char          **argv,
+                     gsize           max_bytes,
+                     PfmCliShardRead read,
+                     GPtrArray      *shards)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *data = NULL;
+      gsize len = 0;
+      /* A FIFO or /dev/zero is refused, not waited on or read for ever. */
+      if (!pfm_file_read (argv[i], max_bytes, "a shard file", &data, &len, &error))
+        {
+          pfm_cli_error (command, "%s", error->message);
+          return PFM_EXIT_FAILED;
+        }
+      gpointer r = read (argv[i], data, len, &error);
+      if (r == NULL)
+        {
+          pfm_cli_error (command, "%s: %s", argv[i], error->message);
+          return PFM_EXIT_USAGE;
+        }
+      g_ptr_array_add (shards, r);
+    }
+  return PFM_EXIT_OK;
+}
+
+gboolean
+pfm_cli_write_result (const char *command,
+                      const char *out_path,
+                      const char *text,
+                      const char *summary,
+                      gboolean    show_summary,
+                      const char *summary_path)
+{
+  if (!pfm_cli_write_text (command, out_path, text))
+    return FALSE;
+  if (show_summary)
+    fputs (summary, stderr);
+  return summary_path == NULL || pfm_cli_write_text (command, summary_path, summary);
 }

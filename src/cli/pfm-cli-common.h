@@ -92,6 +92,72 @@ gboolean   pfm_cli_write_output (const char  *path,
                                  gsize        length,
                                  GError     **error);
 
+/* A --help text that names an engine default (docs/cli.md: the CLI reads
+ * its defaults from the engine rather than repeating them): formatted
+ * once, kept in @pool (g_free) for as long as the option context lives. */
+const char *pfm_cli_help_text    (GPtrArray   *pool,
+                                  const char  *format,
+                                  ...) G_GNUC_PRINTF (2, 3);
+
+/* At most one project file after the options (argv[0] is the command):
+ * else prints why and returns FALSE. */
+gboolean   pfm_cli_check_project_args (const char *command,
+                                       int         argc);
+
+/* --format json (the default, @format NULL) or csv: sets @csv; anything
+ * else prints why and returns FALSE. */
+gboolean   pfm_cli_parse_format (const char  *command,
+                                 const char  *format,
+                                 gboolean    *csv);
+
+/* "I/K" with 1 <= I <= K <= @max; FALSE (nothing printed) otherwise. */
+gboolean   pfm_cli_parse_shard  (const char  *text,
+                                 guint        max,
+                                 guint       *index,
+                                 guint       *count);
+
+/* pfm_cli_files_check of the project, what @cfg reads, -o and --summary
+ * (either may be NULL). */
+int        pfm_cli_check_outputs (const char      *command,
+                                  const PfmConfig *cfg,
+                                  const char      *project,
+                                  const char      *out_path,
+                                  const char      *summary_path);
+
+/* An engine run that failed: ends the progress bar's line when @newline,
+ * prints the error and returns @status. */
+int        pfm_cli_run_failed   (const char   *command,
+                                 gboolean      newline,
+                                 const GError *error,
+                                 int           status);
+
+/* Reads one shard file's contents (@path names it in messages) into a
+ * result, or NULL with @error set. */
+typedef gpointer (*PfmCliShardRead) (const char  *path,
+                                     const char  *data,
+                                     gsize        length,
+                                     GError     **error);
+
+/* `merge`: reads argv[1..] (at most @max_bytes each) with @read into
+ * @shards.  PFM_EXIT_FAILED for a file that cannot be read, PFM_EXIT_USAGE
+ * for one that is not a shard (each with its line on stderr). */
+int        pfm_cli_read_shards  (const char      *command,
+                                 int              argc,
+                                 char           **argv,
+                                 gsize            max_bytes,
+                                 PfmCliShardRead  read,
+                                 GPtrArray       *shards);
+
+/* Writes @text to @out_path (or stdout), then shows @summary on stderr when
+ * @show_summary and writes it to @summary_path when not NULL; FALSE (the
+ * reason printed) when a write fails. */
+gboolean   pfm_cli_write_result (const char  *command,
+                                 const char  *out_path,
+                                 const char  *text,
+                                 const char  *summary,
+                                 gboolean     show_summary,
+                                 const char  *summary_path);
+
 /* The progress bar on stderr: redrawn every 0.5% on a terminal, every 10%
  * (one line each) in a log, and there also at least every 10 s. */
 typedef struct

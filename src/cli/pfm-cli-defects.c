@@ -42,20 +42,6 @@ exit_for (const GError *error)
   return PFM_EXIT_FAILED;
 }
 
-static gboolean
-parse_shard (const char *text, guint *index, guint *count)
-{
-  g_auto(GStrv) parts = g_strsplit (text, "/", -1);
-  guint64 i, k;
-  if (g_strv_length (parts) != 2 ||
-      !g_ascii_string_to_unsigned (parts[0], 10, 1, 1000000, &i, NULL) ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 1, 1000000, &k, NULL) || i > k)
-    return FALSE;
-  *index = (guint) i;
-  *count = (guint) k;
-  return TRUE;
-}
-
 /* One "mean +- std" cell of the summary: never inf or nan.  Effective
  * bits are infinite for a copy without error. */
 static char *
@@ -170,37 +156,72 @@ sweep_csv (char **values, PfmBatchResult **results, guint n)
   return g_string_free (s, FALSE);
 }
 
-int
-pfm_cli_defects (int argc, char **argv)
+/* The options of `pfm-cli defects`, as parsed. */
+typedef struct
 {
-  g_auto(GStrv) sets = NULL;
-  g_autofree char *out_path = NULL, *format = NULL, *shard = NULL, *metric = NULL, *sweep = NULL;
-  g_autofree char *summary_path = NULL;
-  int copies = 32, inputs = 16, calibration = 48, threads = 0;
-  gint64 input_seed = 1;
-  double threshold = 0.1, ridge = 1e-2;
-  gboolean tm_error = FALSE, quiet = FALSE, estimate = FALSE;
+  char   **sets;
+  char    *out_path, *format, *shard, *metric, *sweep, *summary_path;
+  int      copies, inputs, calibration, threads;
+  gint64   input_seed;
+  double   threshold, ridge;
+  gboolean tm_error, quiet, estimate, csv;
+  GPtrArray *help;      /* the --help texts that name engine defaults */
+} DefectsArgs;
+
+static void
+defects_args_clear (DefectsArgs *a)
+{
+  g_strfreev (a->sets);
+  g_free (a->out_path);
+  g_free (a->format);
+  g_free (a->shard);
+  g_free (a->metric);
+  g_free (a->sweep);
+  g_free (a->summary_path);
+  g_ptr_array_unref (a->help);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DefectsArgs, defects_args_clear)
+
+/* The option context of `defects`, its defaults (in @a and in --help) the
+ * engine's pfm_batch_options_init (docs/cli.md "defects"). */
+static GOptionContext *
+defects_context (DefectsArgs *a, const PfmBatchOptions *d)
+{
+  a->copies = (int) d->copies;
+  a->inputs = (int) d->n_inputs;
+  a->calibration = (int) d->n_calibration;
+  a->input_seed = (gint64) d->input_seed;
+  a->threshold = d->threshold;
+  a->ridge = d->ridge;
+  a->help = g_ptr_array_new_with_free_func (g_free);
   const GOptionEntry entries[] = {
-    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
-    { "copies", 'k', 0, G_OPTION_ARG_INT, &copies, "Fabricated copies in the whole batch (default 32)", "K" },
-    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Compute only shard I of K (1 <= I <= K): the copies the whole batch gives them", "I/K" },
-    { "inputs", 'n', 0, G_OPTION_ARG_INT, &inputs, "Test input vectors (default 16)", "N" },
-    { "calibration-inputs", 'c', 0, G_OPTION_ARG_INT, &calibration, "Calibration input vectors, never tested on (default 48; 0 = no calibration)", "N" },
-    { "input-seed", 0, 0, G_OPTION_ARG_INT64, &input_seed, "Seed of the input vectors (default 1)", "SEED" },
-    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold, "A copy yields when its yield metric passes this (default 0.1)", "T" },
-    { "yield-metric", 0, 0, G_OPTION_ARG_STRING, &metric, "relative_error (<= T, default), cosine_similarity, effective_bits (>= T) or tm_error (<= T)", "METRIC" },
-    { "ridge", 0, 0, G_OPTION_ARG_DOUBLE, &ridge, "Relative ridge of the calibration fit, pulling A towards I (default 0.01)", "R" },
-    { "tm-error", 0, 0, G_OPTION_ARG_NONE, &tm_error, "Also measure the linear transmission-matrix error (slm_pixels more runs per copy)", NULL },
-    { "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep, "One batch per value of a key, e.g. defects.sigma=0.01,0.05,0.2", "KEY=V1,V2,..." },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "json (default) or csv", "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the result here (default: stdout)", "FILE" },
-    { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path, "Also write a short human-readable summary here (- for stdout)", "FILE" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Copies computed in parallel (default: the CPUs that fit the memory budget)", "N" },
-    { "estimate", 0, 0, G_OPTION_ARG_NONE, &estimate, "Skip FFTW's plan measurement: the same bits in every run on one kind of CPU (recorded as batch.planning; use it for shards)", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &a->sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
+    { "copies", 'k', 0, G_OPTION_ARG_INT, &a->copies,
+      pfm_cli_help_text (a->help, "Fabricated copies in the whole batch (default %u)", d->copies), "K" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &a->shard, "Compute only shard I of K (1 <= I <= K): the copies the whole batch gives them", "I/K" },
+    { "inputs", 'n', 0, G_OPTION_ARG_INT, &a->inputs,
+      pfm_cli_help_text (a->help, "Test input vectors (default %u)", d->n_inputs), "N" },
+    { "calibration-inputs", 'c', 0, G_OPTION_ARG_INT, &a->calibration,
+      pfm_cli_help_text (a->help, "Calibration input vectors, never tested on (default %u; 0 = no calibration)",
+                         d->n_calibration), "N" },
+    { "input-seed", 0, 0, G_OPTION_ARG_INT64, &a->input_seed,
+      pfm_cli_help_text (a->help, "Seed of the input vectors (default %" G_GUINT64_FORMAT ")", d->input_seed), "SEED" },
+    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &a->threshold,
+      pfm_cli_help_text (a->help, "A copy yields when its yield metric passes this (default %g)", d->threshold), "T" },
+    { "yield-metric", 0, 0, G_OPTION_ARG_STRING, &a->metric, "relative_error (<= T, default), cosine_similarity, effective_bits (>= T) or tm_error (<= T)", "METRIC" },
+    { "ridge", 0, 0, G_OPTION_ARG_DOUBLE, &a->ridge,
+      pfm_cli_help_text (a->help, "Relative ridge of the calibration fit, pulling A towards I (default %g)", d->ridge), "R" },
+    { "tm-error", 0, 0, G_OPTION_ARG_NONE, &a->tm_error, "Also measure the linear transmission-matrix error (slm_pixels more runs per copy)", NULL },
+    { "sweep", 0, 0, G_OPTION_ARG_STRING, &a->sweep, "One batch per value of a key, e.g. defects.sigma=0.01,0.05,0.2", "KEY=V1,V2,..." },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &a->format, "json (default) or csv", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->out_path, "Write the result here (default: stdout)", "FILE" },
+    { "summary", 0, 0, G_OPTION_ARG_FILENAME, &a->summary_path, "Also write a short human-readable summary here (- for stdout)", "FILE" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &a->threads, "Copies computed in parallel (default: the CPUs that fit the memory budget)", "N" },
+    { "estimate", 0, 0, G_OPTION_ARG_NONE, &a->estimate, "Skip FFTW's plan measurement: the same bits in every run on one kind of CPU (recorded as batch.planning; use it for shards)", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "No progress bar", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("[PROJECT.pfm] - Monte-Carlo batch of fabricated copies");
+  GOptionContext *ctx = g_option_context_new ("[PROJECT.pfm] - Monte-Carlo batch of fabricated copies");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_description (ctx,
     "Fabricates K copies of the device (the project's [defects] keys, copy j with\n"
@@ -212,160 +233,180 @@ pfm_cli_defects (int argc, char **argv)
     "exactly the whole batch's result.\n"
     "Exit status: 0 done, 1 the batch could not complete (memory, I/O, cancel,\n"
     "an under-resolved nominal run), 2 bad usage or value.");
-  if (!pfm_cli_parse (ctx, "defects", &argc, &argv))
-    return PFM_EXIT_USAGE;
-  if (argc > 2)
-    {
-      pfm_cli_error ("defects", "expected at most one project file, got %d arguments", argc - 1);
-      return PFM_EXIT_USAGE;
-    }
+  return ctx;
+}
 
-  PfmBatchOptions o;
-  pfm_batch_options_init (&o);
-  const gboolean csv = format != NULL && strcmp (format, "csv") == 0;
-  if (format != NULL && !csv && strcmp (format, "json") != 0)
+/* The numeric options' ranges: FALSE (the reason printed) when one is out. */
+static gboolean
+defects_check_ranges (const DefectsArgs *a)
+{
+  if (a->copies < 1 || a->copies > 1000000)
     {
-      pfm_cli_error ("defects", "--format %s: accepted json or csv", format);
-      return PFM_EXIT_USAGE;
+      pfm_cli_error ("defects", "--copies = %d is out of range: accepted [1, 1000000]", a->copies);
+      return FALSE;
     }
-  if (copies < 1 || copies > 1000000)
-    {
-      pfm_cli_error ("defects", "--copies = %d is out of range: accepted [1, 1000000]", copies);
-      return PFM_EXIT_USAGE;
-    }
-  if (inputs < 1 || inputs > 100000 || calibration < 0 || calibration > 100000)
+  if (a->inputs < 1 || a->inputs > 100000 || a->calibration < 0 || a->calibration > 100000)
     {
       pfm_cli_error ("defects", "--inputs = %d, --calibration-inputs = %d: accepted [1, 100000] and [0, 100000]",
-                     inputs, calibration);
-      return PFM_EXIT_USAGE;
+                     a->inputs, a->calibration);
+      return FALSE;
     }
-  if (threads < 0 || threads > 1024)
+  if (a->threads < 0 || a->threads > 1024)
     {
-      pfm_cli_error ("defects", "--threads = %d is out of range: accepted [1, 1024], or 0 for the CPUs that fit", threads);
-      return PFM_EXIT_USAGE;
+      pfm_cli_error ("defects", "--threads = %d is out of range: accepted [1, 1024], or 0 for the CPUs that fit",
+                     a->threads);
+      return FALSE;
     }
-  if (input_seed < 0 || !(ridge >= 0.0 && ridge <= 1e6) || !isfinite (threshold))
+  if (a->input_seed < 0 || !(a->ridge >= 0.0 && a->ridge <= 1e6) || !isfinite (a->threshold))
     {
       pfm_cli_error ("defects", "--input-seed = %" G_GINT64_FORMAT ", --ridge = %g, --threshold = %g: accepted a seed >= 0, "
-                     "a ridge in [0, 1e6] and a finite threshold", input_seed, ridge, threshold);
-      return PFM_EXIT_USAGE;
+                     "a ridge in [0, 1e6] and a finite threshold", a->input_seed, a->ridge, a->threshold);
+      return FALSE;
     }
-  o.copies = (guint) copies;
-  o.n_inputs = (guint) inputs;
-  o.n_calibration = (guint) calibration;
-  o.input_seed = (guint64) input_seed;
-  o.threshold = threshold;
-  o.ridge = ridge;
-  o.tm_error = tm_error;
-  o.threads = threads;
-  o.rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
-  if (metric != NULL)
+  return TRUE;
+}
+
+/* The batch options from the parsed ones (@o holds the engine's defaults):
+ * FALSE (the reason printed) for a bad value. */
+static gboolean
+defects_options (const DefectsArgs *a, PfmBatchOptions *o)
+{
+  if (!defects_check_ranges (a))
+    return FALSE;
+  o->copies = (guint) a->copies;
+  o->n_inputs = (guint) a->inputs;
+  o->n_calibration = (guint) a->calibration;
+  o->input_seed = (guint64) a->input_seed;
+  o->threshold = a->threshold;
+  o->ridge = a->ridge;
+  o->tm_error = a->tm_error;
+  o->threads = a->threads;
+  o->rigor = a->estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
+  if (a->metric != NULL)
     {
-      int m = pfm_metric_from_name (metric);
-      if (m < 0 || (m == PFM_METRIC_TM_ERROR && !tm_error))
+      int m = pfm_metric_from_name (a->metric);
+      if (m < 0 || (m == PFM_METRIC_TM_ERROR && !a->tm_error))
         {
           pfm_cli_error ("defects", "--yield-metric %s: accepted relative_error, cosine_similarity, effective_bits, "
-                         "or tm_error with --tm-error", metric);
-          return PFM_EXIT_USAGE;
+                         "or tm_error with --tm-error", a->metric);
+          return FALSE;
         }
-      o.yield_metric = m;
+      o->yield_metric = m;
     }
-  if (shard != NULL)
+  if (a->shard != NULL)
     {
-      if (!parse_shard (shard, &o.shard_index, &o.shard_count) || o.shard_count > o.copies)
+      if (!pfm_cli_parse_shard (a->shard, 1000000, &o->shard_index, &o->shard_count) || o->shard_count > o->copies)
         {
-          pfm_cli_error ("defects", "--shard %s: accepted I/K with 1 <= I <= K <= --copies (%u)", shard, o.copies);
-          return PFM_EXIT_USAGE;
+          pfm_cli_error ("defects", "--shard %s: accepted I/K with 1 <= I <= K <= --copies (%u)", a->shard, o->copies);
+          return FALSE;
         }
-      if (csv)
+      if (a->csv)
         {
           pfm_cli_error ("defects", "--shard writes JSON for pfm-cli merge: drop --format csv");
-          return PFM_EXIT_USAGE;
+          return FALSE;
         }
     }
+  return TRUE;
+}
 
-  g_autofree char *sweep_key = NULL;
-  g_auto(GStrv) sweep_values = NULL;
-  if (sweep != NULL)
+/* --sweep KEY=V1,V2,...: its key and values (stripped), or FALSE with the
+ * reason printed. */
+static gboolean
+defects_parse_sweep (const DefectsArgs *a, char **key, char ***values)
+{
+  const char *eq = strchr (a->sweep, '=');
+  if (eq == NULL || eq[1] == '\0' || a->shard != NULL)
     {
-      const char *eq = strchr (sweep, '=');
-      if (eq == NULL || eq[1] == '\0' || shard != NULL)
-        {
-          pfm_cli_error ("defects", "--sweep %s: accepted KEY=V1,V2,... (and not with --shard: run one batch per "
-                         "value with --set instead)", sweep);
-          return PFM_EXIT_USAGE;
-        }
-      sweep_key = g_strstrip (g_strndup (sweep, eq - sweep));
-      sweep_values = g_strsplit (eq + 1, ",", -1);
-      for (guint i = 0; sweep_values[i]; i++)
-        g_strstrip (sweep_values[i]);
+      pfm_cli_error ("defects", "--sweep %s: accepted KEY=V1,V2,... (and not with --shard: run one batch per "
+                     "value with --set instead)", a->sweep);
+      return FALSE;
     }
+  *key = g_strstrip (g_strndup (a->sweep, eq - a->sweep));
+  *values = g_strsplit (eq + 1, ",", -1);
+  for (guint i = 0; (*values)[i]; i++)
+    g_strstrip ((*values)[i]);
+  return TRUE;
+}
 
-  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (argc == 2 ? argv[1] : NULL, sets);
-  if (cfg == NULL)
-    return PFM_EXIT_USAGE;
-  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
-  pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
-  pfm_cli_files_add (files, "-o", out_path, TRUE);
-  pfm_cli_files_add (files, "--summary", summary_path, TRUE);
-  int files_status = pfm_cli_files_check (files, "defects");
-  if (files_status != PFM_EXIT_OK)
-    return files_status;
-  if (sweep_key != NULL)
+/* Every --sweep value is checked before hours of work start. */
+static gboolean
+defects_check_sweep (const PfmConfig *cfg, const char *key, char **values)
+{
+  for (guint i = 0; values[i]; i++)
     {
-      /* Every value is checked before hours of work start. */
-      for (guint i = 0; sweep_values[i]; i++)
+      g_autoptr(PfmConfig) c = pfm_config_copy (cfg);
+      g_autoptr(GError) error = NULL;
+      if (!pfm_config_set (c, key, values[i], &error) || !pfm_config_validate (c, &error))
         {
-          g_autoptr(PfmConfig) c = pfm_config_copy (cfg);
-          g_autoptr(GError) error = NULL;
-          if (!pfm_config_set (c, sweep_key, sweep_values[i], &error) || !pfm_config_validate (c, &error))
-            {
-              pfm_cli_error ("defects", "--sweep: %s", error->message);
-              return PFM_EXIT_USAGE;
-            }
+          pfm_cli_error ("defects", "--sweep: %s", error->message);
+          return FALSE;
         }
     }
+  return TRUE;
+}
 
+/* Runs the batch (or one per sweep value), keeping the results in @keep,
+ * and formats them into @text: a status to exit with. */
+static int
+defects_compute (const PfmConfig *cfg, const PfmBatchOptions *o, const DefectsArgs *a,
+                 const char *key, char **values, GPtrArray *keep, char **text)
+{
   Progress progress = { .what = "propagations" };
   pfm_cli_progress_init (&progress.bar);
-  PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress };
+  PfmBatchCallbacks cb = { .progress = a->quiet ? NULL : progress_cb, .user_data = &progress };
   g_autoptr(GError) error = NULL;
+  cb.cancel = pfm_cli_cancel_flag ();
+  if (key == NULL)
+    {
+      PfmBatchResult *r = pfm_batch_run (cfg, o, &cb, &error);
+      if (r == NULL)
+        return pfm_cli_run_failed ("defects", !a->quiet, error, exit_for (error));
+      g_ptr_array_add (keep, r);
+      *text = a->csv ? pfm_batch_result_to_csv (r) : pfm_batch_result_to_json (r);
+      return PFM_EXIT_OK;
+    }
+  const guint n = g_strv_length (values);
+  g_autofree PfmBatchResult **results = g_new0 (PfmBatchResult *, n);
+  if (!pfm_batch_sweep (cfg, key, (const char *const *) values, n, o, &cb, results, &error))
+    return pfm_cli_run_failed ("defects", !a->quiet, error, exit_for (error));
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (keep, results[i]);
+  *text = a->csv ? sweep_csv (values, results, n) : sweep_json (key, values, results, n);
+  return PFM_EXIT_OK;
+}
+
+int
+pfm_cli_defects (int argc, char **argv)
+{
+  g_auto(DefectsArgs) a = { NULL };
+  PfmBatchOptions o;
+  pfm_batch_options_init (&o);
+  g_autoptr(GOptionContext) ctx = defects_context (&a, &o);
+  if (!pfm_cli_parse (ctx, "defects", &argc, &argv))
+    return PFM_EXIT_USAGE;
+  if (!pfm_cli_check_project_args ("defects", argc) || !pfm_cli_parse_format ("defects", a.format, &a.csv) ||
+      !defects_options (&a, &o))
+    return PFM_EXIT_USAGE;
+  g_autofree char *sweep_key = NULL;
+  g_auto(GStrv) sweep_values = NULL;
+  if (a.sweep != NULL && !defects_parse_sweep (&a, &sweep_key, &sweep_values))
+    return PFM_EXIT_USAGE;
+
+  const char *project = argc == 2 ? argv[1] : NULL;
+  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, a.sets);
+  if (cfg == NULL)
+    return PFM_EXIT_USAGE;
+  int status = pfm_cli_check_outputs ("defects", cfg, project, a.out_path, a.summary_path);
+  if (status != PFM_EXIT_OK)
+    return status;
+  if (sweep_key != NULL && !defects_check_sweep (cfg, sweep_key, sweep_values))
+    return PFM_EXIT_USAGE;
+
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) pfm_batch_result_free);
-
-  cb.cancel = pfm_cli_cancel_flag ();
-  if (sweep_key != NULL)
-    {
-      const guint n = g_strv_length (sweep_values);
-      g_autofree PfmBatchResult **results = g_new0 (PfmBatchResult *, n);
-      gboolean ok = pfm_batch_sweep (cfg, sweep_key, (const char *const *) sweep_values, n, &o, &cb, results, &error);
-      if (!ok)
-        {
-          if (!quiet)
-            fputc ('\n', stderr);
-          pfm_cli_error ("defects", "%s", error->message);
-          return exit_for (error);
-        }
-      for (guint i = 0; i < n; i++)
-        g_ptr_array_add (keep, results[i]);
-      text = csv ? sweep_csv (sweep_values, results, n) : sweep_json (sweep_key, sweep_values, results, n);
-    }
-  else
-    {
-      PfmBatchResult *r = pfm_batch_run (cfg, &o, &cb, &error);
-      if (r == NULL)
-        {
-          if (!quiet)
-            fputc ('\n', stderr);
-          pfm_cli_error ("defects", "%s", error->message);
-          return exit_for (error);
-        }
-      g_ptr_array_add (keep, r);
-      text = csv ? pfm_batch_result_to_csv (r) : pfm_batch_result_to_json (r);
-    }
-
-  if (!pfm_cli_write_text ("defects", out_path, text))
-    return PFM_EXIT_FAILED;
+  status = defects_compute (cfg, &o, &a, sweep_key, sweep_values, keep, &text);
+  if (status != PFM_EXIT_OK)
+    return status;
   g_autoptr(GString) summary = g_string_new (NULL);
   for (guint i = 0; i < keep->len; i++)
     {
@@ -373,11 +414,32 @@ pfm_cli_defects (int argc, char **argv)
         g_string_append_printf (summary, "%s = %s: ", sweep_key, sweep_values[i]);
       print_summary (keep->pdata[i], summary);
     }
-  if (!quiet)
-    fputs (summary->str, stderr);
-  if (summary_path != NULL && !pfm_cli_write_text ("defects", summary_path, summary->str))
-    return PFM_EXIT_FAILED;
-  return PFM_EXIT_OK;
+  return pfm_cli_write_result ("defects", a.out_path, text, summary->str, !a.quiet, a.summary_path)
+         ? PFM_EXIT_OK : PFM_EXIT_FAILED;
+}
+
+/* The region transmission matrix @tm (re, im pairs, row-major by region)
+ * as CSV; the header says the layout: re,im pairs per macro-pixel. */
+static char *
+tm_csv (const double *tm, int npix, int nreg)
+{
+  GString *s = g_string_new ("region");
+  for (int p = 0; p < npix; p++)
+    g_string_append_printf (s, ",pixel%d_re,pixel%d_im", p, p);
+  g_string_append_c (s, '\n');
+  for (int r = 0; r < nreg; r++)
+    {
+      g_string_append_printf (s, "%d", r);
+      for (int p = 0; p < npix; p++)
+        {
+          g_string_append_c (s, ',');
+          pfm_export_csv_number (s, tm[2 * ((gsize) r * npix + p)]);
+          g_string_append_c (s, ',');
+          pfm_export_csv_number (s, tm[2 * ((gsize) r * npix + p) + 1]);
+        }
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
 }
 
 int
@@ -406,23 +468,18 @@ pfm_cli_tm (int argc, char **argv)
     "Exit status: 0 done, 1 the run could not complete, 2 bad usage or value.");
   if (!pfm_cli_parse (ctx, "tm", &argc, &argv))
     return PFM_EXIT_USAGE;
-  if (argc > 2)
-    {
-      pfm_cli_error ("tm", "expected at most one project file, got %d arguments", argc - 1);
-      return PFM_EXIT_USAGE;
-    }
+  if (!pfm_cli_check_project_args ("tm", argc))
+    return PFM_EXIT_USAGE;
   if (threads < 0 || threads > 1024)
     {
       pfm_cli_error ("tm", "--threads = %d is out of range: accepted [1, 1024], or 0 for the CPUs that fit", threads);
       return PFM_EXIT_USAGE;
     }
-  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (argc == 2 ? argv[1] : NULL, sets);
+  const char *project = argc == 2 ? argv[1] : NULL;
+  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, sets);
   if (cfg == NULL)
     return PFM_EXIT_USAGE;
-  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
-  pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
-  pfm_cli_files_add (files, "-o", out_path, TRUE);
-  int files_status = pfm_cli_files_check (files, "tm");
+  int files_status = pfm_cli_check_outputs ("tm", cfg, project, out_path, NULL);
   if (files_status != PFM_EXIT_OK)
     return files_status;
 
@@ -437,33 +494,100 @@ pfm_cli_tm (int argc, char **argv)
   PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress };
   g_autoptr(GError) error = NULL;
   cb.cancel = pfm_cli_cancel_flag ();
-  gboolean ok = pfm_batch_region_tm (cfg, &o, &cb, tm, &error);
-  if (!ok)
-    {
-      if (!quiet)
-        fputc ('\n', stderr);
-      pfm_cli_error ("tm", "%s", error->message);
-      return exit_for (error);
-    }
+  if (!pfm_batch_region_tm (cfg, &o, &cb, tm, &error))
+    return pfm_cli_run_failed ("tm", !quiet, error, exit_for (error));
+  g_autofree char *text = tm_csv (tm, npix, nreg);
+  return pfm_cli_write_text ("tm", out_path, text) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
+}
 
-  /* The header says the layout: re,im pairs per macro-pixel. */
-  g_autoptr(GString) s = g_string_new ("region");
-  for (int p = 0; p < npix; p++)
-    g_string_append_printf (s, ",pixel%d_re,pixel%d_im", p, p);
-  g_string_append_c (s, '\n');
-  for (int r = 0; r < nreg; r++)
-    {
-      g_string_append_printf (s, "%d", r);
-      for (int p = 0; p < npix; p++)
-        {
-          g_string_append_c (s, ',');
-          pfm_export_csv_number (s, tm[2 * ((gsize) r * npix + p)]);
-          g_string_append_c (s, ',');
-          pfm_export_csv_number (s, tm[2 * ((gsize) r * npix + p) + 1]);
-        }
-      g_string_append_c (s, '\n');
-    }
-  return pfm_cli_write_text ("tm", out_path, s->str) ? PFM_EXIT_OK : PFM_EXIT_FAILED;
+
+/* A tolerance as people write it: "1e-3" (one significant digit, the
+ * exponent without padding), so --help and the messages say the engine's
+ * PFM_BATCH_VERIFY_TOLERANCE and _FLOOR rather than repeat them. */
+static char *
+tolerance_text (double v)
+{
+  g_autofree char *e = g_strdup_printf ("%.0e", v);   /* "1e-03" */
+  char *x = strchr (e, 'e');
+  if (x == NULL)
+    return g_steal_pointer (&e);
+  const char *sign = x[1] == '-' ? "-" : "";
+  const char *digits = x + 1 + (x[1] == '-' || x[1] == '+');
+  while (digits[0] == '0' && digits[1] != '\0')
+    digits++;
+  *x = '\0';
+  return g_strdup_printf ("%se%s%s", e, sign, digits);
+}
+
+/* A batch shard for pfm_cli_read_shards: the result, named by its file. */
+static gpointer
+read_batch_shard (const char *path, const char *data, gsize length, GError **error)
+{
+  PfmBatchResult *r = pfm_batch_result_from_json (data, length, error);
+  if (r != NULL)
+    r->source = g_strdup (path);
+  return r;
+}
+
+/* --verify: recomputes @verify copies of @merged, spread over @shards and
+ * drawn from @verify_seed, and says which matched: a status to exit with. */
+static int
+merge_verify (GPtrArray *shards, const PfmBatchResult *merged, int verify, gint64 verify_seed, int threads,
+              gboolean quiet)
+{
+  const guint K = merged->options.copies, nv = MIN ((guint) verify, K);
+  g_autofree guint *pick = g_new (guint, nv);
+  /* merged has one shard: the files' shard count is the first's. */
+  const guint S = ((PfmBatchResult *) shards->pdata[0])->options.shard_count;
+  pfm_batch_verify_pick (K, S, (guint64) verify_seed, nv, pick);
+  Progress progress = { .what = "--verify propagations" };
+  pfm_cli_progress_init (&progress.bar);
+  PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
+                           .cancel = pfm_cli_cancel_flag () };
+  g_autoptr(GError) error = NULL;
+  if (!pfm_batch_verify ((PfmBatchResult **) shards->pdata, shards->len, pick, nv, threads, &cb, &error))
+    return pfm_cli_run_failed ("merge", !quiet && progress.bar.tty, error,
+                               g_error_matches (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH) ||
+                               g_error_matches (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE)
+                               ? PFM_EXIT_USAGE : PFM_EXIT_FAILED);
+  g_autoptr(GString) list = g_string_new (NULL);
+  for (guint i = 0; i < nv && i < 20; i++)
+    g_string_append_printf (list, "%s%u", i ? ", " : "", pick[i]);
+  if (nv > 20)
+    g_string_append_printf (list, " and %u more", nv - 20);
+  g_autofree char *tol = tolerance_text (PFM_BATCH_VERIFY_TOLERANCE);
+  g_autofree char *floor_text = tolerance_text (PFM_BATCH_VERIFY_FLOOR);
+  g_autofree char *within = g_strdup_printf ("within a relative %s plus %s (measured plans)", tol, floor_text);
+  pfm_cli_error ("merge", "--verify: %s %s of %u (--verify-seed %" G_GINT64_FORMAT ") recomputed: %s",
+                 nv == 1 ? "copy" : "copies", list->str, K, verify_seed, merged->planning == PFM_BATCH_PLANNING_ESTIMATE
+                 ? "the same bits (planning: estimate)" : within);
+  return PFM_EXIT_OK;
+}
+
+static GOptionContext *
+merge_context (const GOptionEntry *entries)
+{
+  g_autofree char *tol = tolerance_text (PFM_BATCH_VERIFY_TOLERANCE);
+  g_autofree char *floor_text = tolerance_text (PFM_BATCH_VERIFY_FLOOR);
+  g_autofree char *description = g_strdup_printf (
+    "Reads the JSON results of pfm-cli defects --shard 1/K ... K/K (in any order)\n"
+    "and writes the result of the whole batch: the same file an unsharded run\n"
+    "writes.  Refuses shards of different settings or input-file contents\n"
+    "(input_sha256), shards planned differently (batch.planning), a shard given\n"
+    "twice or missing ones (naming each), a copy whose seed is not the one\n"
+    "defects.seed gives it, and a metric out of its range.  It does not\n"
+    "recompute anything unless asked: --verify N recomputes N copies, spread\n"
+    "over the shards (N >= K checks every shard) and drawn from --verify-seed,\n"
+    "with the settings the shards record, and compares every metric: bit for\n"
+    "bit for shards planned with --estimate, else within a relative %s plus\n"
+    "%s (README.md).  It costs N + 1 copies' propagations.\n"
+    "Exit status: 0 done, 1 a file could not be read or written (or --verify\n"
+    "could not run), 2 bad usage, shards that do not make one batch, or a copy\n"
+    "that --verify does not reproduce.", tol, floor_text);
+  GOptionContext *ctx = g_option_context_new ("SHARD.json... - combine the shards of one defects batch");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx, description);
+  return ctx;
 }
 
 int
@@ -475,7 +599,7 @@ pfm_cli_merge (int argc, char **argv)
   g_autofree char *out_path = NULL, *format = NULL, *summary_path = NULL;
   int verify = 0, threads = 0;
   gint64 verify_seed = 1;
-  gboolean quiet = FALSE;
+  gboolean quiet = FALSE, csv;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the merged result here (default: stdout)", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "json (default) or csv", "FORMAT" },
@@ -486,31 +610,9 @@ pfm_cli_merge (int argc, char **argv)
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "--verify: no progress bar", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("SHARD.json... - combine the shards of one defects batch");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_description (ctx,
-    "Reads the JSON results of pfm-cli defects --shard 1/K ... K/K (in any order)\n"
-    "and writes the result of the whole batch: the same file an unsharded run\n"
-    "writes.  Refuses shards of different settings or input-file contents\n"
-    "(input_sha256), shards planned differently (batch.planning), a shard given\n"
-    "twice or missing ones (naming each), a copy whose seed is not the one\n"
-    "defects.seed gives it, and a metric out of its range.  It does not\n"
-    "recompute anything unless asked: --verify N recomputes N copies, spread\n"
-    "over the shards (N >= K checks every shard) and drawn from --verify-seed,\n"
-    "with the settings the shards record, and compares every metric: bit for\n"
-    "bit for shards planned with --estimate, else within a relative 1e-3 plus\n"
-    "1e-6 (README.md).  It costs N + 1 copies' propagations.\n"
-    "Exit status: 0 done, 1 a file could not be read or written (or --verify\n"
-    "could not run), 2 bad usage, shards that do not make one batch, or a copy\n"
-    "that --verify does not reproduce.");
-  if (!pfm_cli_parse (ctx, "merge", &argc, &argv))
+  g_autoptr(GOptionContext) ctx = merge_context (entries);
+  if (!pfm_cli_parse (ctx, "merge", &argc, &argv) || !pfm_cli_parse_format ("merge", format, &csv))
     return PFM_EXIT_USAGE;
-  const gboolean csv = format != NULL && strcmp (format, "csv") == 0;
-  if (format != NULL && !csv && strcmp (format, "json") != 0)
-    {
-      pfm_cli_error ("merge", "--format %s: accepted json or csv", format);
-      return PFM_EXIT_USAGE;
-    }
   if (argc < 2)
     {
       pfm_cli_error ("merge", "expected one or more shard files (try pfm-cli merge --help)");
@@ -523,80 +625,25 @@ pfm_cli_merge (int argc, char **argv)
       return PFM_EXIT_USAGE;
     }
 
-  int files_status = pfm_cli_merge_check_files (argc, argv, out_path, summary_path);
-  if (files_status != PFM_EXIT_OK)
-    return files_status;
-
+  int status = pfm_cli_merge_check_files (argc, argv, out_path, summary_path);
+  if (status != PFM_EXIT_OK)
+    return status;
   g_autoptr(GPtrArray) shards = g_ptr_array_new_with_free_func ((GDestroyNotify) pfm_batch_result_free);
-  for (int i = 1; i < argc; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *data = NULL;
-      gsize len = 0;
-      /* A FIFO or /dev/zero is refused, not waited on or read for ever. */
-      if (!pfm_file_read (argv[i], MAX_SHARD_BYTES, "a shard file", &data, &len, &error))
-        {
-          pfm_cli_error ("merge", "%s", error->message);
-          return PFM_EXIT_FAILED;
-        }
-      PfmBatchResult *r = pfm_batch_result_from_json (data, len, &error);
-      if (r == NULL)
-        {
-          pfm_cli_error ("merge", "%s: %s", argv[i], error->message);
-          return PFM_EXIT_USAGE;
-        }
-      r->source = g_strdup (argv[i]);
-      g_ptr_array_add (shards, r);
-    }
+  status = pfm_cli_read_shards ("merge", argc, argv, MAX_SHARD_BYTES, read_batch_shard, shards);
+  if (status != PFM_EXIT_OK)
+    return status;
   g_autoptr(GError) error = NULL;
   g_autoptr(PfmBatchResult) merged = pfm_batch_merge ((PfmBatchResult **) shards->pdata, shards->len, &error);
   if (merged == NULL)
-    {
-      pfm_cli_error ("merge", "%s", error->message);
-      return PFM_EXIT_USAGE;
-    }
+    return pfm_cli_run_failed ("merge", FALSE, error, PFM_EXIT_USAGE);
   if (merged->planning == PFM_BATCH_PLANNING_UNKNOWN)
     pfm_cli_error ("merge", "note: the shards record no planning mode (batch.planning; written by an older "
                    "pfm-cli), so merge cannot check that they were planned alike");
-  if (verify > 0)
-    {
-      const guint K = merged->options.copies, nv = MIN ((guint) verify, K);
-      g_autofree guint *pick = g_new (guint, nv);
-      /* merged has one shard: the files' shard count is the first's. */
-      const guint S = ((PfmBatchResult *) shards->pdata[0])->options.shard_count;
-      pfm_batch_verify_pick (K, S, (guint64) verify_seed, nv, pick);
-      Progress progress = { .what = "--verify propagations" };
-      pfm_cli_progress_init (&progress.bar);
-      PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
-                               .cancel = pfm_cli_cancel_flag () };
-      const gboolean ok = pfm_batch_verify ((PfmBatchResult **) shards->pdata, shards->len, pick, nv, threads, &cb,
-                                            &error);
-      if (!ok)
-        {
-          if (!quiet && progress.bar.tty)
-            fputc ('\n', stderr);
-          pfm_cli_error ("merge", "%s", error->message);
-          return g_error_matches (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH) ||
-                 g_error_matches (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE) ? PFM_EXIT_USAGE : PFM_EXIT_FAILED;
-        }
-      g_autoptr(GString) list = g_string_new (NULL);
-      for (guint i = 0; i < nv && i < 20; i++)
-        g_string_append_printf (list, "%s%u", i ? ", " : "", pick[i]);
-      if (nv > 20)
-        g_string_append_printf (list, " and %u more", nv - 20);
-      pfm_cli_error ("merge", "--verify: %s %s of %u (--verify-seed %" G_GINT64_FORMAT ") recomputed: %s",
-                     nv == 1 ? "copy" : "copies", list->str, K, verify_seed, merged->planning == PFM_BATCH_PLANNING_ESTIMATE
-                     ? "the same bits (planning: estimate)" : "within a relative 1e-3 plus 1e-6 (measured plans)");
-    }
+  if (verify > 0 && (status = merge_verify (shards, merged, verify, verify_seed, threads, quiet)) != PFM_EXIT_OK)
+    return status;
   g_autofree char *text = csv ? pfm_batch_result_to_csv (merged) : pfm_batch_result_to_json (merged);
-  if (!pfm_cli_write_text ("merge", out_path, text))
-    return PFM_EXIT_FAILED;
-  if (summary_path != NULL)
-    {
-      g_autoptr(GString) summary = g_string_new (NULL);
-      print_summary (merged, summary);
-      if (!pfm_cli_write_text ("merge", summary_path, summary->str))
-        return PFM_EXIT_FAILED;
-    }
-  return PFM_EXIT_OK;
+  g_autoptr(GString) summary = g_string_new (NULL);
+  print_summary (merged, summary);
+  return pfm_cli_write_result ("merge", out_path, text, summary->str, FALSE, summary_path)
+         ? PFM_EXIT_OK : PFM_EXIT_FAILED;
 }

@@ -29,6 +29,76 @@ write_text (const char *path, const char *text, const char *what)
   return TRUE;
 }
 
+/* Sets up the engine and runs it, with its setup warnings and progress on
+ * stderr unless @quiet: the record of a run that was not cancelled in
+ * @rec_out, else a status to exit with. */
+static int
+propagate_run (const PfmConfig *cfg, const PfmBpmOptions *opts, gboolean quiet, PfmRecord **rec_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, opts, &error);
+  if (bpm == NULL)
+    return pfm_cli_run_failed ("propagate", FALSE, error,
+                               g_error_matches (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_INCONSISTENT) ||
+                               g_error_matches (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE)
+                               ? PFM_EXIT_USAGE : PFM_EXIT_FAILED);
+
+  /* What is known before the run, said before it (a long run otherwise
+   * gives its warnings only at the end); --quiet keeps stderr silent, and
+   * the summary repeats them. */
+  g_autoptr(GPtrArray) warnings = quiet ? NULL : pfm_bpm_setup_warnings (bpm);
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    pfm_cli_error ("propagate", "warning: %s", (const char *) warnings->pdata[i]);
+
+  PfmCliProgress progress;
+  pfm_cli_progress_init (&progress);
+  PfmBpmCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress };
+  cb.cancel = pfm_cli_cancel_flag ();
+  g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, &cb, &error);
+  if (rec == NULL)
+    return pfm_cli_run_failed ("propagate", FALSE, error, PFM_EXIT_FAILED);
+  if (!quiet && rec->status != PFM_RUN_COMPLETED)
+    fputc ('\n', stderr);
+  /* A cancelled run writes nothing: a partial record must never replace a
+   * complete file from an earlier run. */
+  if (rec->status == PFM_RUN_CANCELLED)
+    {
+      pfm_cli_error ("propagate", "cancelled at step %u of %u: no output was written or replaced",
+                     rec->steps_done, rec->n_steps);
+      return PFM_EXIT_FAILED;
+    }
+  *rec_out = g_steal_pointer (&rec);
+  return PFM_EXIT_OK;
+}
+
+/* Writes each output asked for, and the summary (to stdout without
+ * --summary): FALSE when any write failed, each failure said. */
+static gboolean
+propagate_write (const PfmRecord *rec, const char *diag_path, const char *out_path, const char *field_path,
+                 const char *summary_path)
+{
+  gboolean ok = TRUE;
+  if (diag_path)
+    {
+      g_autofree char *csv = pfm_record_diagnostics_csv (rec);
+      ok &= write_text (diag_path, csv, "diagnostics");
+    }
+  if (out_path)
+    {
+      g_autofree char *csv = pfm_record_output_csv (rec);
+      ok &= write_text (out_path, csv, "output vector");
+    }
+  g_autoptr(GError) error = NULL;
+  if (field_path && !pfm_record_write_field (rec, field_path, &error))
+    {
+      pfm_cli_error ("propagate", "%s", error->message);
+      ok = FALSE;
+    }
+  g_autofree char *summary = pfm_record_summary (rec);
+  ok &= write_text (summary_path, summary, "summary");
+  return ok;
+}
+
 int
 pfm_cli_propagate (int argc, char **argv)
 {
@@ -57,11 +127,8 @@ pfm_cli_propagate (int argc, char **argv)
     "could not complete, 2 bad usage or value.");
   if (!pfm_cli_parse (ctx, "propagate", &argc, &argv))
     return PFM_EXIT_USAGE;
-  if (argc > 2)
-    {
-      pfm_cli_error ("propagate", "expected at most one project file, got %d arguments", argc - 1);
-      return PFM_EXIT_USAGE;
-    }
+  if (!pfm_cli_check_project_args ("propagate", argc))
+    return PFM_EXIT_USAGE;
   if (threads < 0 || threads > 64)
     {
       pfm_cli_error ("propagate", "--threads = %d is out of range: accepted [1, 64], or 0 for the fastest (measured)", threads);
@@ -86,68 +153,14 @@ pfm_cli_propagate (int argc, char **argv)
   if (files_status != PFM_EXIT_OK)
     return files_status;
 
-  g_autoptr(GError) error = NULL;
   PfmBpmOptions opts = { .threads = threads > 0 ? threads : -1, .rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE,
                          .no_volume = field_path == NULL, .diagnostics_csv = diag_path != NULL,
                          .field_format = pfm_record_field_format (field_path) };
-  g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, &error);
-  if (bpm == NULL)
-    {
-      pfm_cli_error ("propagate", "%s", error->message);
-      return g_error_matches (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_INCONSISTENT) ||
-             g_error_matches (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE)
-             ? PFM_EXIT_USAGE : PFM_EXIT_FAILED;
-    }
-
-  /* What is known before the run, said before it (a long run otherwise
-   * gives its warnings only at the end); --quiet keeps stderr silent, and
-   * the summary repeats them. */
-  g_autoptr(GPtrArray) warnings = quiet ? NULL : pfm_bpm_setup_warnings (bpm);
-  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
-    pfm_cli_error ("propagate", "warning: %s", (const char *) warnings->pdata[i]);
-
-  PfmCliProgress progress;
-  pfm_cli_progress_init (&progress);
-  PfmBpmCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress };
-  cb.cancel = pfm_cli_cancel_flag ();
-  g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, &cb, &error);
-  if (rec == NULL)
-    {
-      pfm_cli_error ("propagate", "%s", error->message);
-      return PFM_EXIT_FAILED;
-    }
-  if (!quiet && rec->status != PFM_RUN_COMPLETED)
-    fputc ('\n', stderr);
-  /* A cancelled run writes nothing: a partial record must never replace a
-   * complete file from an earlier run. */
-  if (rec->status == PFM_RUN_CANCELLED)
-    {
-      pfm_cli_error ("propagate", "cancelled at step %u of %u: no output was written or replaced",
-                     rec->steps_done, rec->n_steps);
-      return PFM_EXIT_FAILED;
-    }
-
-  gboolean ok = TRUE;
-  if (diag_path)
-    {
-      g_autofree char *csv = pfm_record_diagnostics_csv (rec);
-      ok &= write_text (diag_path, csv, "diagnostics");
-    }
-  if (out_path)
-    {
-      g_autofree char *csv = pfm_record_output_csv (rec);
-      ok &= write_text (out_path, csv, "output vector");
-    }
-  if (field_path && !pfm_record_write_field (rec, field_path, &error))
-    {
-      pfm_cli_error ("propagate", "%s", error->message);
-      g_clear_error (&error);
-      ok = FALSE;
-    }
-  g_autofree char *summary = pfm_record_summary (rec);
-  ok &= write_text (summary_path, summary, "summary");
-
-  if (!ok)
+  g_autoptr(PfmRecord) rec = NULL;
+  const int status = propagate_run (cfg, &opts, quiet, &rec);
+  if (status != PFM_EXIT_OK)
+    return status;
+  if (!propagate_write (rec, diag_path, out_path, field_path, summary_path))
     return PFM_EXIT_FAILED;
   if (rec->status == PFM_RUN_UNRESOLVED)
     {

@@ -34,20 +34,6 @@ exit_for (const GError *error)
   return PFM_EXIT_FAILED;
 }
 
-static gboolean
-parse_shard (const char *text, guint *index, guint *count)
-{
-  g_auto(GStrv) parts = g_strsplit (text, "/", -1);
-  guint64 i, k;
-  if (g_strv_length (parts) != 2 ||
-      !g_ascii_string_to_unsigned (parts[0], 10, 1, PFM_SWEEP_MAX_POINTS, &i, NULL) ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 1, PFM_SWEEP_MAX_POINTS, &k, NULL) || i > k)
-    return FALSE;
-  *index = (guint) i;
-  *count = (guint) k;
-  return TRUE;
-}
-
 static char *
 z_text (double z)
 {
@@ -98,31 +84,62 @@ summary_text (const PfmSweepResult *r)
   return g_string_free (s, FALSE);
 }
 
-int
-pfm_cli_sweep (int argc, char **argv)
+/* The options of `pfm-cli sweep`, as parsed. */
+typedef struct
 {
-  g_auto(GStrv) sets = NULL, vary = NULL;
-  g_autofree char *out_path = NULL, *format = NULL, *shard = NULL, *summary_path = NULL;
-  int copies = 0, inputs = 16, calibration = 48, threads = 0;
-  gint64 input_seed = 1;
-  gboolean quiet = FALSE, estimate = FALSE;
+  char   **sets, **vary;
+  char    *out_path, *format, *shard, *summary_path;
+  int      copies, inputs, calibration, threads;
+  gint64   input_seed;
+  gboolean quiet, estimate, csv;
+  GPtrArray *help;      /* the --help texts that name engine defaults */
+} SweepArgs;
+
+static void
+sweep_args_clear (SweepArgs *a)
+{
+  g_strfreev (a->sets);
+  g_strfreev (a->vary);
+  g_free (a->out_path);
+  g_free (a->format);
+  g_free (a->shard);
+  g_free (a->summary_path);
+  g_ptr_array_unref (a->help);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SweepArgs, sweep_args_clear)
+
+/* The option context of `sweep`, its defaults (in @a and in --help) the
+ * engine's pfm_sweep_options_init (docs/cli.md "sweep"). */
+static GOptionContext *
+sweep_context (SweepArgs *a, const PfmSweepOptions *d)
+{
+  a->copies = (int) d->copies;
+  a->inputs = (int) d->n_inputs;
+  a->calibration = (int) d->n_calibration;
+  a->input_seed = (gint64) d->input_seed;
+  a->help = g_ptr_array_new_with_free_func (g_free);
   const GOptionEntry entries[] = {
-    { "vary", 'v', 0, G_OPTION_ARG_STRING_ARRAY, &vary, "A key and its values: KEY=V1,V2,... or KEY=START:STOP:N[:log] (once or twice)", "KEY=SPEC" },
-    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
-    { "copies", 'k', 0, G_OPTION_ARG_INT, &copies, "Each point a defects batch of K copies (default 0: one propagation)", "K" },
-    { "inputs", 'n', 0, G_OPTION_ARG_INT, &inputs, "With --copies: test input vectors (default 16)", "N" },
-    { "calibration-inputs", 'c', 0, G_OPTION_ARG_INT, &calibration, "With --copies: calibration input vectors (default 48)", "N" },
-    { "input-seed", 0, 0, G_OPTION_ARG_INT64, &input_seed, "With --copies: seed of the input vectors (default 1)", "SEED" },
-    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Compute only shard I of K: a contiguous block of points", "I/K" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "json (default) or csv", "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the result here (default: stdout)", "FILE" },
-    { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path, "Also write a short summary here (- for stdout)", "FILE" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "FFTW threads per propagation (default 1), or copies in parallel with --copies", "N" },
-    { "estimate", 0, 0, G_OPTION_ARG_NONE, &estimate, "Skip FFTW's plan measurement (reproducible bits across processes)", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar or summary", NULL },
+    { "vary", 'v', 0, G_OPTION_ARG_STRING_ARRAY, &a->vary, "A key and its values: KEY=V1,V2,... or KEY=START:STOP:N[:log] (once or twice)", "KEY=SPEC" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &a->sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
+    { "copies", 'k', 0, G_OPTION_ARG_INT, &a->copies,
+      pfm_cli_help_text (a->help, "Each point a defects batch of K copies (default %u: one propagation)", d->copies), "K" },
+    { "inputs", 'n', 0, G_OPTION_ARG_INT, &a->inputs,
+      pfm_cli_help_text (a->help, "With --copies: test input vectors (default %u)", d->n_inputs), "N" },
+    { "calibration-inputs", 'c', 0, G_OPTION_ARG_INT, &a->calibration,
+      pfm_cli_help_text (a->help, "With --copies: calibration input vectors (default %u)", d->n_calibration), "N" },
+    { "input-seed", 0, 0, G_OPTION_ARG_INT64, &a->input_seed,
+      pfm_cli_help_text (a->help, "With --copies: seed of the input vectors (default %" G_GUINT64_FORMAT ")",
+                         d->input_seed), "SEED" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &a->shard, "Compute only shard I of K: a contiguous block of points", "I/K" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &a->format, "json (default) or csv", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->out_path, "Write the result here (default: stdout)", "FILE" },
+    { "summary", 0, 0, G_OPTION_ARG_FILENAME, &a->summary_path, "Also write a short summary here (- for stdout)", "FILE" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &a->threads, "FFTW threads per propagation (default 1), or copies in parallel with --copies", "N" },
+    { "estimate", 0, 0, G_OPTION_ARG_NONE, &a->estimate, "Skip FFTW's plan measurement (reproducible bits across processes)", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "No progress bar or summary", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("[PROJECT.pfm] - a grid of one or two keys, one row per point");
+  GOptionContext *ctx = g_option_context_new ("[PROJECT.pfm] - a grid of one or two keys, one row per point");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_description (ctx,
     "Runs the project at every point of the grid of one or two --vary keys (any\n"
@@ -137,121 +154,114 @@ pfm_cli_sweep (int argc, char **argv)
     "(with --estimate, or one FFTW wisdom, for the same bits in every process).\n"
     "Exit status: 0 done, 1 the sweep could not complete (memory, I/O, cancel),\n"
     "2 bad usage or value (every --vary value is checked before any run).");
-  if (!pfm_cli_parse (ctx, "sweep", &argc, &argv))
-    return PFM_EXIT_USAGE;
-  if (argc > 2)
-    {
-      pfm_cli_error ("sweep", "expected at most one project file, got %d arguments", argc - 1);
-      return PFM_EXIT_USAGE;
-    }
-  const gboolean csv = format != NULL && strcmp (format, "csv") == 0;
-  if (format != NULL && !csv && strcmp (format, "json") != 0)
-    {
-      pfm_cli_error ("sweep", "--format %s: accepted json or csv", format);
-      return PFM_EXIT_USAGE;
-    }
-  const guint n_vary = vary ? g_strv_length (vary) : 0;
+  return ctx;
+}
+
+/* The sweep options from the parsed ones (@o holds the engine's defaults):
+ * FALSE (the reason printed) for a bad value. */
+static gboolean
+sweep_options (const SweepArgs *a, PfmSweepOptions *o)
+{
+  const guint n_vary = a->vary ? g_strv_length (a->vary) : 0;
   if (n_vary < 1 || n_vary > PFM_SWEEP_MAX_AXES)
     {
       pfm_cli_error ("sweep", "%u --vary options: accepted one or two (--vary KEY=V1,V2,... or "
                      "--vary KEY=START:STOP:N[:log])", n_vary);
-      return PFM_EXIT_USAGE;
+      return FALSE;
     }
-  if (copies < 0 || copies > 1000000)
+  if (a->copies < 0 || a->copies > 1000000)
     {
-      pfm_cli_error ("sweep", "--copies = %d is out of range: accepted [0, 1000000] (0 = one propagation per point)", copies);
-      return PFM_EXIT_USAGE;
+      pfm_cli_error ("sweep", "--copies = %d is out of range: accepted [0, 1000000] (0 = one propagation per point)",
+                     a->copies);
+      return FALSE;
     }
-  if (inputs < 1 || inputs > 100000 || calibration < 0 || calibration > 100000 || input_seed < 0)
+  if (a->inputs < 1 || a->inputs > 100000 || a->calibration < 0 || a->calibration > 100000 || a->input_seed < 0)
     {
       pfm_cli_error ("sweep", "--inputs = %d, --calibration-inputs = %d, --input-seed = %" G_GINT64_FORMAT
-                     ": accepted [1, 100000], [0, 100000] and a seed >= 0", inputs, calibration, input_seed);
-      return PFM_EXIT_USAGE;
+                     ": accepted [1, 100000], [0, 100000] and a seed >= 0", a->inputs, a->calibration, a->input_seed);
+      return FALSE;
     }
-  if (threads < 0 || threads > 1024)
+  if (a->threads < 0 || a->threads > 1024)
     {
-      pfm_cli_error ("sweep", "--threads = %d is out of range: accepted [1, 1024], or 0 for the default", threads);
-      return PFM_EXIT_USAGE;
+      pfm_cli_error ("sweep", "--threads = %d is out of range: accepted [1, 1024], or 0 for the default", a->threads);
+      return FALSE;
     }
+  o->copies = (guint) a->copies;
+  o->n_inputs = (guint) a->inputs;
+  o->n_calibration = (guint) a->calibration;
+  o->input_seed = (guint64) a->input_seed;
+  o->threads = a->threads;
+  o->rigor = a->estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
+  if (a->shard == NULL)
+    return TRUE;
+  if (!pfm_cli_parse_shard (a->shard, PFM_SWEEP_MAX_POINTS, &o->shard_index, &o->shard_count))
+    {
+      pfm_cli_error ("sweep", "--shard %s: accepted I/K with 1 <= I <= K <= the grid's points", a->shard);
+      return FALSE;
+    }
+  if (a->csv)
+    {
+      pfm_cli_error ("sweep", "--shard writes JSON for pfm-cli merge: drop --format csv");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The --vary axes into @axes, then every point checked, and its memory
+ * estimated, before any run: a status to exit with. */
+static int
+sweep_axes (const PfmConfig *cfg, char **vary, const PfmSweepOptions *o, GPtrArray *axes)
+{
+  g_autoptr(GError) error = NULL;
+  for (guint i = 0; vary[i] != NULL; i++)
+    {
+      PfmSweepAxis *a = pfm_sweep_axis_parse (cfg, vary[i], &error);
+      if (a == NULL)
+        return pfm_cli_run_failed ("sweep", FALSE, error, PFM_EXIT_USAGE);
+      g_ptr_array_add (axes, a);
+    }
+  guint n_points;
+  if (!pfm_sweep_check (cfg, (PfmSweepAxis **) axes->pdata, axes->len, o, &n_points, &error))
+    return pfm_cli_run_failed ("sweep", FALSE, error, exit_for (error));
+  return PFM_EXIT_OK;
+}
+
+int
+pfm_cli_sweep (int argc, char **argv)
+{
+  g_auto(SweepArgs) a = { NULL };
   PfmSweepOptions o;
   pfm_sweep_options_init (&o);
-  o.copies = (guint) copies;
-  o.n_inputs = (guint) inputs;
-  o.n_calibration = (guint) calibration;
-  o.input_seed = (guint64) input_seed;
-  o.threads = threads;
-  o.rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
-  if (shard != NULL)
-    {
-      if (!parse_shard (shard, &o.shard_index, &o.shard_count))
-        {
-          pfm_cli_error ("sweep", "--shard %s: accepted I/K with 1 <= I <= K <= the grid's points", shard);
-          return PFM_EXIT_USAGE;
-        }
-      if (csv)
-        {
-          pfm_cli_error ("sweep", "--shard writes JSON for pfm-cli merge: drop --format csv");
-          return PFM_EXIT_USAGE;
-        }
-    }
+  g_autoptr(GOptionContext) ctx = sweep_context (&a, &o);
+  if (!pfm_cli_parse (ctx, "sweep", &argc, &argv))
+    return PFM_EXIT_USAGE;
+  if (!pfm_cli_check_project_args ("sweep", argc) || !pfm_cli_parse_format ("sweep", a.format, &a.csv) ||
+      !sweep_options (&a, &o))
+    return PFM_EXIT_USAGE;
 
-  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (argc == 2 ? argv[1] : NULL, sets);
+  const char *project = argc == 2 ? argv[1] : NULL;
+  g_autoptr(PfmConfig) cfg = pfm_cli_load_config (project, a.sets);
   if (cfg == NULL)
     return PFM_EXIT_USAGE;
   g_autoptr(GPtrArray) axes = g_ptr_array_new_with_free_func ((GDestroyNotify) pfm_sweep_axis_free);
-  for (guint i = 0; i < n_vary; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      PfmSweepAxis *a = pfm_sweep_axis_parse (cfg, vary[i], &error);
-      if (a == NULL)
-        {
-          pfm_cli_error ("sweep", "%s", error->message);
-          return PFM_EXIT_USAGE;
-        }
-      g_ptr_array_add (axes, a);
-    }
-
-  /* Every point is checked, and its memory estimated, before any run. */
-  {
-    g_autoptr(GError) error = NULL;
-    guint n_points;
-    if (!pfm_sweep_check (cfg, (PfmSweepAxis **) axes->pdata, axes->len, &o, &n_points, &error))
-      {
-        pfm_cli_error ("sweep", "%s", error->message);
-        return exit_for (error);
-      }
-  }
-
-  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
-  pfm_cli_files_add_config (files, cfg, argc == 2 ? argv[1] : NULL);
-  pfm_cli_files_add (files, "-o", out_path, TRUE);
-  pfm_cli_files_add (files, "--summary", summary_path, TRUE);
-  int files_status = pfm_cli_files_check (files, "sweep");
-  if (files_status != PFM_EXIT_OK)
-    return files_status;
+  int status = sweep_axes (cfg, a.vary, &o, axes);
+  if (status == PFM_EXIT_OK)
+    status = pfm_cli_check_outputs ("sweep", cfg, project, a.out_path, a.summary_path);
+  if (status != PFM_EXIT_OK)
+    return status;
 
   PfmCliProgress bar;
   pfm_cli_progress_init (&bar);
-  PfmSweepCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &bar,
+  PfmSweepCallbacks cb = { .progress = a.quiet ? NULL : progress_cb, .user_data = &bar,
                            .cancel = pfm_cli_cancel_flag () };
   g_autoptr(GError) error = NULL;
   g_autoptr(PfmSweepResult) r = pfm_sweep_run (cfg, (PfmSweepAxis **) axes->pdata, axes->len, &o, &cb, &error);
   if (r == NULL)
-    {
-      if (!quiet)
-        fputc ('\n', stderr);
-      pfm_cli_error ("sweep", "%s", error->message);
-      return exit_for (error);
-    }
-  g_autofree char *text = csv ? pfm_sweep_result_to_csv (r) : pfm_sweep_result_to_json (r);
-  if (!pfm_cli_write_text ("sweep", out_path, text))
-    return PFM_EXIT_FAILED;
+    return pfm_cli_run_failed ("sweep", !a.quiet, error, exit_for (error));
+  g_autofree char *text = a.csv ? pfm_sweep_result_to_csv (r) : pfm_sweep_result_to_json (r);
   g_autofree char *summary = summary_text (r);
-  if (!quiet)
-    fputs (summary, stderr);
-  if (summary_path != NULL && !pfm_cli_write_text ("sweep", summary_path, summary))
-    return PFM_EXIT_FAILED;
-  return PFM_EXIT_OK;
+  return pfm_cli_write_result ("sweep", a.out_path, text, summary, !a.quiet, a.summary_path)
+         ? PFM_EXIT_OK : PFM_EXIT_FAILED;
 }
 
 /* The first file argument of `pfm-cli merge` is a sweep result: a cheap
@@ -288,6 +298,16 @@ pfm_cli_merge_is_sweep (int argc, char **argv)
   return FALSE;
 }
 
+/* A sweep shard for pfm_cli_read_shards: the result, named by its file. */
+static gpointer
+read_sweep_shard (const char *path, const char *data, gsize length, GError **error)
+{
+  PfmSweepResult *r = pfm_sweep_result_from_json (data, length, error);
+  if (r != NULL)
+    r->source = g_strdup (path);
+  return r;
+}
+
 int
 pfm_cli_sweep_merge (int argc, char **argv)
 {
@@ -302,12 +322,9 @@ pfm_cli_sweep_merge (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!pfm_cli_parse (ctx, "merge", &argc, &argv))
     return PFM_EXIT_USAGE;
-  const gboolean csv = format != NULL && strcmp (format, "csv") == 0;
-  if (format != NULL && !csv && strcmp (format, "json") != 0)
-    {
-      pfm_cli_error ("merge", "--format %s: accepted json or csv", format);
-      return PFM_EXIT_USAGE;
-    }
+  gboolean csv;
+  if (!pfm_cli_parse_format ("merge", format, &csv))
+    return PFM_EXIT_USAGE;
   if (argc < 2)
     {
       pfm_cli_error ("merge", "expected one or more shard files (try pfm-cli merge --help)");
@@ -318,40 +335,15 @@ pfm_cli_sweep_merge (int argc, char **argv)
     return files_status;
 
   g_autoptr(GPtrArray) shards = g_ptr_array_new_with_free_func ((GDestroyNotify) pfm_sweep_result_free);
-  for (int i = 1; i < argc; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *data = NULL;
-      gsize len = 0;
-      if (!pfm_file_read (argv[i], MAX_SHARD_BYTES, "a shard file", &data, &len, &error))
-        {
-          pfm_cli_error ("merge", "%s", error->message);
-          return PFM_EXIT_FAILED;
-        }
-      PfmSweepResult *r = pfm_sweep_result_from_json (data, len, &error);
-      if (r == NULL)
-        {
-          pfm_cli_error ("merge", "%s: %s", argv[i], error->message);
-          return PFM_EXIT_USAGE;
-        }
-      r->source = g_strdup (argv[i]);
-      g_ptr_array_add (shards, r);
-    }
+  files_status = pfm_cli_read_shards ("merge", argc, argv, MAX_SHARD_BYTES, read_sweep_shard, shards);
+  if (files_status != PFM_EXIT_OK)
+    return files_status;
   g_autoptr(GError) error = NULL;
   g_autoptr(PfmSweepResult) merged = pfm_sweep_merge ((PfmSweepResult **) shards->pdata, shards->len, &error);
   if (merged == NULL)
-    {
-      pfm_cli_error ("merge", "%s", error->message);
-      return PFM_EXIT_USAGE;
-    }
+    return pfm_cli_run_failed ("merge", FALSE, error, PFM_EXIT_USAGE);
   g_autofree char *text = csv ? pfm_sweep_result_to_csv (merged) : pfm_sweep_result_to_json (merged);
-  if (!pfm_cli_write_text ("merge", out_path, text))
-    return PFM_EXIT_FAILED;
-  if (summary_path != NULL)
-    {
-      g_autofree char *summary = summary_text (merged);
-      if (!pfm_cli_write_text ("merge", summary_path, summary))
-        return PFM_EXIT_FAILED;
-    }
-  return PFM_EXIT_OK;
+  g_autofree char *summary = summary_text (merged);
+  return pfm_cli_write_result ("merge", out_path, text, summary, FALSE, summary_path)
+         ? PFM_EXIT_OK : PFM_EXIT_FAILED;
 }

@@ -101,6 +101,111 @@ load_task (const char *command, int argc, char **argv, char **sets, PfmConfig **
   return PFM_EXIT_OK;
 }
 
+/* Every file train writes, none of them an input or another output.
+ * Resuming from TRAINED.ckpt itself is allowed: it is read whole first,
+ * and later epochs replace it as they would have. */
+static int
+train_check_files (const PfmConfig *cfg, const char *project, const char *resume, const char *ckpt,
+                   const char *out, const char *map_path, const char *log_path, const char *summary)
+{
+  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
+  pfm_cli_files_add_config (files, cfg, project);
+  if (resume != NULL && !pfm_cli_files_same (resume, ckpt))
+    pfm_cli_files_add (files, "the checkpoint --resume", resume, FALSE);
+  pfm_cli_files_add (files, "-o", out, TRUE);
+  pfm_cli_files_add (files, "the trained index map", map_path, TRUE);
+  pfm_cli_files_add (files, "the checkpoint", ckpt, TRUE);
+  pfm_cli_files_add (files, "--log", log_path, TRUE);
+  pfm_cli_files_add (files, "--summary", summary, TRUE);
+  return pfm_cli_files_check (files, "train");
+}
+
+/* The project's text, read now (training takes a while): the trained
+ * project is written over it and keeps its comments.  Without it (no
+ * project, or one that changed under us) NULL: it is written whole. */
+static GBytes *
+read_project_text (const char *project)
+{
+  g_autoptr(GBytes) project_text = NULL;
+  if (project == NULL)
+    return NULL;
+  g_autoptr(PfmConfig) scratch = pfm_config_new ();
+  if (!pfm_config_load_file_text (scratch, project, &project_text, NULL))
+    g_clear_pointer (&project_text, g_bytes_unref);
+  return g_steal_pointer (&project_text);
+}
+
+/* The trained design through the forward engine, once: a design whose
+ * voxels scatter beyond the grid's resolution trains (the adjoint does
+ * not check it) but would stop under-resolved in propagate.  Warns on
+ * stderr when it does. */
+static void
+check_trained_forward (const PfmConfig *trained, const char *out, const PfmTrainData *data)
+{
+  if (data->n_test == 0)
+    return;
+  /* The project just written, its map found as a reader finds it,
+   * and the design as written: its [defects] are evaluate's copies. */
+  g_autoptr(PfmConfig) check = pfm_config_copy (trained);
+  pfm_config_resolve_paths (check, out);
+  pfm_defects_clear (check);
+  g_autoptr(GError) check_error = NULL;
+  PfmTrainData one = *data;
+  one.n_test = 1;
+  g_autofree double *y = g_new (double, check->detector.regions);
+  PfmTrainOptions co = { .threads = 1 };
+  if (!pfm_evaluate_outputs (check, &one, one.test, 1, &co, y, &check_error))
+    fprintf (stderr, "pfm-cli train: warning: the trained design is under-resolved in the forward engine "
+             "(%s); evaluate and propagate will stop: lower medium.delta_n or raise grid.n\n",
+             check_error->message);
+}
+
+/* --summary's JSON: test accuracy, confusion matrix and timings. */
+static char *
+train_summary_json (const PfmTrainData *data, const PfmTrainResult *res)
+{
+  GString *s = g_string_new ("{\n  \"dataset\": ");
+  pfm_export_json_string (s, data->dataset->name);
+  g_string_append_printf (s, ",\n  \"parameters\": %" G_GUINT64_FORMAT ",\n  \"test_examples\": %u,\n"
+                          "  \"test_accuracy\": ", res->n_parameters, res->n_test);
+  append_number (s, res->test_accuracy);
+  g_string_append (s, ",\n  \"temperature\": ");
+  append_number (s, res->temperature);
+  g_string_append (s, ",\n  \"seconds\": ");
+  append_number (s, res->seconds);
+  g_string_append (s, ",\n  \"confusion\": ");
+  append_confusion (s, res->confusion, res->n_classes);
+  g_string_append (s, "\n}\n");
+  return g_string_free (s, FALSE);
+}
+
+/* Trains @cfg on @data, checkpointing to @ckpt after every epoch: the
+ * result, or NULL with a status in @status. */
+static PfmTrainResult *
+train_run (const PfmConfig *cfg, const PfmTrainData *data, const char *ckpt, const char *resume, int threads,
+           gboolean quiet, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  if (!quiet)
+    fprintf (stderr, "pfm-cli train: %s, %u train / %u validation / %u test examples, %u classes, %u SLM pixels\n",
+             data->dataset->name, data->n_train, data->n_validation, data->n_test, data->n_classes, data->n_pixels);
+
+  TrainProgress tp = { .quiet = quiet };
+  pfm_cli_progress_init (&tp.bar);
+  /* The checkpoint beside the output, replaced atomically after every
+   * epoch: Ctrl-C leaves the last complete one. */
+  PfmTrainOptions o = { .threads = threads, .progress = train_progress_cb, .user_data = &tp,
+                        .checkpoint = ckpt, .resume = resume };
+  o.cancel = pfm_cli_cancel_flag ();
+  PfmTrainResult *res = pfm_train_run (cfg, data, &o, &error);
+  if (res == NULL)
+    {
+      pfm_cli_error ("train", "%s", error->message);
+      *status = g_error_matches (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
+    }
+  return res;
+}
+
 int
 pfm_cli_train (int argc, char **argv)
 {
@@ -139,106 +244,30 @@ pfm_cli_train (int argc, char **argv)
   g_autoptr(PfmConfig) cfg = NULL;
   g_autoptr(PfmTrainData) data = NULL;
   int st = load_task ("train", argc, argv, sets, &cfg, &data);
+  if (st == PFM_EXIT_OK)
+    st = train_check_files (cfg, project, resume, ckpt, out, map_path, log_path, summary);
   if (st != PFM_EXIT_OK)
     return st;
-  /* Every file train writes, none of them an input or another output.
-   * Resuming from TRAINED.ckpt itself is allowed: it is read whole first,
-   * and later epochs replace it as they would have. */
-  g_autoptr(PfmCliFiles) files = pfm_cli_files_new ();
-  pfm_cli_files_add_config (files, cfg, project);
-  if (resume != NULL && !pfm_cli_files_same (resume, ckpt))
-    pfm_cli_files_add (files, "the checkpoint --resume", resume, FALSE);
-  pfm_cli_files_add (files, "-o", out, TRUE);
-  pfm_cli_files_add (files, "the trained index map", map_path, TRUE);
-  pfm_cli_files_add (files, "the checkpoint", ckpt, TRUE);
-  pfm_cli_files_add (files, "--log", log_path, TRUE);
-  pfm_cli_files_add (files, "--summary", summary, TRUE);
-  int files_status = pfm_cli_files_check (files, "train");
-  if (files_status != PFM_EXIT_OK)
-    return files_status;
-  /* The project's text, read now (training takes a while): the trained
-   * project is written over it and keeps its comments.  Without it (no
-   * project, or one that changed under us) it is written whole. */
-  g_autoptr(GBytes) project_text = NULL;
-  if (project != NULL)
-    {
-      g_autoptr(PfmConfig) scratch = pfm_config_new ();
-      if (!pfm_config_load_file_text (scratch, project, &project_text, NULL))
-        g_clear_pointer (&project_text, g_bytes_unref);
-    }
-  g_autoptr(GError) error = NULL;
-  if (!quiet)
-    fprintf (stderr, "pfm-cli train: %s, %u train / %u validation / %u test examples, %u classes, %u SLM pixels\n",
-             data->dataset->name, data->n_train, data->n_validation, data->n_test, data->n_classes, data->n_pixels);
-
-  TrainProgress tp = { .quiet = quiet };
-  pfm_cli_progress_init (&tp.bar);
-  /* The checkpoint beside the output, replaced atomically after every
-   * epoch: Ctrl-C leaves the last complete one. */
-  PfmTrainOptions o = { .threads = threads, .progress = train_progress_cb, .user_data = &tp,
-                        .checkpoint = ckpt, .resume = resume };
-  o.cancel = pfm_cli_cancel_flag ();
-  g_autoptr(PfmTrainResult) res = pfm_train_run (cfg, data, &o, &error);
+  g_autoptr(GBytes) project_text = read_project_text (project);
+  g_autoptr(PfmTrainResult) res = train_run (cfg, data, ckpt, resume, threads, quiet, &st);
   if (res == NULL)
-    {
-      pfm_cli_error ("train", "%s", error->message);
-      return g_error_matches (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
-    }
+    return st;
 
+  g_autoptr(GError) error = NULL;
   gsize text_len = 0;
   const char *text = project_text ? g_bytes_get_data (project_text, &text_len) : NULL;
   if (!pfm_train_save_project (cfg, res, out, text, text_len, &error))
-    {
-      pfm_cli_error ("train", "%s", error->message);
-      return PFM_EXIT_FAILED;
-    }
+    return pfm_cli_run_failed ("train", FALSE, error, PFM_EXIT_FAILED);
   g_autofree char *map_name = g_path_get_basename (map_path);
   g_autoptr(PfmConfig) trained = pfm_train_trained_config (cfg, map_name, res->temperature);
+  check_trained_forward (trained, out, data);
 
-  /* The trained design through the forward engine, once: a design whose
-   * voxels scatter beyond the grid's resolution trains (the adjoint does
-   * not check it) but would stop under-resolved in propagate. */
-  if (data->n_test > 0)
-    {
-      /* The project just written, its map found as a reader finds it,
-       * and the design as written: its [defects] are evaluate's copies. */
-      g_autoptr(PfmConfig) check = pfm_config_copy (trained);
-      pfm_config_resolve_paths (check, out);
-      pfm_defects_clear (check);
-      g_autoptr(GError) check_error = NULL;
-      PfmTrainData one = *data;
-      one.n_test = 1;
-      g_autofree double *y = g_new (double, check->detector.regions);
-      PfmTrainOptions co = { .threads = 1 };
-      if (!pfm_evaluate_outputs (check, &one, one.test, 1, &co, y, &check_error))
-        fprintf (stderr, "pfm-cli train: warning: the trained design is under-resolved in the forward engine "
-                 "(%s); evaluate and propagate will stop: lower medium.delta_n or raise grid.n\n",
-                 check_error->message);
-    }
-
-  if (log_path != NULL)
-    {
-      g_autofree char *text = pfm_train_log_to_csv (res->epochs);
-      if (!pfm_cli_write_text ("train", log_path, text))
-        return PFM_EXIT_FAILED;
-    }
-  if (summary != NULL)
-    {
-      g_autoptr(GString) s = g_string_new ("{\n  \"dataset\": ");
-      pfm_export_json_string (s, data->dataset->name);
-      g_string_append_printf (s, ",\n  \"parameters\": %" G_GUINT64_FORMAT ",\n  \"test_examples\": %u,\n"
-                              "  \"test_accuracy\": ", res->n_parameters, res->n_test);
-      append_number (s, res->test_accuracy);
-      g_string_append (s, ",\n  \"temperature\": ");
-      append_number (s, res->temperature);
-      g_string_append (s, ",\n  \"seconds\": ");
-      append_number (s, res->seconds);
-      g_string_append (s, ",\n  \"confusion\": ");
-      append_confusion (s, res->confusion, res->n_classes);
-      g_string_append (s, "\n}\n");
-      if (!pfm_cli_write_text ("train", summary, s->str))
-        return PFM_EXIT_FAILED;
-    }
+  g_autofree char *log_text = log_path != NULL ? pfm_train_log_to_csv (res->epochs) : NULL;
+  if (log_path != NULL && !pfm_cli_write_text ("train", log_path, log_text))
+    return PFM_EXIT_FAILED;
+  g_autofree char *summary_text = summary != NULL ? train_summary_json (data, res) : NULL;
+  if (summary != NULL && !pfm_cli_write_text ("train", summary, summary_text))
+    return PFM_EXIT_FAILED;
   if (!quiet)
     fprintf (stderr, "pfm-cli train: test accuracy %.2f%% (%u examples) after %d epochs, %.0f s; "
              "%" G_GUINT64_FORMAT " voxels; wrote %s and %s\n",

@@ -205,6 +205,106 @@ plan_steps (PfmAdjoint *a)
   a->out_slot = propagator_slot (a, pending);
 }
 
+/* The work buffers of @a (its sizes set), and the store of kept steps: all
+ * of them, or checkpoints when keeping every step would exceed @budget.
+ * FALSE with @error set when one cannot be allocated. */
+static gboolean
+adjoint_alloc (PfmAdjoint *a, guint64 budget, GError **error)
+{
+  const gsize cb = a->nn * sizeof (fftw_complex);
+  a->E = fftw_malloc (cb);
+  a->out = fftw_malloc (cb);
+  a->g = fftw_malloc (cb);
+  a->input = fftw_malloc (cb);
+  a->input_f = g_try_new (float, 2 * a->nn);
+  a->prof = g_try_new (double, a->nn);
+  a->phase = g_try_new (double, a->nn);
+  a->amp_full = g_try_new (double, a->nn);
+  a->amp_last = g_try_new (double, a->nn);
+  a->region = g_try_new (int, a->nn);
+  a->cvox = g_new (int, a->n);
+  a->rvox = g_new (int, a->n);
+  a->acc = g_try_new0 (double, a->nxy);
+  a->qsum = g_try_new0 (double, a->nxy);
+
+  /* What keeping every step would take (an unlimited budget never
+   * checkpoints). */
+  a->checkpointed = pfm_adjoint_estimate_memory (a->cfg, G_MAXUINT64) > budget;
+  a->every = a->checkpointed ? checkpoint_interval (a->n_steps) : 1;
+  if (a->checkpointed)
+    {
+      a->store = fftw_malloc ((gsize) ((a->n_steps + a->every - 1) / a->every) * cb);
+      a->segment = fftw_malloc ((gsize) a->every * 2 * cb);
+    }
+  else
+    a->store = fftw_malloc ((gsize) a->n_steps * 2 * cb);
+  if (!a->E || !a->out || !a->g || !a->input || !a->input_f || !a->prof || !a->phase || !a->amp_full ||
+      !a->amp_last || !a->region || !a->acc || !a->qsum || !a->store || (a->checkpointed && !a->segment))
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                   "out of memory for the gradient of a %d x %d grid: lower grid.n", a->n, a->n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The forward and backward FFT plans of @a (in place on a->E). */
+static gboolean
+adjoint_plan (PfmAdjoint *a, GError **error)
+{
+  /* FFTW's planner aborts when its own scratch cannot be allocated. */
+  if (!pfm_fftw_can_alloc (a->nn * sizeof (fftw_complex)))
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
+                   "out of memory planning the FFT of a %d x %d grid: lower grid.n", a->n, a->n);
+      return FALSE;
+    }
+  g_mutex_lock (&planner_lock);
+  /* FFTW_ESTIMATE: the same plan, hence the same rounding, in every
+   * thread and on every run, so training is bit-reproducible. */
+  a->fwd = fftw_plan_dft_2d (a->n, a->n, a->E, a->E, FFTW_FORWARD, FFTW_ESTIMATE);
+  a->bwd = fftw_plan_dft_2d (a->n, a->n, a->E, a->E, FFTW_BACKWARD, FFTW_ESTIMATE);
+  g_mutex_unlock (&planner_lock);
+  if (a->fwd == NULL || a->bwd == NULL)
+    {
+      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_FAILED, "FFTW could not plan a %d x %d transform", a->n, a->n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Per grid point: the guide's k0 dn profile, the loss and absorber factor
+ * of a full and of the last step, the detector region; per grid column
+ * and row, the voxel it lies in (docs/physics.md section 5). */
+static void
+adjoint_fill_grid (PfmAdjoint *a, const PfmConfig *cfg)
+{
+  const double alpha = cfg->optics.loss;
+  const double h_last = a->h[a->n_steps - 1];
+  g_autofree double *rate = g_new (double, a->n);
+  for (int i = 0; i < a->n; i++)
+    {
+      const double x = pfm_grid_x (&a->grid, i);
+      rate[i] = pfm_bpm_absorber_rate (cfg, &a->grid, x);
+      a->cvox[i] = pfm_medium_voxel_index (a->medium, x, a->nvx);
+      a->rvox[i] = pfm_medium_voxel_index (a->medium, x, a->nvy);
+    }
+  for (int j = 0; j < a->n; j++)
+    {
+      const double y = pfm_grid_x (&a->grid, j);
+      for (int i = 0; i < a->n; i++)
+        {
+          const gsize p = (gsize) j * a->n + i;
+          const double x = pfm_grid_x (&a->grid, i);
+          const double r = 0.5 * alpha + rate[i] + rate[j];
+          a->prof[p] = a->k0 * pfm_medium_profile_dn (a->medium, x, y, a->grid.dx);
+          a->amp_full[p] = exp (-r * a->dz);
+          a->amp_last[p] = exp (-r * h_last);
+          a->region[p] = pfm_detector_region (cfg, x, y);
+        }
+    }
+}
+
 PfmAdjoint *
 pfm_adjoint_new (const PfmConfig *cfg, guint64 budget, GError **error)
 {
@@ -251,87 +351,11 @@ pfm_adjoint_new (const PfmConfig *cfg, guint64 budget, GError **error)
   a->nxy = (gsize) a->nvx * a->nvy;
   a->n_regions = cfg->detector.regions;
 
-  const gsize cb = a->nn * sizeof (fftw_complex);
-  a->E = fftw_malloc (cb);
-  a->out = fftw_malloc (cb);
-  a->g = fftw_malloc (cb);
-  a->input = fftw_malloc (cb);
-  a->input_f = g_try_new (float, 2 * a->nn);
-  a->prof = g_try_new (double, a->nn);
-  a->phase = g_try_new (double, a->nn);
-  a->amp_full = g_try_new (double, a->nn);
-  a->amp_last = g_try_new (double, a->nn);
-  a->region = g_try_new (int, a->nn);
-  a->cvox = g_new (int, a->n);
-  a->rvox = g_new (int, a->n);
-  a->acc = g_try_new0 (double, a->nxy);
-  a->qsum = g_try_new0 (double, a->nxy);
-
-  /* What keeping every step would take (an unlimited budget never
-   * checkpoints). */
-  a->checkpointed = pfm_adjoint_estimate_memory (cfg, G_MAXUINT64) > budget;
-  a->every = a->checkpointed ? checkpoint_interval (a->n_steps) : 1;
-  if (a->checkpointed)
-    {
-      a->store = fftw_malloc ((gsize) ((a->n_steps + a->every - 1) / a->every) * cb);
-      a->segment = fftw_malloc ((gsize) a->every * 2 * cb);
-    }
-  else
-    a->store = fftw_malloc ((gsize) a->n_steps * 2 * cb);
-  if (!a->E || !a->out || !a->g || !a->input || !a->input_f || !a->prof || !a->phase || !a->amp_full ||
-      !a->amp_last || !a->region || !a->acc || !a->qsum || !a->store || (a->checkpointed && !a->segment))
-    {
-      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
-                   "out of memory for the gradient of a %d x %d grid: lower grid.n", a->n, a->n);
-      return NULL;
-    }
-
-  /* FFTW's planner aborts when its own scratch cannot be allocated. */
-  if (!pfm_fftw_can_alloc (cb))
-    {
-      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
-                   "out of memory planning the FFT of a %d x %d grid: lower grid.n", a->n, a->n);
-      return NULL;
-    }
-  g_mutex_lock (&planner_lock);
-  /* FFTW_ESTIMATE: the same plan, hence the same rounding, in every
-   * thread and on every run, so training is bit-reproducible. */
-  a->fwd = fftw_plan_dft_2d (a->n, a->n, a->E, a->E, FFTW_FORWARD, FFTW_ESTIMATE);
-  a->bwd = fftw_plan_dft_2d (a->n, a->n, a->E, a->E, FFTW_BACKWARD, FFTW_ESTIMATE);
-  g_mutex_unlock (&planner_lock);
-  if (a->fwd == NULL || a->bwd == NULL)
-    {
-      g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_FAILED, "FFTW could not plan a %d x %d transform", a->n, a->n);
-      return NULL;
-    }
-
+  if (!adjoint_alloc (a, budget, error) || !adjoint_plan (a, error))
+    return NULL;
   plan_steps (a);
-
-  const double alpha = cfg->optics.loss;
-  const double h_last = a->h[a->n_steps - 1];
-  g_autofree double *rate = g_new (double, a->n);
-  for (int i = 0; i < a->n; i++)
-    {
-      const double x = pfm_grid_x (&a->grid, i);
-      rate[i] = pfm_bpm_absorber_rate (cfg, &a->grid, x);
-      a->cvox[i] = pfm_medium_voxel_index (a->medium, x, a->nvx);
-      a->rvox[i] = pfm_medium_voxel_index (a->medium, x, a->nvy);
-    }
-  for (int j = 0; j < a->n; j++)
-    {
-      const double y = pfm_grid_x (&a->grid, j);
-      for (int i = 0; i < a->n; i++)
-        {
-          const gsize p = (gsize) j * a->n + i;
-          const double x = pfm_grid_x (&a->grid, i);
-          const double r = 0.5 * alpha + rate[i] + rate[j];
-          a->prof[p] = a->k0 * pfm_medium_profile_dn (a->medium, x, y, a->grid.dx);
-          a->amp_full[p] = exp (-r * a->dz);
-          a->amp_last[p] = exp (-r * h_last);
-          a->region[p] = pfm_detector_region (cfg, x, y);
-        }
-    }
-  memset (a->input, 0, cb);
+  adjoint_fill_grid (a, cfg);
+  memset (a->input, 0, a->nn * sizeof (fftw_complex));
   return g_steal_pointer (&a);
 }
 

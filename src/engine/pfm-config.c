@@ -15,9 +15,9 @@
 #include <glib/gstdio.h>
 
 #include "pfm-config.h"
+#include "pfm-config-private.h"
 #include "pfm-file.h"
 #include "pfm-export.h"
-#include "pfm-rng.h"
 
 G_DEFINE_QUARK (pfm-config-error-quark, pfm_config_error)
 
@@ -317,8 +317,8 @@ range_text (const PfmKeyInfo *k)
                           k->allow_auto ? " or auto" : "");
 }
 
-static gboolean
-parse_double (const char *text, double *out)
+gboolean
+pfm_config_parse_double (const char *text, double *out)
 {
   char *end = NULL;
   errno = 0;
@@ -353,8 +353,8 @@ check_double_range (const PfmKeyInfo *k, double v, GError **error)
 /* @text as a message shows it: escaped to printable ASCII (a message must
  * stay one line of valid UTF-8 whatever a file holds) and cut to 64 bytes,
  * so a 1 MiB value cannot become a 1 MiB message. */
-static char *
-shown_text (const char *text)
+char *
+pfm_config_shown_text (const char *text)
 {
   char *shown = g_strescape (text, NULL);
   if (strlen (shown) > 64)
@@ -368,12 +368,91 @@ bad_type (const PfmKeyInfo *k, const char *value, const char *what, GError **err
   g_autofree char *range = NULL;
   if (k->type == PFM_KEY_DOUBLE || k->type == PFM_KEY_INT || k->type == PFM_KEY_DOUBLE_LIST)
     range = range_text (k);
-  g_autofree char *shown = shown_text (value);
+  g_autofree char *shown = pfm_config_shown_text (value);
   g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_BAD_TYPE,
                "%s.%s = \"%s\" is not %s%s%s",
                k->group, k->key, shown, what,
                range ? ": accepted " : "", range ? range : "");
   return FALSE;
+}
+
+/* set_value for a number key: "auto" (where the key allows it) or a
+ * finite number in range. */
+static gboolean
+set_double (double *p, const PfmKeyInfo *k, const char *value, GError **error)
+{
+  double v;
+  g_autofree char *trimmed = g_strstrip (g_strdup (value));
+  if (k->allow_auto && g_ascii_strcasecmp (trimmed, "auto") == 0)
+    {
+      *p = 0.0;
+      return TRUE;
+    }
+  if (!pfm_config_parse_double (value, &v))
+    return bad_type (k, value, "a finite number", error);
+  if (!check_double_range (k, v, error))
+    return FALSE;
+  *p = v;
+  return TRUE;
+}
+
+/* set_value for an integer key: a 32-bit integer in range. */
+static gboolean
+set_int (int *p, const PfmKeyInfo *k, const char *value, GError **error)
+{
+  gint64 v;
+  g_autofree char *s = g_strstrip (g_strdup (value));
+  if (!g_ascii_string_to_signed (s, 10, G_MININT32, G_MAXINT32, &v, NULL))
+    return bad_type (k, value, "an integer", error);
+  if (v < k->min || v > k->max)
+    {
+      g_autofree char *range = range_text (k);
+      g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE,
+                   "%s.%s = %" G_GINT64_FORMAT " is out of range: accepted %s",
+                   k->group, k->key, v, range);
+      return FALSE;
+    }
+  *p = (int) v;
+  return TRUE;
+}
+
+/* set_value for a choice key: one of its names, in any case. */
+static gboolean
+set_enum (int *p, const PfmKeyInfo *k, const char *value, GError **error)
+{
+  g_autofree char *s = g_strstrip (g_strdup (value));
+  for (int i = 0; k->choices[i] != NULL; i++)
+    if (g_ascii_strcasecmp (s, k->choices[i]) == 0)
+      {
+        *p = i;
+        return TRUE;
+      }
+  g_autofree char *list = g_strjoinv ("|", (char **) k->choices);
+  g_autofree char *what = g_strdup_printf ("one of %s", list);
+  return bad_type (k, value, what, error);
+}
+
+/* set_value for scaling.params: 1 to 1000 comma-separated numbers, each
+ * in range. */
+static gboolean
+set_double_list (PfmConfig *cfg, const PfmKeyInfo *k, const char *value, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (value, ",", -1);
+  guint n = g_strv_length (parts);
+  if (n == 0 || n > 1000)
+    return bad_type (k, value, "a list of 1 to 1000 comma-separated numbers", error);
+  g_autofree double *vals = g_new (double, n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!pfm_config_parse_double (parts[i], &vals[i]))
+        return bad_type (k, value, "a comma-separated list of finite numbers", error);
+      if (!check_double_range (k, vals[i], error))
+        return FALSE;
+    }
+  g_free (cfg->scaling.params);
+  cfg->scaling.params = g_steal_pointer (&vals);
+  cfg->scaling.n_params = n;
+  return TRUE;
 }
 
 static gboolean
@@ -384,38 +463,9 @@ set_value (PfmConfig *cfg, const PfmKeyInfo *k, const char *value, GError **erro
   switch (k->type)
     {
     case PFM_KEY_DOUBLE:
-      {
-        double v;
-        g_autofree char *trimmed = g_strstrip (g_strdup (value));
-        if (k->allow_auto && g_ascii_strcasecmp (trimmed, "auto") == 0)
-          {
-            *(double *) p = 0.0;
-            return TRUE;
-          }
-        if (!parse_double (value, &v))
-          return bad_type (k, value, "a finite number", error);
-        if (!check_double_range (k, v, error))
-          return FALSE;
-        *(double *) p = v;
-        return TRUE;
-      }
+      return set_double (p, k, value, error);
     case PFM_KEY_INT:
-      {
-        gint64 v;
-        g_autofree char *s = g_strstrip (g_strdup (value));
-        if (!g_ascii_string_to_signed (s, 10, G_MININT32, G_MAXINT32, &v, NULL))
-          return bad_type (k, value, "an integer", error);
-        if (v < k->min || v > k->max)
-          {
-            g_autofree char *range = range_text (k);
-            g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_OUT_OF_RANGE,
-                         "%s.%s = %" G_GINT64_FORMAT " is out of range: accepted %s",
-                         k->group, k->key, v, range);
-            return FALSE;
-          }
-        *(int *) p = (int) v;
-        return TRUE;
-      }
+      return set_int (p, k, value, error);
     case PFM_KEY_UINT64:
       {
         guint64 v;
@@ -426,18 +476,7 @@ set_value (PfmConfig *cfg, const PfmKeyInfo *k, const char *value, GError **erro
         return TRUE;
       }
     case PFM_KEY_ENUM:
-      {
-        g_autofree char *s = g_strstrip (g_strdup (value));
-        for (int i = 0; k->choices[i] != NULL; i++)
-          if (g_ascii_strcasecmp (s, k->choices[i]) == 0)
-            {
-              *(int *) p = i;
-              return TRUE;
-            }
-        g_autofree char *list = g_strjoinv ("|", (char **) k->choices);
-        g_autofree char *what = g_strdup_printf ("one of %s", list);
-        return bad_type (k, value, what, error);
-      }
+      return set_enum (p, k, value, error);
     case PFM_KEY_STRING:
       if ((double) strlen (value) > k->max || !g_utf8_validate (value, -1, NULL))
         {
@@ -448,24 +487,7 @@ set_value (PfmConfig *cfg, const PfmKeyInfo *k, const char *value, GError **erro
       *(char **) p = g_strdup (value);
       return TRUE;
     case PFM_KEY_DOUBLE_LIST:
-      {
-        g_auto(GStrv) parts = g_strsplit (value, ",", -1);
-        guint n = g_strv_length (parts);
-        if (n == 0 || n > 1000)
-          return bad_type (k, value, "a list of 1 to 1000 comma-separated numbers", error);
-        g_autofree double *vals = g_new (double, n);
-        for (guint i = 0; i < n; i++)
-          {
-            if (!parse_double (parts[i], &vals[i]))
-              return bad_type (k, value, "a comma-separated list of finite numbers", error);
-            if (!check_double_range (k, vals[i], error))
-              return FALSE;
-          }
-        g_free (cfg->scaling.params);
-        cfg->scaling.params = g_steal_pointer (&vals);
-        cfg->scaling.n_params = n;
-        return TRUE;
-      }
+      return set_double_list (cfg, k, value, error);
     default:
       g_assert_not_reached ();
     }
@@ -519,7 +541,7 @@ pfm_config_set (PfmConfig *cfg, const char *group_dot_key, const char *value, GE
   const PfmKeyInfo *k = pfm_config_lookup_key (group_dot_key);
   if (k == NULL)
     {
-      g_autofree char *shown = shown_text (group_dot_key);
+      g_autofree char *shown = pfm_config_shown_text (group_dot_key);
       g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_UNKNOWN_KEY,
                    "unknown key \"%s\": keys are group.key, e.g. optics.wavelength "
                    "(see pfm-cli --help or the README for the list)", shown);
@@ -534,7 +556,7 @@ pfm_config_set_assignment (PfmConfig *cfg, const char *assignment, GError **erro
   const char *eq = strchr (assignment, '=');
   if (eq == NULL)
     {
-      g_autofree char *shown = shown_text (assignment);
+      g_autofree char *shown = pfm_config_shown_text (assignment);
       g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
                    "--set \"%s\": expected group.key=value, e.g. optics.wavelength=1.55e-6", shown);
       return FALSE;
@@ -593,7 +615,7 @@ pfm_config_load_key_file (PfmConfig *cfg, GKeyFile *kf, GError **error)
           g_autofree char *version = g_key_file_get_value (kf, "project", "version", NULL);
           if (version != NULL && g_strcmp0 (g_strstrip (version), "1") != 0)
             {
-              g_autofree char *shown = shown_text (version);
+              g_autofree char *shown = pfm_config_shown_text (version);
               g_set_error (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_PARSE,
                            "project.version = %s is not supported: this build reads version 1",
                            shown);
@@ -800,55 +822,9 @@ pfm_config_save_file_keeping (const PfmConfig *cfg, const char *path, const char
   return pfm_file_write_atomic (path, data, len, error);
 }
 
-double
-pfm_config_voxel (const PfmConfig *cfg)
-{
-  return cfg->medium.voxel > 0 ? cfg->medium.voxel : cfg->optics.wavelength / cfg->optics.n0;
-}
-
-double
-pfm_config_window (const PfmConfig *cfg)
-{
-  return cfg->grid.window > 0 ? cfg->grid.window : 2.0 * cfg->tube.side;
-}
-
-double
-pfm_config_k0 (const PfmConfig *cfg)
-{
-  return 2.0 * G_PI / cfg->optics.wavelength;
-}
-
-guint
-pfm_config_n_steps (const PfmConfig *cfg)
-{
-  double s = ceil (cfg->tube.length / cfg->grid.dz * (1.0 - 1e-12));
-  /* A tiny dz gives more steps than a guint holds: saturate rather than
-   * convert out of range (undefined; on x86 it wrapped to 0 steps, which
-   * slipped past the 1e8-step limit in pfm_config_validate). */
-  if (!(s < (double) G_MAXUINT))
-    return G_MAXUINT;
-  return (guint) MAX (1.0, s);
-}
-
-static gboolean
-inconsistent (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-inconsistent (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, PFM_CONFIG_ERROR, PFM_CONFIG_ERROR_INCONSISTENT, msg);
-  return FALSE;
-}
-
 gboolean
-pfm_config_validate (const PfmConfig *cfg, GError **error)
+pfm_config_check_fields (const PfmConfig *cfg, GError **error)
 {
-  g_return_val_if_fail (cfg != NULL, FALSE);
-
   /* Every field against the table, so values set from C are checked too. */
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
@@ -894,114 +870,6 @@ pfm_config_validate (const PfmConfig *cfg, GError **error)
               }
         }
     }
-
-  const double side = cfg->tube.side;
-  const double window = pfm_config_window (cfg);
-  const double dx = window / cfg->grid.n;
-  const double k = pfm_config_k0 (cfg) * cfg->optics.n0;
-  const double inner = 0.5 * window * (1.0 - 2.0 * cfg->grid.absorber);
-
-  if (cfg->tube.profile == PFM_PROFILE_STEP && cfg->tube.na >= cfg->optics.n0)
-    return inconsistent (error, "tube.na = %g must be below optics.n0 = %g (the cladding index is sqrt(n0^2 - NA^2))",
-                         cfg->tube.na, cfg->optics.n0);
-  if (window <= side)
-    return inconsistent (error, "grid.window = %g m must be larger than tube.side = %g m: the window must hold the tube",
-                         window, side);
-  if (inner <= 0.5 * side && cfg->tube.profile != PFM_PROFILE_NONE)
-    return inconsistent (error, "grid.absorber = %g leaves %g m of window inside the absorber, less than tube.side = %g m: "
-                         "lower grid.absorber or enlarge grid.window", cfg->grid.absorber, 2 * inner, side);
-  if (cfg->tube.profile != PFM_PROFILE_NONE &&
-      (cfg->defects.side_error != 0.0 || cfg->defects.taper != 0.0 || cfg->defects.roughness > 0.0))
-    {
-      /* The fabricated core at its widest and narrowest; a wall moves by
-       * at most 4 rms of roughness (pfm-defects.h). */
-      const double f = 1.0 + cfg->defects.side_error;
-      const double widest = side * f * (1.0 + MAX (cfg->defects.taper, 0.0)) + 8.0 * cfg->defects.roughness;
-      const double narrowest = side * f * (1.0 + MIN (cfg->defects.taper, 0.0)) - 8.0 * cfg->defects.roughness;
-      if (widest >= 2.0 * inner)
-        return inconsistent (error, "the fabricated core reaches %g m across (tube.side = %g m with defects.side_error = %g, "
-                             "defects.taper = %g and defects.roughness = %g m), more than the window's non-absorbing "
-                             "part (%g m): enlarge grid.window or lower grid.absorber",
-                             widest, side, cfg->defects.side_error, cfg->defects.taper, cfg->defects.roughness, 2 * inner);
-      if (narrowest <= 0.0)
-        return inconsistent (error, "defects.roughness = %g m can close the core (tube.side = %g m, side error %g, taper %g): "
-                             "accepted roughness below an eighth of the narrowest side",
-                             cfg->defects.roughness, side, cfg->defects.side_error, cfg->defects.taper);
-    }
-  /* All the power in one grid cell is the most intensity a run can reach
-   * without gain; keep it far inside single precision (3.4e38), so no
-   * product or FFT sum of the field overflows.  This also refuses a
-   * spacing so small that dx^2 underflows (a tube.side of 1e-308 m). */
-  if (!(cfg->beam.power / (dx * dx) <= 1e30))
-    return inconsistent (error, "beam.power = %g W on a grid spacing of %g m (grid.window / grid.n) allows intensities "
-                         "up to %g W/m^2, beyond the 1e30 W/m^2 a single-precision field holds safely: "
-                         "lower beam.power, enlarge grid.window or lower grid.n",
-                         cfg->beam.power, dx, cfg->beam.power / (dx * dx));
-  if (cfg->grid.dz > cfg->tube.length)
-    return inconsistent (error, "grid.dz = %g m must not exceed tube.length = %g m", cfg->grid.dz, cfg->tube.length);
-  if ((double) pfm_config_n_steps (cfg) > 1e8)
-    return inconsistent (error, "tube.length / grid.dz = %g steps: accepted at most 1e8 steps", cfg->tube.length / cfg->grid.dz);
-  if (fabs (cfg->beam.offset_x) >= inner || fabs (cfg->beam.offset_y) >= inner)
-    return inconsistent (error, "beam offset (%g, %g) m must lie inside the window's non-absorbing part, |offset| < %g m",
-                         cfg->beam.offset_x, cfg->beam.offset_y, inner);
-  if (cfg->beam.kind == PFM_BEAM_GAUSSIAN && cfg->beam.waist > inner)
-    return inconsistent (error, "beam.waist = %g m is wider than the window's non-absorbing half-width %g m: "
-                         "enlarge grid.window or reduce the waist", cfg->beam.waist, inner);
-  if (cfg->beam.kind == PFM_BEAM_GAUSSIAN && cfg->beam.waist < 2.0 * dx)
-    return inconsistent (error, "beam.waist = %g m is under two grid spacings (%g m): raise grid.n or the waist",
-                         cfg->beam.waist, 2 * dx);
-  {
-    /* The tilt's carrier must sit well inside the grid's band (|kx| < k_nyquist / 2). */
-    const double knyq = G_PI / dx;
-    const double smax = 0.5 * knyq / k;
-    if (fabs (sin (cfg->beam.tilt_x)) > smax || fabs (sin (cfg->beam.tilt_y)) > smax)
-      return inconsistent (error, "beam tilt (%g, %g) rad is too steep for the grid: accepted |sin(tilt)| <= %.3g "
-                           "(half the grid's Nyquist angle); raise grid.n or narrow grid.window",
-                           cfg->beam.tilt_x, cfg->beam.tilt_y, smax);
-  }
-  if (cfg->medium.kind == PFM_MEDIUM_FILE && (cfg->medium.file == NULL || cfg->medium.file[0] == '\0'))
-    return inconsistent (error, "medium.kind = file needs medium.file = PATH of an index map");
-  if (cfg->beam.kind == PFM_BEAM_SLM)
-    {
-      g_autofree double *v = g_new (double, cfg->beam.slm_pixels);
-      if (!pfm_config_parse_input_vector (cfg, v, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-pfm_config_parse_input_vector (const PfmConfig *cfg, double *values, GError **error)
-{
-  const int n = cfg->beam.slm_pixels;
-  const char *in = cfg->beam.input ? cfg->beam.input : "";
-
-  if (g_str_has_prefix (in, "random:"))
-    {
-      guint64 seed;
-      if (!g_ascii_string_to_unsigned (in + 7, 10, 0, G_MAXUINT64, &seed, NULL))
-        {
-          /* Not "%.64s": a byte count can cut a UTF-8 character in two. */
-          g_autofree char *shown = shown_text (in);
-          return inconsistent (error, "beam.input = \"%s\": random:SEED needs an unsigned integer seed", shown);
-        }
-      PfmRng rng;
-      pfm_rng_init (&rng, seed);
-      for (int i = 0; i < n; i++)
-        values[i] = pfm_rng_uniform (&rng);
-      return TRUE;
-    }
-
-  g_auto(GStrv) parts = g_strsplit (in, ",", -1);
-  if ((int) g_strv_length (parts) != n)
-    return inconsistent (error, "beam.input has %u values: accepted random:SEED or exactly beam.slm_pixels = %d "
-                         "comma-separated values in [0, 1]", g_strv_length (parts), n);
-  for (int i = 0; i < n; i++)
-    if (!parse_double (parts[i], &values[i]) || values[i] < 0.0 || values[i] > 1.0)
-      {
-        g_autofree char *shown = shown_text (parts[i]);
-        return inconsistent (error, "beam.input value %d = \"%s\" is not a number in [0, 1]", i + 1, shown);
-      }
   return TRUE;
 }
 
