@@ -23,20 +23,6 @@
  * round-trip, never NaN). */
 #define append_number pfm_export_json_number
 
-static void
-append_confusion (GString *s, const guint *m, guint nc)
-{
-  g_string_append (s, "[");
-  for (guint r = 0; r < nc; r++)
-    {
-      g_string_append (s, r ? ",\n    [" : "\n    [");
-      for (guint c = 0; c < nc; c++)
-        g_string_append_printf (s, "%s%u", c ? ", " : "", m[r * nc + c]);
-      g_string_append_c (s, ']');
-    }
-  g_string_append (s, "\n  ]");
-}
-
 static int
 exit_for (const GError *error)
 {
@@ -174,7 +160,7 @@ train_summary_json (const PfmTrainData *data, const PfmTrainResult *res)
   g_string_append (s, ",\n  \"seconds\": ");
   append_number (s, res->seconds);
   g_string_append (s, ",\n  \"confusion\": ");
-  append_confusion (s, res->confusion, res->n_classes);
+  pfm_train_append_confusion_json (s, res->confusion, res->n_classes);
   g_string_append (s, "\n}\n");
   return g_string_free (s, FALSE);
 }

@@ -63,8 +63,8 @@ pfm_train_save_project (const PfmConfig *cfg, const PfmTrainResult *res, const c
   return pfm_config_save_file_keeping (trained, path, keep_text, keep_len, error);
 }
 
-static void
-append_confusion (GString *s, const guint *m, guint nc)
+void
+pfm_train_append_confusion_json (GString *s, const guint *m, guint nc)
 {
   g_string_append (s, "[");
   for (guint r = 0; r < nc; r++)
@@ -117,7 +117,7 @@ pfm_evaluation_to_json (const PfmEvaluation *ev)
   g_string_append_printf (s, "{\n  \"examples\": %u", ev->n_test);
   append_key (s, "accuracy", ev->accuracy);
   g_string_append (s, ",\n  \"confusion\": ");
-  append_confusion (s, ev->confusion, ev->n_classes);
+  pfm_train_append_confusion_json (s, ev->confusion, ev->n_classes);
   if (ev->n_copies > 0)
     append_copies (s, ev);
   if (ev->has_baselines)

@@ -116,6 +116,12 @@ PfmTrainResult *pfm_train_run         (const PfmConfig       *cfg,
                                        GError               **error);
 void            pfm_train_result_free (PfmTrainResult  *result);
 
+/* Appends an @nc x @nc confusion matrix (rows: the true class) to @s as
+ * a JSON array of rows, indented for a member of a top-level object. */
+void            pfm_train_append_confusion_json (GString     *s,
+                                                 const guint *confusion,
+                                                 guint        nc);
+
 /* The training log, one CSV row per epoch (PfmTrainEpoch). */
 char           *pfm_train_log_to_csv  (const GArray    *epochs);
 /* @cfg with the trained design: medium.kind = file, medium.file =
