@@ -5,6 +5,10 @@
  *
  * One drawing function serves the screen (snapshot), and PNG, SVG and PDF
  * export, so an exported figure is exactly what the window shows.
+ *
+ * Properties ("kind", construct-only; "title", "x-label", "x-unit",
+ * "x-log", "y-label", "y-unit", "y-log", "placeholder", "presentation")
+ * let a plot be declared in a .ui file; the setters below set them.
  */
 #pragma once
 
@@ -24,6 +28,9 @@ typedef enum {
   PFM_PLOT_HISTOGRAM,
 } PfmPlotKind;
 
+#define PFM_TYPE_PLOT_KIND (pfm_plot_kind_get_type ())
+GType       pfm_plot_kind_get_type   (void) G_GNUC_CONST;
+
 typedef struct
 {
   double fg[4];
@@ -34,8 +41,10 @@ typedef struct
 } PfmPlotTheme;
 
 GtkWidget  *pfm_plot_new             (PfmPlotKind     kind);
+PfmPlotKind pfm_plot_get_kind        (PfmPlot        *plot);
 void        pfm_plot_set_title       (PfmPlot        *plot,
                                       const char     *title);
+const char *pfm_plot_get_title       (PfmPlot        *plot);
 void        pfm_plot_set_x_axis      (PfmPlot        *plot,
                                       const char     *label,
                                       const char     *unit,
@@ -44,6 +53,13 @@ void        pfm_plot_set_y_axis      (PfmPlot        *plot,
                                       const char     *label,
                                       const char     *unit,
                                       gboolean        log);
+/* The axes as set (a unit set as NULL reads ""). */
+const char *pfm_plot_get_x_label     (PfmPlot        *plot);
+const char *pfm_plot_get_x_unit      (PfmPlot        *plot);
+gboolean    pfm_plot_get_x_log       (PfmPlot        *plot);
+const char *pfm_plot_get_y_label     (PfmPlot        *plot);
+const char *pfm_plot_get_y_unit      (PfmPlot        *plot);
+gboolean    pfm_plot_get_y_log       (PfmPlot        *plot);
 /* Fixes an axis range (NAN, NAN = automatic). */
 void        pfm_plot_set_x_range     (PfmPlot        *plot,
                                       double          min,
@@ -89,6 +105,7 @@ void        pfm_plot_set_image       (PfmPlot        *plot,
 /* Text shown in an empty plot ("Run a batch to fill this"). */
 void        pfm_plot_set_placeholder  (PfmPlot       *plot,
                                        const char    *text);
+const char *pfm_plot_get_placeholder  (PfmPlot       *plot);
 /* Marks the data as out of date (@notice, e.g. "Parameters changed: run
  * the batch again"): the data are drawn faded under the notice, in the
  * figure exports too, and the notice is the plot's accessible
@@ -110,8 +127,10 @@ void        pfm_plot_set_equal_aspect (PfmPlot       *plot,
  * a non-finite value is left empty. */
 void        pfm_plot_set_image_cells  (PfmPlot       *plot,
                                        gboolean       cells);
+/* Larger type and lines, high-contrast colours (classrooms). */
 void        pfm_plot_set_presentation (PfmPlot       *plot,
                                        gboolean       presentation);
+gboolean    pfm_plot_get_presentation (PfmPlot       *plot);
 /* Ticks of the y axis at whole numbers only (counts). */
 void        pfm_plot_set_y_integer    (PfmPlot       *plot,
                                        gboolean       integer);

@@ -30,10 +30,9 @@ struct _PfmScalingView
 {
   AdwBin       parent_instance;
   PfmDocument *document;
-  GtkGrid     *plots_grid;
   GtkGrid     *table_grid;
   GtkLabel    *diagnostics_label;
-  PfmPlot     *plots[3];
+  PfmPlot     *plots[3];   /* volume, energy, time: declared in the .ui */
 };
 
 G_DEFINE_FINAL_TYPE (PfmScalingView, pfm_scaling_view, ADW_TYPE_BIN)
@@ -241,7 +240,15 @@ pfm_scaling_view_class_init (PfmScalingViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = pfm_scaling_view_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-scaling-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, PfmScalingView, plots_grid);
+  /* The template declares PfmPlots: their type must exist before it is
+   * parsed. */
+  g_type_ensure (PFM_TYPE_PLOT);
+  gtk_widget_class_bind_template_child_full (widget_class, "volume_plot", FALSE,
+                                             G_STRUCT_OFFSET (PfmScalingView, plots[0]));
+  gtk_widget_class_bind_template_child_full (widget_class, "energy_plot", FALSE,
+                                             G_STRUCT_OFFSET (PfmScalingView, plots[1]));
+  gtk_widget_class_bind_template_child_full (widget_class, "time_plot", FALSE,
+                                             G_STRUCT_OFFSET (PfmScalingView, plots[2]));
   gtk_widget_class_bind_template_child (widget_class, PfmScalingView, table_grid);
   gtk_widget_class_bind_template_child (widget_class, PfmScalingView, diagnostics_label);
   gtk_widget_class_install_action (widget_class, "scaling.export-table", NULL, export_table_action);
@@ -251,19 +258,12 @@ static void
 pfm_scaling_view_init (PfmScalingView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  const char *titles[] = { N_("Volume"), N_("Energy per inference"), N_("Time per inference") };
-  const char *units[] = { "m^3", "J", "s" };
+  /* Titles and axes are the template's; the series are added here (a .ui
+   * file cannot declare them). */
   for (int i = 0; i < 3; i++)
     {
-      PfmPlot *p = PFM_PLOT (pfm_plot_new (PFM_PLOT_LINES));
-      pfm_plot_set_title (p, _(titles[i]));
-      pfm_plot_set_x_axis (p, _("parameters P"), "", TRUE);
-      pfm_plot_set_y_axis (p, _(titles[i]), units[i], TRUE);
-      pfm_plot_add_series (p, _("optical PFM"), 0, FALSE);
-      pfm_plot_add_series (p, _("GPU fleet"), 1, TRUE);
-      gtk_widget_set_size_request (GTK_WIDGET (p), 200, 250);
-      gtk_grid_attach (self->plots_grid, GTK_WIDGET (p), i, 0, 1, 1);
-      self->plots[i] = p;
+      pfm_plot_add_series (self->plots[i], _("optical PFM"), 0, FALSE);
+      pfm_plot_add_series (self->plots[i], _("GPU fleet"), 1, TRUE);
     }
 }
 

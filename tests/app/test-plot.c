@@ -2,7 +2,8 @@
  * never overlap (any size, normal and presentation type), an axis keeps
  * more than one label where there is room, a hover read-out stays inside
  * the plot, the tallest bar has headroom, a long title wraps, a histogram's
- * count axis has whole-number ticks, out-of-date data are drawn faded.
+ * count axis has whole-number ticks, out-of-date data are drawn faded; the
+ * properties are what the setters set, from g_object_set and from a .ui.
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -315,6 +316,101 @@ test_integer_ticks (void)
   g_assert_cmpuint (n, <=, 4);   /* 0, 1, 2, 3 */
 }
 
+/* Counts "notify::" emissions. */
+static void
+count_notify (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* Properties set with g_object_set are what the getters report, and the
+ * setters notify them. */
+static void
+test_properties (void)
+{
+  g_autoptr(PfmPlot) p = g_object_ref_sink (PFM_PLOT (pfm_plot_new (PFM_PLOT_HISTOGRAM)));
+  g_assert_cmpint (pfm_plot_get_kind (p), ==, PFM_PLOT_HISTOGRAM);
+  guint notified = 0;
+  g_signal_connect (p, "notify", G_CALLBACK (count_notify), &notified);
+  g_object_set (p, "title", "Energy per inference", "x-label", "parameters P", "x-unit", "",
+                "x-log", TRUE, "y-label", "energy", "y-unit", "J", "y-log", TRUE,
+                "placeholder", "Run a batch", "presentation", TRUE, NULL);
+  g_assert_cmpstr (pfm_plot_get_title (p), ==, "Energy per inference");
+  g_assert_cmpstr (pfm_plot_get_x_label (p), ==, "parameters P");
+  g_assert_cmpstr (pfm_plot_get_x_unit (p), ==, "");
+  g_assert_true (pfm_plot_get_x_log (p));
+  g_assert_cmpstr (pfm_plot_get_y_label (p), ==, "energy");
+  g_assert_cmpstr (pfm_plot_get_y_unit (p), ==, "J");
+  g_assert_true (pfm_plot_get_y_log (p));
+  g_assert_cmpstr (pfm_plot_get_placeholder (p), ==, "Run a batch");
+  g_assert_true (pfm_plot_get_presentation (p));
+  g_assert_cmpuint (notified, ==, 9);   /* x-unit from NULL to "" is a change too */
+
+  /* A setter is the property's: one axis setter, three notifications
+   * (label, unit, log), none for what stays. */
+  notified = 0;
+  pfm_plot_set_y_axis (p, "time", "s", FALSE);
+  g_assert_cmpuint (notified, ==, 3);
+  notified = 0;
+  pfm_plot_set_y_axis (p, "time", "s", FALSE);
+  pfm_plot_set_presentation (p, TRUE);
+  g_assert_cmpuint (notified, ==, 0);
+  g_autofree char *label = NULL, *unit = NULL;
+  gboolean log = TRUE, presentation = FALSE;
+  g_object_get (p, "y-label", &label, "y-unit", &unit, "y-log", &log, "presentation", &presentation, NULL);
+  g_assert_cmpstr (label, ==, "time");
+  g_assert_cmpstr (unit, ==, "s");
+  g_assert_false (log);
+  g_assert_true (presentation);
+  /* The x axis kept its own unit and scale when only its label changed. */
+  g_object_set (p, "x-label", "P", NULL);
+  g_assert_cmpstr (pfm_plot_get_x_label (p), ==, "P");
+  g_assert_cmpstr (pfm_plot_get_x_unit (p), ==, "");
+  g_assert_true (pfm_plot_get_x_log (p));
+}
+
+/* A plot declared in a .ui file has the properties it declares. */
+static void
+test_builder (void)
+{
+  static const char ui[] =
+    "<interface>"
+    "  <object class='PfmPlot' id='plot'>"
+    "    <property name='kind'>bars</property>"
+    "    <property name='title'>Volume</property>"
+    "    <property name='x-label'>parameters P</property>"
+    "    <property name='x-log'>true</property>"
+    "    <property name='y-label'>volume</property>"
+    "    <property name='y-unit'>m^3</property>"
+    "    <property name='y-log'>true</property>"
+    "    <property name='placeholder'>Nothing yet</property>"
+    "    <property name='presentation'>true</property>"
+    "  </object>"
+    "</interface>";
+  g_type_ensure (PFM_TYPE_PLOT);
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_string (ui, -1);
+  PfmPlot *p = PFM_PLOT (gtk_builder_get_object (builder, "plot"));
+  g_assert_nonnull (p);
+  g_assert_cmpint (pfm_plot_get_kind (p), ==, PFM_PLOT_BARS);
+  g_assert_cmpstr (pfm_plot_get_title (p), ==, "Volume");
+  g_assert_cmpstr (pfm_plot_get_x_label (p), ==, "parameters P");
+  g_assert_true (pfm_plot_get_x_log (p));
+  g_assert_cmpstr (pfm_plot_get_y_label (p), ==, "volume");
+  g_assert_cmpstr (pfm_plot_get_y_unit (p), ==, "m^3");
+  g_assert_true (pfm_plot_get_y_log (p));
+  g_assert_cmpstr (pfm_plot_get_placeholder (p), ==, "Nothing yet");
+  g_assert_true (pfm_plot_get_presentation (p));
+  /* And it draws as one made in code. */
+  g_object_ref_sink (p);
+  pfm_plot_add_series (p, "a", 0, FALSE);
+  pfm_plot_set_series (p, 0, (const double[]) { 0, 1, 2 }, (const double[]) { 1, 10, 100 }, 3);
+  cairo_surface_destroy (draw (p, 500, 300, &normal));
+  gsize n;
+  pfm_plot_get_tick_boxes (p, FALSE, &n);
+  g_assert_cmpuint (n, >=, 2);
+  g_object_unref (p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,5 +425,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/title-wraps", test_title_wraps);
   g_test_add_func ("/plot/integer-ticks", test_integer_ticks);
   g_test_add_func ("/plot/stale-fades", test_stale_fades);
+  g_test_add_func ("/plot/properties", test_properties);
+  g_test_add_func ("/plot/builder", test_builder);
   return g_test_run ();
 }
