@@ -1,5 +1,6 @@
 /* pfm-batch.h - Monte-Carlo batches of fabricated copies, transmission
- * matrices and the digital calibration layer (docs/physics.md section 4)
+ * matrices, and the result files of batches and their shards
+ * (docs/physics.md section 4, docs/cli.md)
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,30 +20,21 @@
  * detector.noise seeded per copy and input, and detector.bits).  The
  * nominal reference uses ideal I/O (pfm_defects_nominal).
  *
- * Metrics of a copy, over the n test inputs with outputs y_i (copy) and
- * y0_i (nominal):
- *   relative_error     sqrt(sum_i |y_i - y0_i|^2 / sum_i |y0_i|^2)
- *   cosine_similarity  mean over i of y_i . y0_i / (|y_i| |y0_i|)
- *   effective_bits     log2(rms(y0) / rms(y - y0)) over all test outputs,
- *                      i.e. -log2(relative_error); infinite for an exact match
- *   tm_error           |T - T0|_F / |T0|_F of the linear region
- *                      transmission matrices (pfm_batch_region_tm)
+ * The metrics of a copy and its calibration layer are defined in
+ * pfm-calibration.h, which needs no batch.
  *
- * Calibration.  An affine layer y' = A y + b after the device, fitted on
- * the calibration inputs only by least squares with a ridge that pulls A
- * towards the identity:
- *   minimise sum_c |A y_c + b - y0_c|^2 + lambda |A - I|_F^2,
- *   lambda = ridge * trace(C) / regions, C = sum_c of the outer products
- *   of the copy's centred calibration outputs
- * (so, per calibration input, ridge times the outputs' mean variance);
- * solved by Cholesky in double precision.  The *_calibrated metrics apply
- * it to the test inputs.
+ * Where it is: pfm-batch.c runs batches and sweeps of them (the worker
+ * pool it shares with the transmission matrices through
+ * pfm-batch-private.h), pfm-tm.c measures transmission matrices,
+ * pfm-batch-io.c writes and reads results, and pfm-batch-merge.c merges
+ * and verifies shards.
  */
 #pragma once
 
 #include <glib.h>
 
 #include "pfm-bpm.h"
+#include "pfm-calibration.h"
 #include "pfm-config.h"
 
 G_BEGIN_DECLS
@@ -55,20 +47,6 @@ typedef enum {
   PFM_BATCH_ERROR_PARSE,        /* a result file that is not a batch result */
   PFM_BATCH_ERROR_MISMATCH,     /* shards that do not make one batch */
 } PfmBatchError;
-
-typedef enum {
-  PFM_METRIC_RELATIVE_ERROR,
-  PFM_METRIC_COSINE_SIMILARITY,
-  PFM_METRIC_EFFECTIVE_BITS,
-  PFM_METRIC_TM_ERROR,
-  PFM_N_METRICS,
-} PfmMetric;
-
-/* "relative_error", ...; and back (-1 when unknown). */
-const char *pfm_metric_name      (PfmMetric    metric);
-int         pfm_metric_from_name (const char  *name);
-/* TRUE when larger values are better (cosine similarity, effective bits). */
-gboolean    pfm_metric_higher_is_better (PfmMetric metric);
 
 typedef struct
 {
@@ -256,7 +234,7 @@ gboolean        pfm_batch_sweep         (const PfmConfig         *cfg,
                                          PfmBatchResult         **results,
                                          GError                 **error);
 
-/* ---- transmission matrices ---------------------------------------------- */
+/* ---- transmission matrices (pfm-tm.c) ------------------------------------ */
 
 /* The linear transmission matrix between SLM macro-pixels and detector
  * regions of the device @cfg describes (a copy when its [defects] are
@@ -284,33 +262,6 @@ gboolean        pfm_batch_field_tm      (const PfmConfig         *cfg,
                                          const float             *basis,
                                          float                   *out,
                                          GError                 **error);
-
-/* ---- calibration ---------------------------------------------------------- */
-
-/* Fits the calibration layer on @n_cal pairs of (copy output @y, nominal
- * output @y0), each @dim values, row-major; writes A (dim x dim,
- * row-major) and b (dim).  FALSE only when the system cannot be solved. */
-gboolean        pfm_calibration_fit     (const double            *y,
-                                         const double            *y0,
-                                         guint                    n_cal,
-                                         guint                    dim,
-                                         double                   ridge,
-                                         double                  *A,
-                                         double                  *b);
-void            pfm_calibration_apply   (const double            *A,
-                                         const double            *b,
-                                         guint                    dim,
-                                         const double            *y,
-                                         double                  *out);
-
-/* The metrics of outputs @y against @y0 (@n vectors of @dim values):
- * writes relative error, cosine similarity and effective bits into
- * @metric (indexed by PfmMetric). */
-void            pfm_batch_metrics       (const double            *y,
-                                         const double            *y0,
-                                         guint                    n,
-                                         guint                    dim,
-                                         double                  *metric);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PfmBatchResult, pfm_batch_result_free)
 
