@@ -6,7 +6,7 @@
  *
  * json-glib's JsonParser reads the grammar, decodes the strings and builds
  * the tree; the tree is then copied into #PfmJson, whose fields the
- * readers in pfm-batch.c and pfm-sweep-io.c use directly.
+ * readers in pfm-batch-io.c and pfm-sweep-io.c use directly.
  *
  * json-glib 1.6 (Debian 12's 1.6.6, checked by experiment) reads more than
  * pfm-json.h promises, and loses what that promise needs:
