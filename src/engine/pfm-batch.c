@@ -210,29 +210,24 @@ pfm_batch_device_name (const PfmConfig *cfg)
   return g_strdup ("the nominal device");
 }
 
-/* Propagates one SLM input; reads the regions into @y.  Returns the run's
- * status, or -1 on a hard failure (recorded in B). */
-static int
+/* Propagates one SLM input; reads the regions into @y if it completed.
+ * Returns the run's status (execute without a record cannot fail hard);
+ * *@reason (if not NULL) says why an unresolved run stopped. */
+static PfmRunStatus
 run_input (Batch *B, PfmBpm *bpm, const double *values, float *field, guint64 noise_seed, double *y,
            char **reason)
 {
   const PfmConfig *cfg = pfm_bpm_get_config (bpm);
   const PfmGrid *g = pfm_bpm_get_grid (bpm);
   pfm_beam_fill_slm (cfg, g, values, field);
-  pfm_bpm_set_input (bpm, field);
+  /* The allocation-free path; only a completed run is read. */
   PfmBpmCallbacks cb = { .progress = pfm_batch_step_cb, .user_data = B, .cancel = &B->abort };
-  GError *error = NULL;
-  g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, &cb, &error);
-  if (rec == NULL)
-    {
-      pfm_batch_fail (B, error);
-      return -1;
-    }
-  if (rec->status == PFM_RUN_COMPLETED)
+  const PfmRunStatus status = pfm_bpm_execute (bpm, field, NULL, &cb);
+  if (status == PFM_RUN_COMPLETED)
     pfm_detector_read (cfg, g, pfm_bpm_get_field (bpm), noise_seed, y);
-  if (reason != NULL && rec->stop_reason != NULL)
-    *reason = g_strdup (rec->stop_reason);
-  return rec->status;
+  if (reason != NULL)
+    *reason = pfm_bpm_stop_reason (bpm);
+  return status;
 }
 
 gboolean
@@ -303,8 +298,8 @@ copy_job (Batch *B, guint slot)
       if (pfm_batch_aborted (B))
         return;
       const guint64 noise_seed = pfm_rng_hash (res->seed, TAG_DETECTOR, i, 0);
-      int st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, noise_seed, Y + (gsize) i * B->nreg, NULL);
-      if (st < 0 || st == PFM_RUN_CANCELLED)
+      const PfmRunStatus st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, noise_seed, Y + (gsize) i * B->nreg, NULL);
+      if (st == PFM_RUN_CANCELLED)
         return;
       done++;
       pfm_batch_advance (B, 1);
@@ -352,7 +347,7 @@ nominal_inputs_job (Batch *B, guint i0, guint i1)
   for (guint i = i0; field != NULL && i < i1 && !pfm_batch_aborted (B); i++)
     {
       g_autofree char *reason = NULL;
-      int st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, 0, B->y0 + (gsize) i * B->nreg, &reason);
+      const PfmRunStatus st = run_input (B, bpm, B->inputs + (gsize) i * B->npix, field, 0, B->y0 + (gsize) i * B->nreg, &reason);
       if (st == PFM_RUN_UNRESOLVED)
         {
           g_autofree char *who = pfm_batch_device_name (B->nominal);

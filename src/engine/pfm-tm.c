@@ -73,20 +73,14 @@ region_tm_columns (Batch *B, PfmBpm *bpm, guint p0, guint p1, float *field, doub
       memset (values, 0, npix * sizeof (double));
       values[p] = 1.0;
       pfm_beam_fill_slm (cfg, g, values, field);
-      pfm_bpm_set_input (bpm, field);
       PfmBpmCallbacks cb = { .progress = pfm_batch_step_cb, .user_data = B, .cancel = &B->abort };
-      GError *error = NULL;
-      g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, &cb, &error);
-      if (rec == NULL)
+      const PfmRunStatus status = pfm_bpm_execute (bpm, field, NULL, &cb);
+      if (status != PFM_RUN_COMPLETED)
         {
-          pfm_batch_fail (B, error);
-          return FALSE;
-        }
-      if (rec->status != PFM_RUN_COMPLETED)
-        {
-          *unresolved = rec->status == PFM_RUN_UNRESOLVED;
-          if (reason != NULL && rec->stop_reason != NULL)
-            *reason = g_strdup_printf ("SLM pixel %u: %s", p, rec->stop_reason);
+          *unresolved = status == PFM_RUN_UNRESOLVED;
+          g_autofree char *why = pfm_bpm_stop_reason (bpm);
+          if (reason != NULL && why != NULL)
+            *reason = g_strdup_printf ("SLM pixel %u: %s", p, why);
           return FALSE;
         }
       const float *F = pfm_bpm_get_field (bpm);
@@ -223,17 +217,14 @@ pfm_batch_field_tm (const PfmConfig *cfg, const PfmBatchOptions *options, guint 
   const gsize nn = (gsize) cfg->grid.n * cfg->grid.n;
   for (guint k = 0; k < n_basis; k++)
     {
-      pfm_bpm_set_input (bpm, basis + 2 * nn * k);
-      g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, NULL, error);
-      if (rec == NULL)
-        return FALSE;
-      if (rec->status != PFM_RUN_COMPLETED)
+      const PfmBpmOutput o = { .field = out + 2 * nn * k };
+      if (pfm_bpm_execute (bpm, basis + 2 * nn * k, &o, NULL) != PFM_RUN_COMPLETED)
         {
+          g_autofree char *why = pfm_bpm_stop_reason (bpm);
           g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_UNRESOLVED,
-                       "basis field %u: %s", k, rec->stop_reason ? rec->stop_reason : "the run did not complete");
+                       "basis field %u: %s", k, why ? why : "the run did not complete");
           return FALSE;
         }
-      memcpy (out + 2 * nn * k, pfm_bpm_get_field (bpm), 2 * nn * sizeof (float));
     }
   return TRUE;
 }
