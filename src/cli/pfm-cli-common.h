@@ -174,6 +174,14 @@ void       pfm_cli_progress      (PfmCliProgress *progress,
                                   const char     *format,
                                   ...) G_GNUC_PRINTF (4, 5);
 
+/* The engine's thread count for a --threads value: the CLI's 0 (the
+ * default) is the engine's own choice, PFM_THREADS_AUTO (docs/cli.md). */
+static inline int
+pfm_cli_threads (int threads)
+{
+  return threads > 0 ? threads : PFM_THREADS_AUTO;
+}
+
 int pfm_cli_propagate (int argc, char **argv);
 int pfm_cli_scaling   (int argc, char **argv);
 int pfm_cli_bench     (int argc, char **argv);

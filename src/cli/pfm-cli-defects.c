@@ -280,7 +280,7 @@ defects_options (const DefectsArgs *a, PfmBatchOptions *o)
   o->threshold = a->threshold;
   o->ridge = a->ridge;
   o->tm_error = a->tm_error;
-  o->threads = a->threads;
+  o->threads = pfm_cli_threads (a->threads);
   o->rigor = a->estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
   if (a->metric != NULL)
     {
@@ -487,7 +487,7 @@ pfm_cli_tm (int argc, char **argv)
   g_autofree double *tm = g_new (double, 2 * (gsize) npix * nreg);
   PfmBatchOptions o;
   pfm_batch_options_init (&o);
-  o.threads = threads;
+  o.threads = pfm_cli_threads (threads);
   o.rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
   Progress progress = { .what = "macro-pixels" };
   pfm_cli_progress_init (&progress.bar);
@@ -545,7 +545,7 @@ merge_verify (GPtrArray *shards, const PfmBatchResult *merged, int verify, gint6
   PfmBatchCallbacks cb = { .progress = quiet ? NULL : progress_cb, .user_data = &progress,
                            .cancel = pfm_cli_cancel_flag () };
   g_autoptr(GError) error = NULL;
-  if (!pfm_batch_verify ((PfmBatchResult **) shards->pdata, shards->len, pick, nv, threads, &cb, &error))
+  if (!pfm_batch_verify ((PfmBatchResult **) shards->pdata, shards->len, pick, nv, pfm_cli_threads (threads), &cb, &error))
     return pfm_cli_run_failed ("merge", !quiet && progress.bar.tty, error,
                                g_error_matches (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_MISMATCH) ||
                                g_error_matches (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_PARSE)

@@ -153,7 +153,7 @@ pfm_cli_propagate (int argc, char **argv)
   if (files_status != PFM_EXIT_OK)
     return files_status;
 
-  PfmBpmOptions opts = { .threads = threads > 0 ? threads : -1, .rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE,
+  PfmBpmOptions opts = { .threads = pfm_cli_threads (threads), .rigor = estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE,
                          .no_volume = field_path == NULL, .diagnostics_csv = diag_path != NULL,
                          .field_format = pfm_record_field_format (field_path) };
   g_autoptr(PfmRecord) rec = NULL;

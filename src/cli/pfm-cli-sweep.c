@@ -190,7 +190,7 @@ sweep_options (const SweepArgs *a, PfmSweepOptions *o)
   o->n_inputs = (guint) a->inputs;
   o->n_calibration = (guint) a->calibration;
   o->input_seed = (guint64) a->input_seed;
-  o->threads = a->threads;
+  o->threads = pfm_cli_threads (a->threads);
   o->rigor = a->estimate ? PFM_PLAN_ESTIMATE : PFM_PLAN_MEASURE;
   if (a->shard == NULL)
     return TRUE;

@@ -180,7 +180,7 @@ train_run (const PfmConfig *cfg, const PfmTrainData *data, const char *ckpt, con
   pfm_cli_progress_init (&tp.bar);
   /* The checkpoint beside the output, replaced atomically after every
    * epoch: Ctrl-C leaves the last complete one. */
-  PfmTrainOptions o = { .threads = threads, .progress = train_progress_cb, .user_data = &tp,
+  PfmTrainOptions o = { .threads = pfm_cli_threads (threads), .progress = train_progress_cb, .user_data = &tp,
                         .checkpoint = ckpt, .resume = resume };
   o.cancel = pfm_cli_cancel_flag ();
   PfmTrainResult *res = pfm_train_run (cfg, data, &o, &error);
@@ -315,7 +315,7 @@ pfm_cli_evaluate (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   PfmCliProgress bar;
   pfm_cli_progress_init (&bar);
-  PfmTrainOptions o = { .threads = threads, .runs = eval_progress_cb, .user_data = &bar };
+  PfmTrainOptions o = { .threads = pfm_cli_threads (threads), .runs = eval_progress_cb, .user_data = &bar };
   o.cancel = pfm_cli_cancel_flag ();
   g_autoptr(PfmEvaluation) ev = pfm_evaluate (cfg, data, (guint) copies, baselines, &o, &error);
   if (ev == NULL)

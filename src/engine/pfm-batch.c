@@ -56,7 +56,7 @@ pfm_batch_options_init (PfmBatchOptions *o)
   o->yield_metric = PFM_METRIC_RELATIVE_ERROR;
   o->threshold = 0.1;
   o->tm_error = FALSE;
-  o->threads = 0;
+  o->threads = PFM_THREADS_AUTO;
   o->rigor = PFM_PLAN_MEASURE;
 }
 
@@ -102,10 +102,11 @@ pfm_batch_check_options (const PfmBatchOptions *o, GError **error)
                    "and a measured metric", o->ridge, o->threshold, (int) o->yield_metric);
       return FALSE;
     }
-  if (o->threads < 0 || o->threads > 1024)
+  if ((o->threads < 0 && o->threads != PFM_THREADS_AUTO) || o->threads > 1024)
     {
       g_set_error (error, PFM_BATCH_ERROR, PFM_BATCH_ERROR_OPTIONS,
-                   "threads = %d: accepted [1, 1024], or 0 for the CPUs that fit the memory budget", o->threads);
+                   "threads = %d: accepted [0, 1024] (0 = one), or %d for the CPUs that fit the memory budget",
+                   o->threads, PFM_THREADS_AUTO);
       return FALSE;
     }
   return TRUE;
@@ -402,7 +403,8 @@ pfm_batch_estimate_memory (const PfmConfig *cfg, const PfmBatchOptions *options)
          (guint64) (o->n_inputs + o->n_calibration) * cfg->detector.regions * sizeof (double);
 }
 
-/* How many workers: the asked number, or the CPUs that fit the budget. */
+/* How many workers: the asked number (0 is one), or for PFM_THREADS_AUTO
+ * the CPUs that fit the budget. */
 int
 pfm_batch_worker_count (const PfmConfig *cfg, const PfmBatchOptions *o, guint jobs, GError **error)
 {
@@ -415,17 +417,18 @@ pfm_batch_worker_count (const PfmConfig *cfg, const PfmBatchOptions *o, guint jo
                    "lower grid.n or raise PFM_MEMORY_BUDGET", cfg->grid.n, per / 1048576.0, budget / 1048576.0);
       return 0;
     }
-  if (o->threads > 0)
+  if (o->threads != PFM_THREADS_AUTO)
     {
-      if ((guint64) o->threads * per > budget)
+      const int threads = MAX (o->threads, 1);
+      if ((guint64) threads * per > budget)
         {
           g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,
                        "%d threads each need about %.3g MiB, %.3g MiB in all, over the memory budget of %.3g MiB: "
-                       "use at most %d threads or raise PFM_MEMORY_BUDGET", o->threads, per / 1048576.0,
-                       o->threads * (per / 1048576.0), budget / 1048576.0, (int) (budget / per));
+                       "use at most %d threads or raise PFM_MEMORY_BUDGET", threads, per / 1048576.0,
+                       threads * (per / 1048576.0), budget / 1048576.0, (int) (budget / per));
           return 0;
         }
-      return o->threads;
+      return threads;
     }
   guint64 n = MIN ((guint64) g_get_num_processors (), budget / per);
   return (int) CLAMP (n, 1, MAX (jobs, 1));

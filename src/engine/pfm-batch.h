@@ -64,7 +64,7 @@ typedef struct
   /* Execution only: threads and the memory budget never change a number;
    * the rigor of FFTW's plans can change their last bits (so the result
    * records it as its planning, and merge compares it). */
-  int       threads;         /* copies in parallel; 0 = the CPUs that fit the memory budget */
+  int       threads;         /* copies in parallel (pfm-types.h; PFM_THREADS_AUTO: the CPUs that fit the memory budget) */
   PfmPlanRigor rigor;
   guint64   memory_budget;   /* bytes for all workers; 0 = pfm_bpm_default_memory_budget () */
 } PfmBatchOptions;

@@ -43,7 +43,7 @@ typedef enum {
 
 typedef struct
 {
-  int          threads;         /* FFTW threads; 0 = 1, -1 = the fastest, measured (pfm_fftw_best_threads) */
+  int          threads;         /* FFTW threads (pfm-types.h); PFM_THREADS_AUTO = the fastest, measured (pfm_fftw_best_threads) */
   PfmPlanRigor rigor;
   guint64      memory_budget;   /* bytes; 0 = default (see pfm_bpm_default_memory_budget) */
   guint64      volume_budget;   /* bytes for the recorded volume; 0 = 64 MiB */

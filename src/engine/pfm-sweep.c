@@ -34,7 +34,7 @@ pfm_sweep_options_init (PfmSweepOptions *o)
   o->input_seed = b.input_seed;
   o->shard_index = 1;
   o->shard_count = 1;
-  o->threads = 0;
+  o->threads = PFM_THREADS_AUTO;
   o->rigor = PFM_PLAN_MEASURE;
 }
 
@@ -285,11 +285,12 @@ pfm_sweep_check (const PfmConfig *cfg, PfmSweepAxis **axes, guint n_axes, const 
       return FALSE;
     }
   if (o->copies > 1000000 || o->n_inputs < 1 || o->n_inputs > 100000 || o->n_calibration > 100000 ||
-      o->threads < 0 || o->threads > 1024)
+      (o->threads < 0 && o->threads != PFM_THREADS_AUTO) || o->threads > 1024)
     {
       g_set_error (error, PFM_SWEEP_ERROR, PFM_SWEEP_ERROR_SPEC,
                    "copies = %u, inputs = %u, calibration inputs = %u, threads = %d: accepted [0, 1000000], "
-                   "[1, 100000], [0, 100000] and [0, 1024]", o->copies, o->n_inputs, o->n_calibration, o->threads);
+                   "[1, 100000], [0, 100000] and [0, 1024] (or %d, the engine's choice)", o->copies, o->n_inputs,
+                   o->n_calibration, o->threads, PFM_THREADS_AUTO);
       return FALSE;
     }
   if (o->shard_count < 1 || o->shard_count > n || o->shard_index < 1 || o->shard_index > o->shard_count)

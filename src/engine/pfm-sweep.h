@@ -79,7 +79,7 @@ typedef struct
   guint     shard_index;      /* 1-based */
   guint     shard_count;      /* 1 = the whole sweep */
   /* Execution only: never changes a number. */
-  int          threads;       /* FFTW threads per propagation, or copies in parallel; 0 = 1 / the CPUs */
+  int          threads;       /* FFTW threads per propagation, or copies in parallel (PFM_THREADS_AUTO: 1 / the CPUs) */
   PfmPlanRigor rigor;
   guint64      memory_budget; /* 0 = pfm_bpm_default_memory_budget () */
 } PfmSweepOptions;

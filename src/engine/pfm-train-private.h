@@ -11,7 +11,8 @@
 
 G_BEGIN_DECLS
 
-/* The worker count of @opts (its threads, or one per CPU), at most 64. */
+/* The worker count of @opts (its threads, 0 and NULL being one, or one
+ * per CPU for PFM_THREADS_AUTO), at most 64. */
 int   pfm_train_threads        (const PfmTrainOptions *opts);
 
 /* Runs @func on @threads workers at once, the first on the calling

@@ -139,7 +139,9 @@ pfm_train_loss (const double *p, guint n, guint label, double T, double *dl_dp, 
 int
 pfm_train_threads (const PfmTrainOptions *o)
 {
-  return o && o->threads > 0 ? MIN (o->threads, 64) : (int) CLAMP (g_get_num_processors (), 1, 64);
+  if (o != NULL && o->threads == PFM_THREADS_AUTO)
+    return (int) CLAMP (g_get_num_processors (), 1, 64);
+  return o != NULL ? CLAMP (o->threads, 1, 64) : 1;
 }
 
 void

@@ -49,7 +49,7 @@ typedef struct
 
 typedef struct
 {
-  int          threads;       /* worker threads; 0 = one per CPU */
+  int          threads;       /* worker threads (pfm-types.h; PFM_THREADS_AUTO: one per CPU) */
   guint64      memory_budget; /* bytes; 0 = the engine's default */
   void       (*progress) (const PfmTrainProgress *progress, gpointer user_data);
   gpointer     user_data;
