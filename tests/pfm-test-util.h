@@ -17,6 +17,7 @@
 
 #include "pfm-config.h"
 #include "pfm-record.h"
+#include "pfm-scaling.h"
 
 #include "fuzz/pfm-fuzz-targets.h"
 
@@ -144,3 +145,23 @@ assert_record_finite (const PfmRecord *rec, const char *label)
     g_assert_true (isfinite (rec->vol_z[i]));
 }
 
+/* Relative comparison; every caller says why its tolerance is what it is. */
+#define assert_rel(a, b, tol)                                                  \
+  G_STMT_START {                                                               \
+    double _a = (a), _b = (b);                                                 \
+    if (!(fabs (_a - _b) <= (tol) * fabs (_b)))                                \
+      g_error ("%s = %.12g, expected %s = %.12g (relative error %.3g > %g)",   \
+               #a, _a, #b, _b, fabs (_a - _b) / fabs (_b), (double) (tol));    \
+  } G_STMT_END
+
+/* pfm_scaling_compute() at @params parameters, which must succeed. */
+static G_GNUC_UNUSED PfmScalingPoint
+scaling_compute (const PfmScalingInputs *in, double params)
+{
+  PfmScalingPoint p;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = pfm_scaling_compute (in, params, &p, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  return p;
+}
