@@ -8,11 +8,18 @@
  */
 #pragma once
 
-#include <glib.h>
-#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
 #include <sys/stat.h>
 
+#include <glib.h>
+#include <glib/gstdio.h>
+
 #include "pfm-config.h"
+#include "pfm-record.h"
+#include "pfm-scaling.h"
+
+#include "fuzz/pfm-fuzz-targets.h"
 
 /* The defaults with "group.key=value" assignments applied (NULL-terminated
  * arguments); aborts the test on a bad assignment, and also when
@@ -89,4 +96,72 @@ pfm_test_remove_tree (const char *path)
     }
   else
     g_remove (path);
+}
+
+/* The contents of @path, or NULL when it cannot be read. */
+static G_GNUC_UNUSED GBytes *
+pfm_test_read_bytes (const char *path)
+{
+  char *data = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return NULL;
+  return g_bytes_new_take (data, len);
+}
+
+/* A refusal's message: one line of valid UTF-8 that names @name. */
+static G_GNUC_UNUSED void
+assert_clear_error (const GError *error, const char *name)
+{
+  g_assert_nonnull (error);
+  pfm_fuzz_check_message ("fault", error);
+  if (name != NULL && strstr (error->message, name) == NULL)
+    g_error ("the message does not name %s: %s", name, error->message);
+}
+
+/* A record holds no NaN or Inf: diagnostics, output vector, volume and
+ * slice positions (@label names the run in the failure). */
+static G_GNUC_UNUSED void
+assert_record_finite (const PfmRecord *rec, const char *label)
+{
+  for (guint i = 0; i < rec->rows->len; i++)
+    {
+      const PfmDiagRow *r = &g_array_index (rec->rows, PfmDiagRow, i);
+      const double v[] = { r->z, r->power, r->width_x, r->width_y, r->peak_intensity,
+                           r->b_integral, r->centroid_x, r->centroid_y };
+      for (guint k = 0; k < G_N_ELEMENTS (v); k++)
+        if (!isfinite (v[k]))
+          g_error ("%s: diagnostics row %u, column %u is %g", label, i, k, v[k]);
+    }
+  for (int i = 0; i < rec->n_output; i++)
+    if (!isfinite (rec->output[i]))
+      g_error ("%s: output %d is %g", label, i, rec->output[i]);
+  const gsize slice = (gsize) rec->vol_nx * rec->vol_ny;
+  for (gsize i = 0; rec->vol_intensity != NULL && i < slice * rec->vol_count; i++)
+    if (!isfinite (rec->vol_intensity[i]) || !isfinite (rec->vol_dn[i]))
+      g_error ("%s: volume sample %" G_GSIZE_FORMAT " is not finite (intensity %g, dn %g)",
+               label, i, (double) rec->vol_intensity[i], (double) rec->vol_dn[i]);
+  for (guint i = 0; rec->vol_z != NULL && i < rec->vol_count; i++)
+    g_assert_true (isfinite (rec->vol_z[i]));
+}
+
+/* Relative comparison; every caller says why its tolerance is what it is. */
+#define assert_rel(a, b, tol)                                                  \
+  G_STMT_START {                                                               \
+    double _a = (a), _b = (b);                                                 \
+    if (!(fabs (_a - _b) <= (tol) * fabs (_b)))                                \
+      g_error ("%s = %.12g, expected %s = %.12g (relative error %.3g > %g)",   \
+               #a, _a, #b, _b, fabs (_a - _b) / fabs (_b), (double) (tol));    \
+  } G_STMT_END
+
+/* pfm_scaling_compute() at @params parameters, which must succeed. */
+static G_GNUC_UNUSED PfmScalingPoint
+scaling_compute (const PfmScalingInputs *in, double params)
+{
+  PfmScalingPoint p;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = pfm_scaling_compute (in, params, &p, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  return p;
 }
