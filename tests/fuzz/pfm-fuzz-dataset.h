@@ -3,7 +3,7 @@
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Shared by the libFuzzer entry point (fuzz-dataset.c) and test-faults,
+ * Shared by the libFuzzer entry point (fuzz-dataset.c) and test-inputs,
  * which replays tests/fuzz/corpus/dataset in every build.  The loaders
  * read files, so each input is written to a file in a private temporary
  * folder and loaded four ways: as csv:, as the "digits" file

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Shared by the libFuzzer entry points (fuzz-project.c, fuzz-indexmap.c)
- * and by test-faults, which replays the seed corpus and every input that
+ * and by test-inputs, which replays the seed corpus and every input that
  * once broke a loader (tests/fuzz/regressions/) in every build, sanitizers
  * included.  A target returns normally when the loader behaved; any broken
  * promise aborts through g_error(), which libFuzzer reports as a crash.
