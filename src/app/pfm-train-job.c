@@ -251,7 +251,7 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
       ok = fabricate (job, &error);
       break;
     }
-  if (!ok && g_error_matches (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED))
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_error (&error);
       g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled."));

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include "pfm-adjoint.h"
 #include "pfm-beam.h"
 #include "pfm-bpm.h"
@@ -187,7 +189,7 @@ train_run (const PfmConfig *cfg, const PfmTrainData *data, const char *ckpt, con
   if (res == NULL)
     {
       pfm_cli_error ("train", "%s", error->message);
-      *status = g_error_matches (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
+      *status = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
     }
   return res;
 }
@@ -321,7 +323,7 @@ pfm_cli_evaluate (int argc, char **argv)
   if (ev == NULL)
     {
       pfm_cli_error ("evaluate", "%s", error->message);
-      return g_error_matches (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? PFM_EXIT_FAILED : exit_for (error);
     }
 
   if (ev->n_unresolved > 0)

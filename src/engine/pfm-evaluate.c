@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include "pfm-batch.h"
 #include "pfm-beam.h"
 #include "pfm-bpm.h"
@@ -102,7 +104,7 @@ outputs (const PfmConfig *cfg, const PfmTrainData *data, const guint *examples, 
     }
   if (opts && opts->cancel && g_atomic_int_get (opts->cancel))
     {
-      g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED, "evaluation cancelled");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "evaluation cancelled");
       return FALSE;
     }
   return TRUE;

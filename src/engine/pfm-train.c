@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include "pfm-adjoint.h"
 #include "pfm-bpm.h"
 #include "pfm-defects.h"
@@ -599,13 +601,14 @@ adam_step (Trainer *t, guint nb, double gtau, double lr)
 /* Minibatch @b of the epoch's order: forward and backward on the
  * workers, the gradient summed in example order, one Adam step.  Adds
  * the batch's losses and hits to @sum_loss and @sum_ok. */
-/* TRUE, with PFM_TRAIN_ERROR_CANCELLED, once the cancel flag is set. */
+/* TRUE, with G_IO_ERROR_CANCELLED (as every engine job reports a cancel),
+ * once the cancel flag is set. */
 static gboolean
 trainer_cancelled (const Trainer *t, GError **error)
 {
   if (t->o.cancel == NULL || !g_atomic_int_get (t->o.cancel))
     return FALSE;
-  g_set_error (error, PFM_TRAIN_ERROR, PFM_TRAIN_ERROR_CANCELLED, "training cancelled");
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "training cancelled");
   return TRUE;
 }
 

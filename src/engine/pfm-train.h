@@ -27,7 +27,6 @@ G_BEGIN_DECLS
 
 typedef enum {
   PFM_TRAIN_ERROR_SETUP,      /* the project and the dataset do not fit together */
-  PFM_TRAIN_ERROR_CANCELLED,
   PFM_TRAIN_ERROR_CHECKPOINT, /* a checkpoint that is damaged or from another project */
 } PfmTrainError;
 

@@ -27,6 +27,18 @@ typedef struct _PfmRecord   PfmRecord;
  * The *_options_init functions choose PFM_THREADS_AUTO. */
 #define PFM_THREADS_AUTO (-1)
 
+/* Cancelling, one convention too: every job takes a `const gint *cancel`
+ * flag (non-zero cancels; read with g_atomic_int_get at every propagation
+ * step or between examples).  A job that returns a result (a batch, a
+ * transmission matrix, a sweep, training, evaluation) reports a cancel as
+ * G_IO_ERROR_CANCELLED; a single propagation (pfm_bpm_execute,
+ * pfm_bpm_run) reports it as the status PFM_RUN_CANCELLED, because what it
+ * recorded up to there is itself a result that a front end shows.
+ *
+ * Options, one convention: a zero-initialised options struct (or NULL) is
+ * a valid request with the engine's defaults, and *_options_init fills in
+ * the documented defaults that the CLI and the app take from it. */
+
 /* Physical constants (SI). */
 #define PFM_C0 299792458.0
 
