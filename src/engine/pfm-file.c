@@ -377,15 +377,24 @@ check_target (const char *path, const char *target, mode_t *mode, gboolean *thro
   return TRUE;
 }
 
+/* The file a write of @path goes to (its links followed), checked as
+ * check_target does; NULL with @error when it may not be written. */
+static char *
+writable_target (const char *path, mode_t *mode, gboolean *through, GError **error)
+{
+  g_autofree char *target = resolve_links (path, error);
+  if (target == NULL || !check_target (path, target, mode, through, error))
+    return NULL;
+  return g_steal_pointer (&target);
+}
+
 gboolean
 pfm_file_check_writable (const char *path, GError **error)
 {
-  g_autofree char *target = resolve_links (path, error);
-  if (target == NULL)
-    return FALSE;
   mode_t mode;
   gboolean through;
-  if (!check_target (path, target, &mode, &through, error))
+  g_autofree char *target = writable_target (path, &mode, &through, error);
+  if (target == NULL)
     return FALSE;
   if (through)
     return TRUE;
@@ -417,12 +426,10 @@ pfm_file_write_atomic (const char *path, const void *data, gsize length, GError 
   if (pfm_file_interrupted ())
     return cancelled_error (error, path);
 
-  g_autofree char *target = resolve_links (path, error);
-  if (target == NULL)
-    return FALSE;
   mode_t mode;
   gboolean through;
-  if (!check_target (path, target, &mode, &through, error))
+  g_autofree char *target = writable_target (path, &mode, &through, error);
+  if (target == NULL)
     return FALSE;
   if (through)
     return write_through (target, data, length, error);
