@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "pfm-file.h"
 #include "pfm-scaling.h"
 
 GSettings *
@@ -170,4 +171,17 @@ pfm_set_accessible_label (GtkWidget *widget, const char *label)
   GtkWidget *inner = gtk_widget_get_first_child (widget);
   if (inner != NULL && GTK_IS_BUTTON (inner))
     gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+gboolean
+pfm_write_csv_or_json (const char *path, gconstpointer result, PfmFormatFunc to_csv, PfmFormatFunc to_json,
+                       const char *missing, GError **error)
+{
+  if (result == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, missing);
+      return FALSE;
+    }
+  g_autofree char *text = g_str_has_suffix (path, ".csv") ? to_csv (result) : to_json (result);
+  return pfm_file_write_atomic (path, text, strlen (text), error);
 }

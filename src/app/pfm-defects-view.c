@@ -62,8 +62,7 @@ typedef struct
 
 struct _PfmDefectsView
 {
-  AdwBin          parent_instance;
-  PfmDocument    *document;
+  PfmView         parent_instance;
   GtkProgressBar *progress;
   GtkLabel       *summary;
   GtkSpinButton  *copies_spin;
@@ -77,7 +76,7 @@ struct _PfmDefectsView
   gboolean        have_sweep;     /* the σ sweep plot holds a sweep */
 };
 
-G_DEFINE_FINAL_TYPE (PfmDefectsView, pfm_defects_view, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PfmDefectsView, pfm_defects_view, PFM_TYPE_VIEW)
 
 static void
 job_free (Job *job)
@@ -392,7 +391,7 @@ start_job (PfmDefectsView *self, JobKind kind)
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   Job *job = g_new0 (Job, 1);
   job->kind = kind;
-  job->cfg = pfm_config_copy (pfm_document_get_config (self->document));
+  job->cfg = pfm_config_copy (pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self))));
   job->copies = (guint) gtk_spin_button_get_value_as_int (self->copies_spin);
   if (kind == JOB_COPY)
     {
@@ -461,9 +460,9 @@ another_action (GtkWidget *w, const char *a, GVariant *p)
 {
   PfmDefectsView *self = PFM_DEFECTS_VIEW (w);
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                           pfm_document_get_config (self->document)->defects.seed + 1);
+                                           pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)))->defects.seed + 1);
   g_autoptr(GError) error = NULL;
-  if (!pfm_document_set (self->document, "defects.seed", seed, &error))
+  if (!pfm_document_set (pfm_view_get_document (PFM_VIEW (self)), "defects.seed", seed, &error))
     gtk_label_set_text (self->summary, error->message);
 }
 
@@ -477,14 +476,8 @@ static gboolean
 save_batch (const char *path, gpointer user_data, GError **error)
 {
   PfmDefectsView *self = user_data;
-  if (self->last_batch == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("run a batch first"));
-      return FALSE;
-    }
-  g_autofree char *text = g_str_has_suffix (path, ".csv") ? pfm_batch_result_to_csv (self->last_batch)
-                                                          : pfm_batch_result_to_json (self->last_batch);
-  return pfm_file_write_atomic (path, text, strlen (text), error);
+  return pfm_write_csv_or_json (path, self->last_batch, (PfmFormatFunc) pfm_batch_result_to_csv,
+                                (PfmFormatFunc) pfm_batch_result_to_json, _("run a batch first"), error);
 }
 
 static void
@@ -503,9 +496,6 @@ pfm_defects_view_dispose (GObject *object)
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   if (self->job)
     pfm_job_cancel (self->job);
-  if (self->document)
-    g_signal_handlers_disconnect_by_data (self->document, self);
-  g_clear_object (&self->document);
   g_clear_pointer (&self->last_batch, pfm_batch_result_free);
   g_clear_error (&self->copy_error);
   g_clear_object (&self->job);   /* a run in flight holds its own reference */
@@ -567,13 +557,14 @@ pfm_defects_view_init (PfmDefectsView *self)
   pfm_plot_add_series (self->plots[PLOT_SWEEP], _("before calibration"), 4, FALSE);
   pfm_plot_add_series (self->plots[PLOT_SWEEP], _("after calibration"), 2, TRUE);
   pfm_plot_set_placeholder (self->plots[PLOT_SWEEP], _("Sweep σ to see the trend"));
+  for (int i = 0; i < N_PLOTS; i++)
+    pfm_view_add_plot (PFM_VIEW (self), self->plots[i]);
 }
 
 GtkWidget *
 pfm_defects_view_new (PfmDocument *document)
 {
-  PfmDefectsView *self = g_object_new (PFM_TYPE_DEFECTS_VIEW, NULL);
-  self->document = g_object_ref (document);
+  PfmDefectsView *self = g_object_new (PFM_TYPE_DEFECTS_VIEW, "document", document, NULL);
   g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "defects.cancel", FALSE);
   self->debounce_id = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
@@ -590,11 +581,4 @@ const GError *
 pfm_defects_view_get_error (PfmDefectsView *self)
 {
   return self->copy_error;
-}
-
-void
-pfm_defects_view_set_presentation (PfmDefectsView *self, gboolean presentation)
-{
-  for (int i = 0; i < N_PLOTS; i++)
-    pfm_plot_set_presentation (self->plots[i], presentation);
 }

@@ -73,8 +73,7 @@ typedef struct
 
 struct _PfmSweepView
 {
-  AdwBin          parent_instance;
-  PfmDocument    *document;
+  PfmView         parent_instance;
   GtkGrid        *axes_grid;
   GtkLabel       *message, *summary;
   GtkProgressBar *progress;
@@ -92,7 +91,7 @@ struct _PfmSweepView
   gboolean        relabelling;
 };
 
-G_DEFINE_FINAL_TYPE (PfmSweepView, pfm_sweep_view, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PfmSweepView, pfm_sweep_view, PFM_TYPE_VIEW)
 
 static void
 job_free (Job *job)
@@ -132,7 +131,7 @@ key_selected_cb (GtkDropDown *drop, GParamSpec *pspec, PfmSweepView *self)
         continue;
       const char *key = axis_key (self, a);
       const PfmKeyInfo *info = pfm_config_lookup_key (key);
-      g_autofree char *text = pfm_document_get_value (self->document, key);
+      g_autofree char *text = pfm_document_get_value (pfm_view_get_document (PFM_VIEW (self)), key);
       double v = g_ascii_strtod (text, NULL);
       double stop = v != 0 ? 2 * v : 1.0;
       if (stop > info->max)
@@ -568,7 +567,7 @@ gboolean
 pfm_sweep_view_run (PfmSweepView *self, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autoptr(PfmConfig) cfg = pfm_config_copy (pfm_document_get_config (self->document));
+  g_autoptr(PfmConfig) cfg = pfm_config_copy (pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self))));
   g_autoptr(GPtrArray) axes = read_axes (self, cfg, &local);
   if (axes == NULL)
     {
@@ -622,14 +621,8 @@ static gboolean
 save_sweep (const char *path, gpointer user_data, GError **error)
 {
   PfmSweepView *self = user_data;
-  if (self->result == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("run a sweep first"));
-      return FALSE;
-    }
-  g_autofree char *text = g_str_has_suffix (path, ".csv") ? pfm_sweep_result_to_csv (self->result)
-                                                          : pfm_sweep_result_to_json (self->result);
-  return pfm_file_write_atomic (path, text, strlen (text), error);
+  return pfm_write_csv_or_json (path, self->result, (PfmFormatFunc) pfm_sweep_result_to_csv,
+                                (PfmFormatFunc) pfm_sweep_result_to_json, _("run a sweep first"), error);
 }
 
 static void
@@ -647,11 +640,8 @@ pfm_sweep_view_dispose (GObject *object)
   PfmSweepView *self = PFM_SWEEP_VIEW (object);
   if (self->job)
     pfm_job_cancel (self->job);
-  if (self->document)
-    g_signal_handlers_disconnect_by_data (self->document, self);
   if (pfm_app_settings ())
     g_signal_handlers_disconnect_by_data (pfm_app_settings (), self);
-  g_clear_object (&self->document);
   g_clear_pointer (&self->result, pfm_sweep_result_free);
   g_clear_pointer (&self->keys, g_ptr_array_unref);
   g_clear_error (&self->error);
@@ -799,6 +789,7 @@ pfm_sweep_view_init (PfmSweepView *self)
       gtk_widget_set_vexpand (w, TRUE);
       gtk_widget_set_size_request (w, 420, 320);
       gtk_box_append (self->plot_box, w);
+      pfm_view_add_plot (PFM_VIEW (self), PFM_PLOT (w));
     }
   gtk_progress_bar_set_text (self->progress, _("Not run yet"));
 }
@@ -806,8 +797,7 @@ pfm_sweep_view_init (PfmSweepView *self)
 GtkWidget *
 pfm_sweep_view_new (PfmDocument *document)
 {
-  PfmSweepView *self = g_object_new (PFM_TYPE_SWEEP_VIEW, NULL);
-  self->document = g_object_ref (document);
+  PfmSweepView *self = g_object_new (PFM_TYPE_SWEEP_VIEW, "document", document, NULL);
   g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
   if (pfm_app_settings ())
     g_signal_connect (pfm_app_settings (), "changed::unit-style", G_CALLBACK (units_changed_cb), self);
@@ -849,11 +839,4 @@ const GError *
 pfm_sweep_view_get_error (PfmSweepView *self)
 {
   return self->error;
-}
-
-void
-pfm_sweep_view_set_presentation (PfmSweepView *self, gboolean presentation)
-{
-  pfm_plot_set_presentation (self->line, presentation);
-  pfm_plot_set_presentation (self->map, presentation);
 }

@@ -46,8 +46,7 @@
 
 struct _PfmTrainingView
 {
-  AdwBin           parent_instance;
-  PfmDocument     *document;
+  PfmView          parent_instance;
   GtkDropDown     *dataset_dropdown;
   GtkButton       *pause_button;
   GtkWidget       *export_button;
@@ -95,7 +94,7 @@ struct _PfmTrainingView
   char            *auto_save;
 };
 
-G_DEFINE_FINAL_TYPE (PfmTrainingView, pfm_training_view, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PfmTrainingView, pfm_training_view, PFM_TYPE_VIEW)
 
 enum { USE_TRAINED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -122,7 +121,7 @@ format_duration (double s)
 static void
 update_setup (PfmTrainingView *self)
 {
-  const PfmConfig *cfg = pfm_document_get_config (self->document);
+  const PfmConfig *cfg = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)));
   const double voxel = pfm_config_voxel (cfg);
   const int nxy = pfm_medium_lattice_count (cfg->tube.side, voxel), nz = pfm_medium_lattice_count (cfg->tube.length, voxel);
   const guint64 params = (guint64) nxy * nxy * nz;
@@ -166,7 +165,7 @@ update_setup (PfmTrainingView *self)
 static void
 sync_dataset (PfmTrainingView *self)
 {
-  const char *ds = pfm_document_get_config (self->document)->train.dataset;
+  const char *ds = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)))->train.dataset;
   self->syncing = TRUE;
   gtk_drop_down_set_selected (self->dataset_dropdown, g_strcmp0 (ds, "digits") == 0 ? 0
                               : g_strcmp0 (ds, "fashion-mnist") == 0 ? 1 : 2);
@@ -460,7 +459,7 @@ static const PfmTrainJobCallbacks job_callbacks = { progress_cb, epoch_cb, runs_
 static char *
 base_dir (PfmTrainingView *self)
 {
-  GFile *file = pfm_document_get_file (self->document);
+  GFile *file = pfm_document_get_file (pfm_view_get_document (PFM_VIEW (self)));
   g_autoptr(GFile) parent = file ? g_file_get_parent (file) : NULL;
   char *dir = parent ? g_file_get_path (parent) : NULL;
   return dir ? dir : g_get_current_dir ();
@@ -474,7 +473,7 @@ prepare_cb (gpointer p)
   if (self->prepare_job)
     pfm_train_job_cancel (self->prepare_job);
   g_autofree char *dir = base_dir (self);
-  self->prepare_job = pfm_train_job_new (PFM_TRAIN_JOB_PREPARE, pfm_document_get_config (self->document), dir,
+  self->prepare_job = pfm_train_job_new (PFM_TRAIN_JOB_PREPARE, pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self))), dir,
                                          NULL, self, &job_callbacks);
   pfm_train_job_run (self->prepare_job);
   return G_SOURCE_REMOVE;
@@ -496,7 +495,7 @@ start_training (PfmTrainingView *self, guint pause_after)
   if (self->train_job || self->fab_job)
     return;
   g_autofree char *dir = base_dir (self);
-  const PfmConfig *cfg = pfm_document_get_config (self->document);
+  const PfmConfig *cfg = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)));
   PfmTrainJob *job = pfm_train_job_new (PFM_TRAIN_JOB_TRAIN, cfg, dir, NULL, self, &job_callbacks);
   job->map_path = new_map_path ();
   job->pause_after = pause_after;
@@ -518,7 +517,7 @@ start_fabricate (PfmTrainingView *self, guint copies)
     return;
   /* The trained design, fabricated with the sidebar's defects. */
   g_autoptr(PfmConfig) cfg = pfm_config_copy (self->trained);
-  cfg->defects = pfm_document_get_config (self->document)->defects;
+  cfg->defects = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)))->defects;
   PfmTrainJob *job = pfm_train_job_new (PFM_TRAIN_JOB_FABRICATE, cfg, NULL, self->trained_data, self, &job_callbacks);
   job->copies = copies;
   self->fab_job = job;
@@ -543,7 +542,7 @@ send_example (PfmTrainingView *self, int i)
       g_string_append_printf (s, "%s%s", k ? "," : "", g_ascii_formatd (buf, sizeof buf, "%.6g", v[k]));
     }
   g_autoptr(GError) error = NULL;
-  if (!pfm_document_set (self->document, "beam.input", s->str, &error))
+  if (!pfm_document_set (pfm_view_get_document (PFM_VIEW (self)), "beam.input", s->str, &error))
     pfm_toast (GTK_WIDGET (self), "%s", error->message);
 }
 
@@ -571,7 +570,7 @@ use_trained (PfmTrainingView *self)
   if (self->trained == NULL)
     return;
   g_autoptr(GError) error = NULL;
-  if (!apply_trained (self, (SetFunc) pfm_document_set, self->document, &error))
+  if (!apply_trained (self, (SetFunc) pfm_document_set, pfm_view_get_document (PFM_VIEW (self)), &error))
     {
       pfm_toast (GTK_WIDGET (self), "%s", error->message);
       return;
@@ -609,7 +608,7 @@ key_differs (const PfmKeyInfo *k, const PfmConfig *now, const PfmConfig *a, cons
 static void
 update_stale (PfmTrainingView *self)
 {
-  const PfmConfig *now = pfm_document_get_config (self->document);
+  const PfmConfig *now = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)));
   guint n_keys;
   const PfmKeyInfo *keys = pfm_config_keys (&n_keys);
   self->train_stale = self->fab_stale = FALSE;
@@ -656,7 +655,7 @@ csv_response_cb (GtkNativeDialog *dialog, int response, PfmTrainingView *self)
       g_autofree char *path = g_file_get_path (file);
       g_autofree char *spec = g_strconcat ("csv:", path, NULL);
       g_autoptr(GError) error = NULL;
-      if (path && !pfm_document_set (self->document, "train.dataset", spec, &error))
+      if (path && !pfm_document_set (pfm_view_get_document (PFM_VIEW (self)), "train.dataset", spec, &error))
         pfm_toast (GTK_WIDGET (self), "%s", error->message);
     }
   sync_dataset (self);
@@ -673,7 +672,7 @@ dataset_selected_cb (GtkDropDown *dd, GParamSpec *pspec, PfmTrainingView *self)
   if (i < 2)
     {
       g_autoptr(GError) error = NULL;
-      if (!pfm_document_set (self->document, "train.dataset", i == 0 ? "digits" : "fashion-mnist", &error))
+      if (!pfm_document_set (pfm_view_get_document (PFM_VIEW (self)), "train.dataset", i == 0 ? "digits" : "fashion-mnist", &error))
         pfm_toast (GTK_WIDGET (self), "%s", error->message);
       return;
     }
@@ -816,9 +815,6 @@ pfm_training_view_dispose (GObject *object)
   pfm_training_view_cancel (self);
   if (self->prepare_job)
     pfm_train_job_cancel (self->prepare_job);
-  if (self->document)
-    g_signal_handlers_disconnect_by_data (self->document, self);
-  g_clear_object (&self->document);
   G_OBJECT_CLASS (pfm_training_view_parent_class)->dispose (object);
 }
 
@@ -878,6 +874,8 @@ static void
 make_plots (PfmTrainingView *self)
 {
   pfm_training_plots_make (self->plots_grid, self->plots);
+  for (int i = 0; i < PFM_TRAINING_N_PLOTS; i++)
+    pfm_view_add_plot (PFM_VIEW (self), self->plots[i]);
   self->gallery = PFM_TRAIN_GALLERY (pfm_train_gallery_new ());
   gtk_widget_set_size_request (GTK_WIDGET (self->gallery), 440, 220);
   gtk_grid_attach (self->plots_grid, GTK_WIDGET (self->gallery), 0, 1, 2, 1);
@@ -908,8 +906,7 @@ pfm_training_view_init (PfmTrainingView *self)
 GtkWidget *
 pfm_training_view_new (PfmDocument *document)
 {
-  PfmTrainingView *self = g_object_new (PFM_TYPE_TRAINING_VIEW, NULL);
-  self->document = g_object_ref (document);
+  PfmTrainingView *self = g_object_new (PFM_TYPE_TRAINING_VIEW, "document", document, NULL);
   g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
   sync_dataset (self);
   g_signal_connect (self->dataset_dropdown, "notify::selected", G_CALLBACK (dataset_selected_cb), self);
@@ -961,11 +958,4 @@ pfm_training_view_save_trained (PfmTrainingView *self)
 {
   if (self->result)
     export_project_action (GTK_WIDGET (self), NULL, NULL);
-}
-
-void
-pfm_training_view_set_presentation (PfmTrainingView *self, gboolean presentation)
-{
-  for (int i = 0; i < PFM_TRAINING_N_PLOTS; i++)
-    pfm_plot_set_presentation (self->plots[i], presentation);
 }

@@ -19,6 +19,7 @@
 #include "pfm-scaling-view.h"
 #include "pfm-training-view.h"
 #include "pfm-sweep-view.h"
+#include "pfm-view.h"
 #include "pfm-volume-view.h"
 #include "pfm-window.h"
 
@@ -60,6 +61,13 @@ struct _PfmWindow
 };
 
 G_DEFINE_FINAL_TYPE (PfmWindow, pfm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_PRESENTATION,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
 
 static const char *const project_patterns[] = { "*.pfm", NULL };
 
@@ -433,12 +441,11 @@ set_presentation (PfmWindow *self, gboolean on)
       gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
       gtk_window_unfullscreen (GTK_WINDOW (self));
     }
+  /* The PfmViews follow the "presentation" property (bound in add_view);
+   * the Scaling and Volume views do not derive from PfmView yet. */
   pfm_scaling_view_set_presentation (PFM_SCALING_VIEW (self->scaling_view), on);
-  pfm_propagation_view_set_presentation (PFM_PROPAGATION_VIEW (self->propagation_view), on);
   pfm_volume_view_set_presentation (PFM_VOLUME_VIEW (self->volume_view), on);
-  pfm_defects_view_set_presentation (PFM_DEFECTS_VIEW (self->defects_view), on);
-  pfm_training_view_set_presentation (PFM_TRAINING_VIEW (self->training_view), on);
-  pfm_sweep_view_set_presentation (PFM_SWEEP_VIEW (self->sweep_view), on);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION]);
   GSettings *settings = pfm_app_settings ();
   if (settings && self->shot_path == NULL)
     g_settings_set_boolean (settings, "presentation-mode", on);
@@ -717,6 +724,19 @@ pfm_window_finalize (GObject *object)
 }
 
 static void
+pfm_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_PRESENTATION:
+      g_value_set_boolean (value, PFM_WINDOW (object)->presentation);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 pfm_window_class_init (PfmWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -725,7 +745,14 @@ pfm_window_class_init (PfmWindowClass *klass)
 
   object_class->dispose = pfm_window_dispose;
   object_class->finalize = pfm_window_finalize;
+  object_class->get_property = pfm_window_get_property;
   window_class->close_request = pfm_window_close_request;
+
+  /* Presentation mode, which every PfmView follows. */
+  properties[PROP_PRESENTATION] = g_param_spec_boolean ("presentation", NULL, NULL, FALSE,
+                                                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                        G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, toast_overlay);
@@ -821,6 +848,8 @@ add_view (PfmWindow *self, GtkWidget *child, const char *name, const char *title
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
   AdwViewStackPage *page = adw_view_stack_add_titled (self->view_stack, scroller, name, title);
   adw_view_stack_page_set_icon_name (page, icon);
+  if (PFM_IS_VIEW (child))
+    g_object_bind_property (self, "presentation", child, "presentation", G_BINDING_SYNC_CREATE);
 }
 
 static void
