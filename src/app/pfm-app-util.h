@@ -21,6 +21,17 @@ void pfm_save_dialog (GtkWidget      *widget,
                       gpointer        user_data,
                       GDestroyNotify  destroy);
 
+/* Opens @chooser in the folder the setting @key remembers ("last-folder",
+ * "export-folder"), if there is one. */
+void pfm_file_chooser_start_in (GtkFileChooser *chooser,
+                                const char     *key);
+
+/* Draws @widget (a window: its native renders it) and writes it to @path
+ * as PNG. */
+gboolean pfm_widget_save_png (GtkWidget   *widget,
+                              const char  *path,
+                              GError     **error);
+
 /* One result as text (a batch's or a sweep's CSV or JSON); newly allocated. */
 typedef char *(*PfmFormatFunc) (gconstpointer result);
 

@@ -502,12 +502,24 @@ pfm_defects_view_dispose (GObject *object)
   G_OBJECT_CLASS (pfm_defects_view_parent_class)->dispose (object);
 }
 
+/* The copy of the current settings is shown, or could not be made. */
+static gboolean
+results_ready (PfmView *view, const GError **failure)
+{
+  PfmDefectsView *self = PFM_DEFECTS_VIEW (view);
+  if (!pfm_defects_view_is_ready (self))
+    return FALSE;
+  *failure = self->copy_error;
+  return TRUE;
+}
+
 static void
 pfm_defects_view_class_init (PfmDefectsViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = pfm_defects_view_dispose;
+  PFM_VIEW_CLASS (klass)->results_ready = results_ready;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-defects-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmDefectsView, progress);
   gtk_widget_class_bind_template_child (widget_class, PfmDefectsView, summary);

@@ -310,3 +310,13 @@ pfm_runner_get_error (PfmRunner *self)
 {
   return self->error;
 }
+
+gboolean
+pfm_runner_results_ready (PfmRunner *self, const GError **failure)
+{
+  *failure = NULL;
+  if (pfm_runner_is_running (self))
+    return FALSE;
+  *failure = self->error;
+  return self->error != NULL || self->record != NULL;
+}

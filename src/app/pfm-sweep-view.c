@@ -650,12 +650,24 @@ pfm_sweep_view_dispose (GObject *object)
   G_OBJECT_CLASS (pfm_sweep_view_parent_class)->dispose (object);
 }
 
+/* No sweep runs; the last one's failure, if it failed. */
+static gboolean
+results_ready (PfmView *view, const GError **failure)
+{
+  PfmSweepView *self = PFM_SWEEP_VIEW (view);
+  if (!pfm_sweep_view_is_ready (self))
+    return FALSE;
+  *failure = self->error;
+  return TRUE;
+}
+
 static void
 pfm_sweep_view_class_init (PfmSweepViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = pfm_sweep_view_dispose;
+  PFM_VIEW_CLASS (klass)->results_ready = results_ready;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-sweep-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmSweepView, axes_grid);
   gtk_widget_class_bind_template_child (widget_class, PfmSweepView, message);

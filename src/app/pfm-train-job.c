@@ -8,7 +8,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "pfm-adjoint.h"
+#include "pfm-bpm.h"
 #include "pfm-defects.h"
 #include "pfm-medium.h"
 #include "pfm-train-job.h"
@@ -271,4 +274,76 @@ pfm_train_job_pause (PfmTrainJob *job, gboolean paused)
   job->paused = paused;
   g_cond_broadcast (&job->cond);
   g_mutex_unlock (&job->lock);
+}
+
+/* --- the set-up line ------------------------------------------------------------ */
+
+/* Seconds per forward run and per n^2 log2(n) * steps on one thread, and
+ * a backward pass costs about this many forward runs (measured on the
+ * digits task: 6.3 ms a forward run at n = 64, 200 steps, doubled for
+ * the planning, the validation and threads that do not scale fully). */
+#define FORWARD_COST  2.6e-9
+#define BACKWARD_RUNS 2.3
+
+char *
+pfm_train_job_format_duration (double s)
+{
+  if (s < 90)
+    return g_strdup_printf (_("%.0f s"), MAX (1.0, s));
+  if (s < 5400)
+    return g_strdup_printf (_("%.0f min"), s / 60);
+  return g_strdup_printf (_("%.1f h"), s / 3600);
+}
+
+char *
+pfm_train_job_describe (const PfmConfig *cfg, const PfmTrainData *d, const char *data_error)
+{
+  const double voxel = pfm_config_voxel (cfg);
+  const int nxy = pfm_medium_lattice_count (cfg->tube.side, voxel), nz = pfm_medium_lattice_count (cfg->tube.length, voxel);
+  const guint64 params = (guint64) nxy * nxy * nz;
+  const int threads = (int) CLAMP (g_get_num_processors (), 1, 64);
+  const guint64 budget = pfm_bpm_default_memory_budget ();
+  const guint batch = (guint) cfg->train.batch;
+  const double mib = (pfm_adjoint_estimate_memory (cfg, budget / threads) * (double) threads +
+                      (batch + 4.0) * params * sizeof (double)) / 1048576.0;
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, params);
+  g_autofree char *glass = g_strdup_printf (_("The glass: %s parameters, one per voxel (%d × %d × %d voxels of %.2g µm, "
+                                              "each within ±%.3g of n₀)."),
+                                            count, nxy, nxy, nz, voxel * 1e6, cfg->medium.delta_n);
+  g_autofree char *data = NULL;
+  if (data_error)
+    data = g_strdup_printf (_("The dataset cannot be used: %s"), data_error);
+  else if (d == NULL)
+    data = g_strdup (_("Loading the dataset…"));
+  else
+    {
+      const double n = cfg->grid.n;
+      const double run = FORWARD_COST * n * n * log2 (n) * pfm_config_n_steps (cfg);
+      const double runs = cfg->train.epochs * ((1.0 + BACKWARD_RUNS) * d->n_train + d->n_validation) +
+                          2.0 * d->n_test + d->n_train + PFM_TRAIN_JOB_GALLERY;
+      g_autofree char *eta = pfm_train_job_format_duration (run * runs / threads);
+      data = g_strdup_printf (_("%s: %u training, %u validation and %u test examples, %u classes on %u SLM pixels. "
+                                "Training %d epochs: about %s on %d threads, %.0f MiB."),
+                              d->dataset->name, d->n_train, d->n_validation, d->n_test, d->n_classes, d->n_pixels,
+                              cfg->train.epochs, eta, threads, mib);
+    }
+  return g_strconcat (glass, " ", data, NULL);
+}
+
+/* `pfm-cli evaluate --baselines [--copies K]`'s document: the design and
+ * the baselines, with the fabricated copies when there are some. */
+char *
+pfm_train_job_evaluation_json (const PfmEvaluation *design, const PfmEvaluation *copies)
+{
+  PfmEvaluation ev = *design;
+  if (copies)
+    {
+      ev.n_copies = copies->n_copies;
+      ev.copies = copies->copies;
+      ev.n_unresolved = copies->n_unresolved;
+      ev.mean = copies->mean, ev.std = copies->std, ev.min = copies->min;
+      ev.mean_calibrated = copies->mean_calibrated, ev.std_calibrated = copies->std_calibrated;
+      ev.min_calibrated = copies->min_calibrated;
+    }
+  return pfm_evaluation_to_json (&ev);
 }

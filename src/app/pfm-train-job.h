@@ -92,4 +92,17 @@ void         pfm_train_job_cancel (PfmTrainJob *job);
 void         pfm_train_job_pause  (PfmTrainJob *job,
                                    gboolean     paused);
 
+/* `pfm-cli evaluate --baselines [--copies K]`'s JSON: @design and its
+ * baselines, with @copies (may be NULL) as the fabricated copies. */
+char        *pfm_train_job_evaluation_json (const PfmEvaluation *design,
+                                            const PfmEvaluation *copies);
+/* "12 s", "3 min", "1.5 h" (an estimate, an ETA). */
+char        *pfm_train_job_format_duration (double s);
+/* The Training view's set-up line: the glass's parameters and, once
+ * @data is loaded, the dataset and what training would cost in time and
+ * memory; or why the dataset cannot be used (@data_error). */
+char        *pfm_train_job_describe        (const PfmConfig    *cfg,
+                                            const PfmTrainData *data,
+                                            const char         *data_error);
+
 G_END_DECLS

@@ -26,23 +26,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pfm-adjoint.h"
 #include "pfm-app-util.h"
-#include "pfm-bpm.h"
 #include "pfm-export.h"
-#include "pfm-medium.h"
 #include "pfm-train-gallery.h"
 #include "pfm-train-job.h"
 #include "pfm-training-plots.h"
 #include "pfm-training-view.h"
 
 #define DEBOUNCE_MS 300
-/* Seconds per forward run and per n^2 log2(n) * steps on one thread, and
- * a backward pass costs about this many forward runs (measured on the
- * digits task: 6.3 ms a forward run at n = 64, 200 steps, doubled for
- * the planning, the validation and threads that do not scale fully). */
-#define FORWARD_COST  2.6e-9
-#define BACKWARD_RUNS 2.3
 
 struct _PfmTrainingView
 {
@@ -108,51 +99,11 @@ static gboolean apply_trained (PfmTrainingView *self, SetFunc set, gpointer targ
 
 /* --- the set-up line ------------------------------------------------------------ */
 
-static char *
-format_duration (double s)
-{
-  if (s < 90)
-    return g_strdup_printf (_("%.0f s"), MAX (1.0, s));
-  if (s < 5400)
-    return g_strdup_printf (_("%.0f min"), s / 60);
-  return g_strdup_printf (_("%.1f h"), s / 3600);
-}
-
 static void
 update_setup (PfmTrainingView *self)
 {
   const PfmConfig *cfg = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)));
-  const double voxel = pfm_config_voxel (cfg);
-  const int nxy = pfm_medium_lattice_count (cfg->tube.side, voxel), nz = pfm_medium_lattice_count (cfg->tube.length, voxel);
-  const guint64 params = (guint64) nxy * nxy * nz;
-  const int threads = (int) CLAMP (g_get_num_processors (), 1, 64);
-  const guint64 budget = pfm_bpm_default_memory_budget ();
-  const guint batch = (guint) cfg->train.batch;
-  const double mib = (pfm_adjoint_estimate_memory (cfg, budget / threads) * (double) threads +
-                      (batch + 4.0) * params * sizeof (double)) / 1048576.0;
-  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, params);
-  g_autofree char *glass = g_strdup_printf (_("The glass: %s parameters, one per voxel (%d × %d × %d voxels of %.2g µm, "
-                                              "each within ±%.3g of n₀)."),
-                                            count, nxy, nxy, nz, voxel * 1e6, cfg->medium.delta_n);
-  g_autofree char *data = NULL;
-  if (self->data_error)
-    data = g_strdup_printf (_("The dataset cannot be used: %s"), self->data_error);
-  else if (self->shared == NULL)
-    data = g_strdup (_("Loading the dataset…"));
-  else
-    {
-      const PfmTrainData *d = self->shared->data;
-      const double n = cfg->grid.n;
-      const double run = FORWARD_COST * n * n * log2 (n) * pfm_config_n_steps (cfg);
-      const double runs = cfg->train.epochs * ((1.0 + BACKWARD_RUNS) * d->n_train + d->n_validation) +
-                          2.0 * d->n_test + d->n_train + PFM_TRAIN_JOB_GALLERY;
-      g_autofree char *eta = format_duration (run * runs / threads);
-      data = g_strdup_printf (_("%s: %u training, %u validation and %u test examples, %u classes on %u SLM pixels. "
-                                "Training %d epochs: about %s on %d threads, %.0f MiB."),
-                              d->dataset->name, d->n_train, d->n_validation, d->n_test, d->n_classes, d->n_pixels,
-                              cfg->train.epochs, eta, threads, mib);
-    }
-  g_autofree char *text = g_strconcat (glass, " ", data, NULL);
+  g_autofree char *text = pfm_train_job_describe (cfg, self->shared ? self->shared->data : NULL, self->data_error);
   gtk_label_set_text (self->setup_label, text);
   /* Before a run, the curves' axis spans the epochs to come. */
   if (self->train_job == NULL && self->epochs->len == 0)
@@ -215,7 +166,7 @@ progress_cb (gpointer owner, PfmTrainJob *job, const PfmTrainProgress *p)
     return;
   const guint done = (p->epoch - 1) * p->n_batches + p->batch, total = p->n_epochs * p->n_batches;
   const double eta = done > 0 ? p->elapsed_s * (total - done) / done : 0.0;
-  g_autofree char *eta_text = format_duration (eta);
+  g_autofree char *eta_text = pfm_train_job_format_duration (eta);
   g_autofree char *text = g_strdup_printf (_("Epoch %u/%u, batch %u/%u · loss %.3f · accuracy %.1f%% · ETA %s"),
                                            p->epoch, p->n_epochs, p->batch, p->n_batches, p->loss,
                                            100 * p->accuracy, eta_text);
@@ -262,22 +213,13 @@ paused_cb (gpointer owner, PfmTrainJob *job)
 
 /* --- results ------------------------------------------------------------------------ */
 
-static const char *
-train_stale_notice (void)
-{
-  return _("Out of date: the parameters changed since this glass was trained. Train again.");
-}
-
-static const char *
-fab_stale_notice (void)
-{
-  return _("Out of date: the defects changed since these copies were fabricated. Fabricate again.");
-}
+#define TRAIN_STALE_NOTICE _("Out of date: the parameters changed since this glass was trained. Train again.")
+#define FAB_STALE_NOTICE _("Out of date: the defects changed since these copies were fabricated. Fabricate again.")
 
 static void
 show_summary (PfmTrainingView *self)
 {
-  const char *notice = self->train_stale ? train_stale_notice () : self->fab_stale ? fab_stale_notice () : "";
+  const char *notice = self->train_stale ? TRAIN_STALE_NOTICE : self->fab_stale ? FAB_STALE_NOTICE : "";
   g_autofree char *text = g_strjoin (" ", notice, self->result_text ? self->result_text : "",
                                      self->fab_text ? self->fab_text : "", NULL);
   gtk_label_set_text (self->summary, g_strstrip (text));
@@ -341,9 +283,46 @@ train_done (PfmTrainingView *self, PfmTrainJob *job)
   set_progress_text (self, text);
 }
 
-static gboolean save_project (const char *path, gpointer user_data, GError **error);
-static gboolean save_log (const char *path, gpointer user_data, GError **error);
-static gboolean save_evaluation (const char *path, gpointer user_data, GError **error);
+/* --- saving ---------------------------------------------------------------------- */
+
+static gboolean
+save_project (const char *path, gpointer user_data, GError **error)
+{
+  PfmTrainingView *self = user_data;
+  g_autofree char *full = g_str_has_suffix (path, ".pfm") ? g_strdup (path) : g_strconcat (path, ".pfm", NULL);
+  if (!pfm_train_save_project (self->train_cfg, self->result, full, NULL, 0, error))
+    return FALSE;
+  self->unsaved = FALSE;
+  return TRUE;
+}
+
+static gboolean
+save_text (const char *path, char *text, GError **error)
+{
+  gboolean ok = pfm_file_write_atomic (path, text, strlen (text), error);
+  g_free (text);
+  return ok;
+}
+
+static gboolean
+save_log (const char *path, gpointer user_data, GError **error)
+{
+  return save_text (path, pfm_train_log_to_csv (PFM_TRAINING_VIEW (user_data)->epochs), error);
+}
+
+/* `pfm-cli evaluate --baselines [--copies K]`'s document. */
+static gboolean
+save_evaluation (const char *path, gpointer user_data, GError **error)
+{
+  PfmTrainingView *self = user_data;
+  return save_text (path, pfm_train_job_evaluation_json (self->evaluation, self->fabrication), error);
+}
+
+static gboolean
+save_copies (const char *path, gpointer user_data, GError **error)
+{
+  return save_text (path, pfm_evaluation_to_csv (PFM_TRAINING_VIEW (user_data)->fabrication), error);
+}
 
 /* --save-trained FILE.pfm: the project and its index map, FILE.csv, FILE.json. */
 static void
@@ -623,8 +602,8 @@ update_stale (PfmTrainingView *self)
       if (defect && self->fab_cfg && key_differs (&keys[i], now, self->fab_cfg, NULL))
         self->fab_stale = TRUE;
     }
-  const char *train = self->train_stale ? train_stale_notice () : NULL;
-  const char *copies = train ? train : self->fab_stale ? fab_stale_notice () : NULL;
+  const char *train = self->train_stale ? TRAIN_STALE_NOTICE : NULL;
+  const char *copies = train ? train : self->fab_stale ? FAB_STALE_NOTICE : NULL;
   for (guint i = 0; i < PFM_TRAINING_N_PLOTS; i++)
     pfm_plot_set_stale (self->plots[i], i == PFM_TRAINING_PLOT_COPIES || i == PFM_TRAINING_PLOT_ROBUST ? copies : train);
   if (self->result_text)
@@ -726,57 +705,6 @@ fabricate_action (GtkWidget *w, const char *a, GVariant *p)
   start_fabricate (self, (guint) gtk_spin_button_get_value_as_int (self->copies_spin));
 }
 
-static gboolean
-save_project (const char *path, gpointer user_data, GError **error)
-{
-  PfmTrainingView *self = user_data;
-  g_autofree char *full = g_str_has_suffix (path, ".pfm") ? g_strdup (path) : g_strconcat (path, ".pfm", NULL);
-  if (!pfm_train_save_project (self->train_cfg, self->result, full, NULL, 0, error))
-    return FALSE;
-  self->unsaved = FALSE;
-  return TRUE;
-}
-
-static gboolean
-save_text (const char *path, char *text, GError **error)
-{
-  gboolean ok = pfm_file_write_atomic (path, text, strlen (text), error);
-  g_free (text);
-  return ok;
-}
-
-static gboolean
-save_log (const char *path, gpointer user_data, GError **error)
-{
-  return save_text (path, pfm_train_log_to_csv (PFM_TRAINING_VIEW (user_data)->epochs), error);
-}
-
-/* `pfm-cli evaluate --baselines [--copies K]`'s document: the design and
- * the baselines, with the last fabricated copies when there are some. */
-static gboolean
-save_evaluation (const char *path, gpointer user_data, GError **error)
-{
-  PfmTrainingView *self = user_data;
-  PfmEvaluation ev = *self->evaluation;
-  const PfmEvaluation *fab = self->fabrication;
-  if (fab)
-    {
-      ev.n_copies = fab->n_copies;
-      ev.copies = fab->copies;
-      ev.n_unresolved = fab->n_unresolved;
-      ev.mean = fab->mean, ev.std = fab->std, ev.min = fab->min;
-      ev.mean_calibrated = fab->mean_calibrated, ev.std_calibrated = fab->std_calibrated;
-      ev.min_calibrated = fab->min_calibrated;
-    }
-  return save_text (path, pfm_evaluation_to_json (&ev), error);
-}
-
-static gboolean
-save_copies (const char *path, gpointer user_data, GError **error)
-{
-  return save_text (path, pfm_evaluation_to_csv (PFM_TRAINING_VIEW (user_data)->fabrication), error);
-}
-
 static void
 export_project_action (GtkWidget *w, const char *a, GVariant *p)
 {
@@ -840,6 +768,13 @@ pfm_training_view_finalize (GObject *object)
   G_OBJECT_CLASS (pfm_training_view_parent_class)->finalize (object);
 }
 
+/* What the command line asked for is done (no failure stops a screenshot). */
+static gboolean
+results_ready (PfmView *view, const GError **failure)
+{
+  return pfm_training_view_is_ready (PFM_TRAINING_VIEW (view));
+}
+
 static void
 pfm_training_view_class_init (PfmTrainingViewClass *klass)
 {
@@ -847,6 +782,7 @@ pfm_training_view_class_init (PfmTrainingViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = pfm_training_view_dispose;
   object_class->finalize = pfm_training_view_finalize;
+  PFM_VIEW_CLASS (klass)->results_ready = results_ready;
   /* The project's medium is now the trained index map. */
   signals[USE_TRAINED] = g_signal_new ("use-trained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 0);

@@ -158,6 +158,15 @@ pfm_view_set_presentation (PfmView *self, gboolean presentation)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION]);
 }
 
+gboolean
+pfm_view_results_ready (PfmView *self, const GError **failure)
+{
+  g_return_val_if_fail (PFM_IS_VIEW (self), TRUE);
+  *failure = NULL;
+  PfmViewClass *klass = PFM_VIEW_GET_CLASS (self);
+  return klass->results_ready == NULL || klass->results_ready (self, failure);
+}
+
 void
 pfm_view_add_plot (PfmView *self, PfmPlot *plot)
 {

@@ -33,7 +33,13 @@ struct _PfmViewClass
   void (*presentation_changed) (PfmView  *self,
                                 gboolean  presentation);
 
-  gpointer padding[4];
+  /* TRUE once the view shows its results for the current settings, or
+   * when the work behind them failed: then @failure says why.  NULL: the
+   * view is always ready (it waits for nothing). */
+  gboolean (*results_ready) (PfmView       *self,
+                             const GError **failure);
+
+  gpointer padding[3];
 };
 
 PfmDocument *pfm_view_get_document     (PfmView  *self);
@@ -41,6 +47,9 @@ PfmRunner   *pfm_view_get_runner       (PfmView  *self);
 gboolean     pfm_view_get_presentation (PfmView  *self);
 void         pfm_view_set_presentation (PfmView  *self,
                                         gboolean  presentation);
+/* What a --screenshot waits for (the class's results_ready). */
+gboolean     pfm_view_results_ready    (PfmView       *self,
+                                        const GError **failure);
 /* @plot (a child of the view) follows the view's presentation mode. */
 void         pfm_view_add_plot         (PfmView  *self,
                                         PfmPlot  *plot);
