@@ -174,8 +174,9 @@ open_response_cb (GtkNativeDialog *dialog, int response, PfmWindow *self)
   g_object_unref (dialog);
 }
 
+/* A Continuation (confirm_then): @arg is not used. */
 static void
-show_open_dialog (PfmWindow *self)
+show_open_dialog (PfmWindow *self, const char *arg)
 {
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
@@ -319,15 +320,9 @@ new_action (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-do_open (PfmWindow *self, const char *arg)
-{
-  show_open_dialog (self);
-}
-
-static void
 open_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  confirm_then (PFM_WINDOW (widget), _("Open Another Project?"), do_open, NULL);
+  confirm_then (PFM_WINDOW (widget), _("Open Another Project?"), show_open_dialog, NULL);
 }
 
 static void
