@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "pfm-file.h"
 #include "pfm-scaling.h"
 
 GSettings *
@@ -102,6 +103,18 @@ response_cb (GtkNativeDialog *dialog, int response, SaveData *d)
 }
 
 void
+pfm_file_chooser_start_in (GtkFileChooser *chooser, const char *key)
+{
+  GSettings *settings = pfm_app_settings ();
+  g_autofree char *folder = settings ? g_settings_get_string (settings, key) : NULL;
+  if (folder && folder[0])
+    {
+      g_autoptr(GFile) f = g_file_new_for_path (folder);
+      gtk_file_chooser_set_current_folder (chooser, f, NULL);
+    }
+}
+
+void
 pfm_save_dialog (GtkWidget *widget, const char *title, const char *suggested_name,
                  const char *const *patterns, PfmSaveFunc save, gpointer user_data, GDestroyNotify destroy)
 {
@@ -110,13 +123,7 @@ pfm_save_dialog (GtkWidget *widget, const char *title, const char *suggested_nam
                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
-  GSettings *settings = pfm_app_settings ();
-  g_autofree char *folder = settings ? g_settings_get_string (settings, "export-folder") : NULL;
-  if (folder && folder[0])
-    {
-      g_autoptr(GFile) f = g_file_new_for_path (folder);
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), f, NULL);
-    }
+  pfm_file_chooser_start_in (GTK_FILE_CHOOSER (dialog), "export-folder");
   for (guint i = 0; patterns && patterns[i]; i++)
     {
       GtkFileFilter *filter = gtk_file_filter_new ();
@@ -170,4 +177,38 @@ pfm_set_accessible_label (GtkWidget *widget, const char *label)
   GtkWidget *inner = gtk_widget_get_first_child (widget);
   if (inner != NULL && GTK_IS_BUTTON (inner))
     gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+gboolean
+pfm_write_csv_or_json (const char *path, gconstpointer result, PfmFormatFunc to_csv, PfmFormatFunc to_json,
+                       const char *missing, GError **error)
+{
+  if (result == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, missing);
+      return FALSE;
+    }
+  g_autofree char *text = g_str_has_suffix (path, ".csv") ? to_csv (result) : to_json (result);
+  return pfm_file_write_atomic (path, text, strlen (text), error);
+}
+
+gboolean
+pfm_widget_save_png (GtkWidget *widget, const char *path, GError **error)
+{
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  g_object_unref (paintable);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the window drew nothing"));
+      return FALSE;
+    }
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
+  return g_file_set_contents_full (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }

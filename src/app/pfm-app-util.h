@@ -21,6 +21,29 @@ void pfm_save_dialog (GtkWidget      *widget,
                       gpointer        user_data,
                       GDestroyNotify  destroy);
 
+/* Opens @chooser in the folder the setting @key remembers ("last-folder",
+ * "export-folder"), if there is one. */
+void pfm_file_chooser_start_in (GtkFileChooser *chooser,
+                                const char     *key);
+
+/* Draws @widget (a window: its native renders it) and writes it to @path
+ * as PNG. */
+gboolean pfm_widget_save_png (GtkWidget   *widget,
+                              const char  *path,
+                              GError     **error);
+
+/* One result as text (a batch's or a sweep's CSV or JSON); newly allocated. */
+typedef char *(*PfmFormatFunc) (gconstpointer result);
+
+/* Writes @result to @path (atomically) as @to_csv gives it when the name
+ * ends in .csv, else as @to_json; with no @result, fails with @missing. */
+gboolean pfm_write_csv_or_json (const char     *path,
+                                gconstpointer   result,
+                                PfmFormatFunc   to_csv,
+                                PfmFormatFunc   to_json,
+                                const char     *missing,
+                                GError        **error);
+
 /* Shows @message as a toast in @widget's window (the win.toast action). */
 /* Names @widget for screen readers, and the button GTK 4.8 puts inside a
  * GtkMenuButton or a GtkDropDown, which it leaves unnamed. */

@@ -25,6 +25,7 @@
 #include "pfm-defects.h"
 #include "pfm-defects-view.h"
 #include "pfm-export.h"
+#include "pfm-job.h"
 #include "pfm-plot.h"
 
 #define DEBOUNCE_MS 200
@@ -48,11 +49,9 @@ typedef enum {
 typedef struct
 {
   JobKind          kind;
-  gint             cancel;
   PfmConfig       *cfg;
   guint            copies;
-  PfmDefectsView  *view;     /* strong ref */
-  GMainContext    *context;
+  PfmJobRun       *run;      /* set on the worker */
   /* Results */
   PfmRecord       *nominal, *copy;
   PfmBatchResult  *batch;
@@ -63,14 +62,13 @@ typedef struct
 
 struct _PfmDefectsView
 {
-  AdwBin          parent_instance;
-  PfmDocument    *document;
+  PfmView         parent_instance;
   GtkProgressBar *progress;
   GtkLabel       *summary;
   GtkSpinButton  *copies_spin;
   GtkGrid        *plots_grid;
   PfmPlot        *plots[N_PLOTS];
-  Job            *job;
+  PfmJob         *job;
   guint           debounce_id;
   gboolean        copy_done;
   GError         *copy_error;     /* why the last copy was not made, or NULL */
@@ -78,7 +76,7 @@ struct _PfmDefectsView
   gboolean        have_sweep;     /* the σ sweep plot holds a sweep */
 };
 
-G_DEFINE_FINAL_TYPE (PfmDefectsView, pfm_defects_view, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PfmDefectsView, pfm_defects_view, PFM_TYPE_VIEW)
 
 static void
 job_free (Job *job)
@@ -90,9 +88,6 @@ job_free (Job *job)
   for (guint i = 0; job->sweep && i < job->n_sweep; i++)
     g_clear_pointer (&job->sweep[i], pfm_batch_result_free);
   g_free (job->sweep);
-  /* Released on the UI thread: this may run on the worker. */
-  pfm_release_on_main (job->context, job->view);
-  g_main_context_unref (job->context);
   g_free (job);
 }
 
@@ -105,38 +100,12 @@ stale_notice (JobKind kind)
 
 /* --- progress, from workers ------------------------------------------------- */
 
-typedef struct
-{
-  PfmDefectsView *view;
-  Job            *job;
-  double          fraction;
-} Progress;
-
-static gboolean
-progress_idle (gpointer p)
-{
-  Progress *pr = p;
-  if (pr->view->job == pr->job)
-    gtk_progress_bar_set_fraction (pr->view->progress, pr->fraction);
-  return G_SOURCE_REMOVE;
-}
-
+/* Main thread, for the current job only (PfmJob coalesces the reports). */
 static void
-progress_free (gpointer p)
+job_progress (gpointer owner, gpointer data, guint done, guint total)
 {
-  Progress *pr = p;
-  g_object_unref (pr->view);
-  g_free (pr);
-}
-
-static void
-post_progress (Job *job, double fraction)
-{
-  Progress *pr = g_new (Progress, 1);
-  pr->view = g_object_ref (job->view);
-  pr->job = job;
-  pr->fraction = fraction;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, progress_idle, pr, progress_free);
+  PfmDefectsView *self = owner;
+  gtk_progress_bar_set_fraction (self->progress, (double) done / total);
 }
 
 static void
@@ -144,15 +113,16 @@ batch_progress_cb (guint done, guint total, gpointer user_data)
 {
   Job *job = user_data;
   if (total > 0 && (done % MAX (1u, total / 100) == 0 || done == total))
-    post_progress (job, (double) done / total);
+    pfm_job_run_progress (job->run, done, total);
 }
 
+/* The nominal device is the first half of the bar, the copy the second. */
 static void
 bpm_progress_cb (guint step, guint n_steps, double z, gpointer user_data)
 {
   Job *job = user_data;
   if (step % MAX (1u, n_steps / 50) == 0)
-    post_progress (job, (job->nominal ? 0.5 : 0.0) + 0.5 * step / n_steps);
+    pfm_job_run_progress (job->run, step + (job->nominal ? n_steps : 0), 2 * n_steps);
 }
 
 /* --- the work --------------------------------------------------------------------- */
@@ -160,19 +130,21 @@ bpm_progress_cb (guint step, guint n_steps, double z, gpointer user_data)
 static PfmRecord *
 propagate (Job *job, const PfmConfig *cfg, GError **error)
 {
-  PfmBpmOptions opts = { .threads = -1 };
+  PfmBpmOptions opts = { .threads = PFM_THREADS_AUTO };
   g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, error);
   if (bpm == NULL)
     return NULL;
-  PfmBpmCallbacks cb = { .progress = bpm_progress_cb, .user_data = job, .cancel = &job->cancel };
+  PfmBpmCallbacks cb = { .progress = bpm_progress_cb, .user_data = job,
+                         .cancel = pfm_job_run_get_cancel_flag (job->run) };
   return pfm_bpm_run (bpm, &cb, error);
 }
 
-static void
-job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gboolean
+job_thread (PfmJobRun *run, gpointer data, GError **error)
 {
   Job *job = data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local = NULL;
+  job->run = run;
   PfmBatchOptions o;
   pfm_batch_options_init (&o);
   o.copies = job->copies;
@@ -180,7 +152,8 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
    * calibration still has more inputs than outputs to fit. */
   o.n_inputs = 8;
   o.n_calibration = MAX (24u, (guint) job->cfg->detector.regions + 8);
-  PfmBatchCallbacks cb = { .progress = batch_progress_cb, .user_data = job, .cancel = &job->cancel };
+  PfmBatchCallbacks cb = { .progress = batch_progress_cb, .user_data = job,
+                           .cancel = pfm_job_run_get_cancel_flag (run) };
 
   switch (job->kind)
     {
@@ -188,13 +161,13 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
       {
         g_autoptr(PfmConfig) nominal = pfm_config_copy (job->cfg);
         pfm_defects_nominal (nominal);
-        job->nominal = propagate (job, nominal, &error);
+        job->nominal = propagate (job, nominal, &local);
         if (job->nominal)
-          job->copy = propagate (job, job->cfg, &error);
+          job->copy = propagate (job, job->cfg, &local);
         break;
       }
     case JOB_BATCH:
-      job->batch = pfm_batch_run (job->cfg, &o, &cb, &error);
+      job->batch = pfm_batch_run (job->cfg, &o, &cb, &local);
       break;
     case JOB_SWEEP:
       {
@@ -207,15 +180,18 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
         for (guint i = 0; i < job->n_sweep; i++)
           values[i] = g_ascii_formatd (text[i], sizeof text[i], "%.6g", job->sigmas[i]);
         job->sweep = g_new0 (PfmBatchResult *, job->n_sweep);
-        if (!pfm_batch_sweep (job->cfg, "defects.sigma", values, job->n_sweep, &o, &cb, job->sweep, &error))
+        if (!pfm_batch_sweep (job->cfg, "defects.sigma", values, job->n_sweep, &o, &cb, job->sweep, &local))
           job->n_sweep = 0;
         break;
       }
     }
-  if (error)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  /* Failed exactly when an error was set (a cancelled copy is a result). */
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* --- showing results ------------------------------------------------------------- */
@@ -371,18 +347,13 @@ show_sweep (PfmDefectsView *self, Job *job)
     }
 }
 
+/* Main thread, for the current job only: PfmJob drops a superseded one. */
 static void
-job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+job_done (gpointer owner, gpointer data, GError *error)
 {
-  g_autoptr(PfmDefectsView) self = user_data;   /* the callback runs on the main thread */
-  GTask *task = G_TASK (result);
-  Job *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (task, &error);
-  g_application_release (g_application_get_default ());
-  if (job != self->job)
-    return;   /* superseded */
-  self->job = NULL;
+  PfmDefectsView *self = owner;
+  Job *job = data;
+  const gboolean ok = error == NULL;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "defects.cancel", FALSE);
   gtk_progress_bar_set_fraction (self->progress, ok ? 1.0 : 0.0);
   if (!ok)
@@ -393,7 +364,7 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         {
           self->copy_done = TRUE;
           if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            self->copy_error = g_steal_pointer (&error);
+            self->copy_error = g_error_copy (error);
         }
       return;
     }
@@ -418,15 +389,10 @@ static void
 start_job (PfmDefectsView *self, JobKind kind)
 {
   g_clear_handle_id (&self->debounce_id, g_source_remove);
-  if (self->job)
-    g_atomic_int_set (&self->job->cancel, 1);
   Job *job = g_new0 (Job, 1);
   job->kind = kind;
-  job->cfg = pfm_config_copy (pfm_document_get_config (self->document));
+  job->cfg = pfm_config_copy (pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self))));
   job->copies = (guint) gtk_spin_button_get_value_as_int (self->copies_spin);
-  job->view = g_object_ref (self);
-  job->context = g_main_context_ref_thread_default ();
-  self->job = job;
   if (kind == JOB_COPY)
     {
       self->copy_done = FALSE;
@@ -436,11 +402,8 @@ start_job (PfmDefectsView *self, JobKind kind)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "defects.cancel", TRUE);
   gtk_label_set_text (self->summary, kind == JOB_COPY ? _("Fabricating a copy and propagating it beside the design…")
                                      : kind == JOB_BATCH ? _("Running the batch…") : _("Sweeping the write error σ…"));
-  g_application_hold (g_application_get_default ());
-  GTask *task = g_task_new (NULL, NULL, job_done_cb, g_object_ref (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, job_thread);
-  g_object_unref (task);
+  /* Supersedes (cancels) the job in flight. */
+  pfm_job_start (self->job, job_thread, job, (GDestroyNotify) job_free);
 }
 
 static gboolean
@@ -497,32 +460,24 @@ another_action (GtkWidget *w, const char *a, GVariant *p)
 {
   PfmDefectsView *self = PFM_DEFECTS_VIEW (w);
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                           pfm_document_get_config (self->document)->defects.seed + 1);
+                                           pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)))->defects.seed + 1);
   g_autoptr(GError) error = NULL;
-  if (!pfm_document_set (self->document, "defects.seed", seed, &error))
+  if (!pfm_document_set (pfm_view_get_document (PFM_VIEW (self)), "defects.seed", seed, &error))
     gtk_label_set_text (self->summary, error->message);
 }
 
 static void
 cancel_action (GtkWidget *w, const char *a, GVariant *p)
 {
-  PfmDefectsView *self = PFM_DEFECTS_VIEW (w);
-  if (self->job)
-    g_atomic_int_set (&self->job->cancel, 1);
+  pfm_job_cancel (PFM_DEFECTS_VIEW (w)->job);
 }
 
 static gboolean
 save_batch (const char *path, gpointer user_data, GError **error)
 {
   PfmDefectsView *self = user_data;
-  if (self->last_batch == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("run a batch first"));
-      return FALSE;
-    }
-  g_autofree char *text = g_str_has_suffix (path, ".csv") ? pfm_batch_result_to_csv (self->last_batch)
-                                                          : pfm_batch_result_to_json (self->last_batch);
-  return pfm_file_write_atomic (path, text, strlen (text), error);
+  return pfm_write_csv_or_json (path, self->last_batch, (PfmFormatFunc) pfm_batch_result_to_csv,
+                                (PfmFormatFunc) pfm_batch_result_to_json, _("run a batch first"), error);
 }
 
 static void
@@ -540,13 +495,22 @@ pfm_defects_view_dispose (GObject *object)
   PfmDefectsView *self = PFM_DEFECTS_VIEW (object);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   if (self->job)
-    g_atomic_int_set (&self->job->cancel, 1);
-  if (self->document)
-    g_signal_handlers_disconnect_by_data (self->document, self);
-  g_clear_object (&self->document);
+    pfm_job_cancel (self->job);
   g_clear_pointer (&self->last_batch, pfm_batch_result_free);
   g_clear_error (&self->copy_error);
+  g_clear_object (&self->job);   /* a run in flight holds its own reference */
   G_OBJECT_CLASS (pfm_defects_view_parent_class)->dispose (object);
+}
+
+/* The copy of the current settings is shown, or could not be made. */
+static gboolean
+results_ready (PfmView *view, const GError **failure)
+{
+  PfmDefectsView *self = PFM_DEFECTS_VIEW (view);
+  if (!pfm_defects_view_is_ready (self))
+    return FALSE;
+  *failure = self->copy_error;
+  return TRUE;
 }
 
 static void
@@ -555,6 +519,7 @@ pfm_defects_view_class_init (PfmDefectsViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = pfm_defects_view_dispose;
+  PFM_VIEW_CLASS (klass)->results_ready = results_ready;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-defects-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmDefectsView, progress);
   gtk_widget_class_bind_template_child (widget_class, PfmDefectsView, summary);
@@ -585,6 +550,7 @@ static void
 pfm_defects_view_init (PfmDefectsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->job = pfm_job_new (G_OBJECT (self), job_progress, job_done);
   GtkGrid *g = self->plots_grid;
   self->plots[PLOT_DN] = make_plot (g, PFM_PLOT_IMAGE, _("Index difference, copy − design (y = 0)"), "z", "m", "x", "m", 0, 0);
   self->plots[PLOT_FACET] = make_plot (g, PFM_PLOT_IMAGE, _("Intensity difference at the output"), "x", "m", "y", "m", 1, 0);
@@ -603,13 +569,14 @@ pfm_defects_view_init (PfmDefectsView *self)
   pfm_plot_add_series (self->plots[PLOT_SWEEP], _("before calibration"), 4, FALSE);
   pfm_plot_add_series (self->plots[PLOT_SWEEP], _("after calibration"), 2, TRUE);
   pfm_plot_set_placeholder (self->plots[PLOT_SWEEP], _("Sweep σ to see the trend"));
+  for (int i = 0; i < N_PLOTS; i++)
+    pfm_view_add_plot (PFM_VIEW (self), self->plots[i]);
 }
 
 GtkWidget *
 pfm_defects_view_new (PfmDocument *document)
 {
-  PfmDefectsView *self = g_object_new (PFM_TYPE_DEFECTS_VIEW, NULL);
-  self->document = g_object_ref (document);
+  PfmDefectsView *self = g_object_new (PFM_TYPE_DEFECTS_VIEW, "document", document, NULL);
   g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "defects.cancel", FALSE);
   self->debounce_id = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
@@ -619,18 +586,11 @@ pfm_defects_view_new (PfmDocument *document)
 gboolean
 pfm_defects_view_is_ready (PfmDefectsView *self)
 {
-  return self->copy_done && self->job == NULL && self->debounce_id == 0;
+  return self->copy_done && !pfm_job_is_running (self->job) && self->debounce_id == 0;
 }
 
 const GError *
 pfm_defects_view_get_error (PfmDefectsView *self)
 {
   return self->copy_error;
-}
-
-void
-pfm_defects_view_set_presentation (PfmDefectsView *self, gboolean presentation)
-{
-  for (int i = 0; i < N_PLOTS; i++)
-    pfm_plot_set_presentation (self->plots[i], presentation);
 }

@@ -30,8 +30,7 @@ enum {
 
 struct _PfmPropagationView
 {
-  AdwBin          parent_instance;
-  PfmRunner      *runner;
+  PfmView         parent_instance;
   GtkProgressBar *progress;
   GtkWidget      *cancel_button;
   GtkLabel       *status_label;
@@ -47,7 +46,7 @@ struct _PfmPropagationView
   double          last_z;
 };
 
-G_DEFINE_FINAL_TYPE (PfmPropagationView, pfm_propagation_view, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PfmPropagationView, pfm_propagation_view, PFM_TYPE_VIEW)
 
 /* Slice-major (one column per z) to the plot's row-major image (x rows, z columns). */
 static void
@@ -189,20 +188,20 @@ finished_cb (PfmRunner *runner, PfmPropagationView *self)
 static void
 cancel_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  pfm_runner_cancel (PFM_PROPAGATION_VIEW (widget)->runner);
+  pfm_runner_cancel (pfm_view_get_runner (PFM_VIEW (widget)));
 }
 
 static void
 run_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  pfm_runner_start (PFM_PROPAGATION_VIEW (widget)->runner);
+  pfm_runner_start (pfm_view_get_runner (PFM_VIEW (widget)));
 }
 
 static gboolean
 save_volume (const char *path, gpointer user_data, GError **error)
 {
   PfmPropagationView *self = user_data;
-  const PfmRecord *rec = pfm_runner_get_record (self->runner);
+  const PfmRecord *rec = pfm_runner_get_record (pfm_view_get_runner (PFM_VIEW (self)));
   if (rec == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("no finished run to export yet"));
@@ -222,7 +221,7 @@ static gboolean
 save_table (const char *path, gpointer user_data, GError **error)
 {
   PfmPropagationView *self = user_data;
-  const PfmRecord *rec = pfm_runner_get_record (self->runner);
+  const PfmRecord *rec = pfm_runner_get_record (pfm_view_get_runner (PFM_VIEW (self)));
   if (rec == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("no finished run to export yet"));
@@ -271,14 +270,10 @@ export_table_action (GtkWidget *widget, const char *action, GVariant *param)
   pfm_save_dialog (widget, _("Export Diagnostics"), "diagnostics.csv", patterns, save_table, widget, NULL);
 }
 
-static void
-pfm_propagation_view_dispose (GObject *object)
+static gboolean
+results_ready (PfmView *view, const GError **failure)
 {
-  PfmPropagationView *self = PFM_PROPAGATION_VIEW (object);
-  if (self->runner)
-    g_signal_handlers_disconnect_by_data (self->runner, self);
-  g_clear_object (&self->runner);
-  G_OBJECT_CLASS (pfm_propagation_view_parent_class)->dispose (object);
+  return pfm_runner_results_ready (pfm_view_get_runner (view), failure);
 }
 
 static void
@@ -295,8 +290,8 @@ pfm_propagation_view_class_init (PfmPropagationViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  object_class->dispose = pfm_propagation_view_dispose;
   object_class->finalize = pfm_propagation_view_finalize;
+  PFM_VIEW_CLASS (klass)->results_ready = results_ready;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-propagation-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmPropagationView, progress);
   gtk_widget_class_bind_template_child (widget_class, PfmPropagationView, cancel_button);
@@ -345,24 +340,18 @@ pfm_propagation_view_init (PfmPropagationView *self)
   self->plots[PLOT_OUTPUT] = add_plot (self, PFM_PLOT_BARS, _("Output vector (detector powers)"), _("region"), "",
                                        _("power"), "W", FALSE, 2, 2, 2);
   pfm_plot_add_series (self->plots[PLOT_OUTPUT], _("output"), 2, FALSE);
+  for (int i = 0; i < N_PLOTS; i++)
+    pfm_view_add_plot (PFM_VIEW (self), self->plots[i]);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "propagation.cancel", FALSE);
 }
 
 GtkWidget *
 pfm_propagation_view_new (PfmRunner *runner)
 {
-  PfmPropagationView *self = g_object_new (PFM_TYPE_PROPAGATION_VIEW, NULL);
-  self->runner = g_object_ref (runner);
+  PfmPropagationView *self = g_object_new (PFM_TYPE_PROPAGATION_VIEW, "runner", runner, NULL);
   g_signal_connect (runner, "started", G_CALLBACK (started_cb), self);
   g_signal_connect (runner, "slice", G_CALLBACK (slice_cb), self);
   g_signal_connect (runner, "progress", G_CALLBACK (progress_cb), self);
   g_signal_connect (runner, "finished", G_CALLBACK (finished_cb), self);
   return GTK_WIDGET (self);
-}
-
-void
-pfm_propagation_view_set_presentation (PfmPropagationView *self, gboolean presentation)
-{
-  for (int i = 0; i < N_PLOTS; i++)
-    pfm_plot_set_presentation (self->plots[i], presentation);
 }

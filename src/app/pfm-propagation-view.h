@@ -5,17 +5,13 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "pfm-runner.h"
+#include "pfm-view.h"
 
 G_BEGIN_DECLS
 
 #define PFM_TYPE_PROPAGATION_VIEW (pfm_propagation_view_get_type ())
-G_DECLARE_FINAL_TYPE (PfmPropagationView, pfm_propagation_view, PFM, PROPAGATION_VIEW, AdwBin)
+G_DECLARE_FINAL_TYPE (PfmPropagationView, pfm_propagation_view, PFM, PROPAGATION_VIEW, PfmView)
 
 GtkWidget *pfm_propagation_view_new              (PfmRunner          *runner);
-void       pfm_propagation_view_set_presentation (PfmPropagationView *self,
-                                                  gboolean            presentation);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
  * engine's atomic flag (checked every step) and its late deliveries are
  * dropped by generation number.  While a run is in flight the application
  * is held, so closing the window cancels it and the process waits for the
- * worker to notice, instead of killing it mid-step.
+ * worker to notice, instead of killing it mid-step (all of it PfmJob's).
  */
 #define G_LOG_DOMAIN "pfm-runner"
 
@@ -17,28 +17,26 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
-#include "pfm-app-util.h"
 #include "pfm-bpm.h"
+#include "pfm-job.h"
 #include "pfm-runner.h"
 
 #define DEBOUNCE_MS 80
 
+/* One run's own state, read on the worker. */
 typedef struct
 {
-  gint        cancel;
-  guint       generation;
   PfmConfig  *cfg;
-  PfmRunner  *runner;        /* strong ref, released on the main thread */
-  GMainContext *context;
+  PfmJobRun  *run;
   gint        last_percent;
-} Job;
+  PfmRecord  *rec;           /* the result, or NULL */
+} Run;
 
 struct _PfmRunner
 {
   GObject      parent_instance;
   PfmDocument *document;
-  Job         *job;           /* the run in flight, or NULL */
-  guint        generation;
+  PfmJob      *job;
   guint        debounce_id;
   PfmRecord   *record;
   PfmConfig   *record_cfg;
@@ -66,141 +64,105 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-job_free (Job *job)
+run_free (gpointer p)
 {
-  pfm_config_free (job->cfg);
-  /* Released on the UI thread: this may run on the worker. */
-  pfm_release_on_main (job->context, job->runner);
-  g_main_context_unref (job->context);
-  g_free (job);
+  Run *r = p;
+  pfm_config_free (r->cfg);
+  g_clear_pointer (&r->rec, pfm_record_free);
+  g_free (r);
 }
 
 /* --- deliveries to the main loop ------------------------------------------ */
 
-typedef struct
-{
-  PfmRunner     *runner;
-  guint          generation;
-  PfmRunnerSlice slice;
-  double         fraction;
-  gboolean       is_slice;
-} Delivery;
-
 static void
-delivery_free (gpointer p)
+slice_free (gpointer p)
 {
-  Delivery *d = p;
-  g_object_unref (d->runner);
-  g_free (d->slice.intensity);
-  g_free (d);
+  PfmRunnerSlice *slice = p;
+  g_free (slice->intensity);
+  g_free (slice);
 }
 
-static gboolean
-deliver_cb (gpointer p)
+/* Main thread, for the current run only (pfm_job_run_post). */
+static void
+deliver_slice (gpointer owner, gpointer data, gpointer event)
 {
-  Delivery *d = p;
-  if (d->generation != d->runner->generation)
-    return G_SOURCE_REMOVE;   /* a newer run superseded this one */
-  if (d->is_slice && d->runner->changed_at != 0 && d->runner->first_slice_generation != d->generation)
+  PfmRunner *self = owner;
+  const guint generation = pfm_job_get_generation (self->job);
+  if (self->changed_at != 0 && self->first_slice_generation != generation)
     {
       /* Latency from an edit to its first streamed slice (G_MESSAGES_DEBUG=pfm-runner). */
-      d->runner->first_slice_generation = d->generation;
+      self->first_slice_generation = generation;
       g_debug ("first slice on screen %.1f ms after the change",
-               (g_get_monotonic_time () - d->runner->changed_at) / 1000.0);
+               (g_get_monotonic_time () - self->changed_at) / 1000.0);
     }
-  if (d->is_slice)
-    g_signal_emit (d->runner, signals[SLICE], 0, &d->slice);
-  else
-    g_signal_emit (d->runner, signals[PROGRESS], 0, d->fraction);
-  return G_SOURCE_REMOVE;
+  g_signal_emit (self, signals[SLICE], 0, event);
 }
 
 static void
-deliver (Job *job, Delivery *d)
+deliver_progress (gpointer owner, gpointer data, guint done, guint total)
 {
-  d->runner = g_object_ref (job->runner);
-  d->generation = job->generation;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_cb, d, delivery_free);
+  g_signal_emit (owner, signals[PROGRESS], 0, (double) done / total);
 }
 
 /* Worker thread. */
 static void
 slice_cb (const PfmRecord *rec, gpointer user_data)
 {
-  Job *job = user_data;
-  Delivery *d = g_new0 (Delivery, 1);
-  d->is_slice = TRUE;
-  d->slice.row = g_array_index (rec->rows, PfmDiagRow, rec->rows->len - 1);
-  d->slice.length = job->cfg->tube.length;
+  Run *r = user_data;
+  PfmRunnerSlice *slice = g_new0 (PfmRunnerSlice, 1);
+  slice->row = g_array_index (rec->rows, PfmDiagRow, rec->rows->len - 1);
+  slice->length = r->cfg->tube.length;
   if (rec->vol_intensity != NULL && rec->vol_count > 0 &&
-      rec->vol_z[rec->vol_count - 1] == d->slice.row.z)
+      rec->vol_z[rec->vol_count - 1] == slice->row.z)
     {
       gsize n = (gsize) rec->vol_nx * rec->vol_ny;
-      d->slice.vol_n = rec->vol_nx;
-      d->slice.vol_x0 = rec->vol_x0;
-      d->slice.vol_dx = rec->vol_dx;
-      d->slice.intensity = g_memdup2 (rec->vol_intensity + (gsize) (rec->vol_count - 1) * n, n * sizeof (float));
+      slice->vol_n = rec->vol_nx;
+      slice->vol_x0 = rec->vol_x0;
+      slice->vol_dx = rec->vol_dx;
+      slice->intensity = g_memdup2 (rec->vol_intensity + (gsize) (rec->vol_count - 1) * n, n * sizeof (float));
     }
-  deliver (job, d);
+  pfm_job_run_post (r->run, deliver_slice, slice, slice_free);
 }
 
 static void
 progress_cb (guint step, guint n_steps, double z, gpointer user_data)
 {
-  Job *job = user_data;
+  Run *r = user_data;
   int percent = (int) (100.0 * step / n_steps);
-  if (percent == job->last_percent)
+  if (percent == r->last_percent)
     return;
-  job->last_percent = percent;
-  Delivery *d = g_new0 (Delivery, 1);
-  d->fraction = (double) step / n_steps;
-  deliver (job, d);
+  r->last_percent = percent;
+  pfm_job_run_progress (r->run, step, n_steps);
 }
 
-static void
-run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static gboolean
+run_thread (PfmJobRun *run, gpointer data, GError **error)
 {
-  Job *job = task_data;
-  g_autoptr(GError) error = NULL;
-  PfmBpmOptions opts = { .threads = -1, .rigor = PFM_PLAN_MEASURE };
-  g_autoptr(PfmBpm) bpm = pfm_bpm_new (job->cfg, &opts, &error);
+  Run *r = data;
+  r->run = run;
+  PfmBpmOptions opts = { .threads = PFM_THREADS_AUTO, .rigor = PFM_PLAN_MEASURE };
+  g_autoptr(PfmBpm) bpm = pfm_bpm_new (r->cfg, &opts, error);
   if (bpm == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  PfmBpmCallbacks cb = { .progress = progress_cb, .slice = slice_cb, .user_data = job, .cancel = &job->cancel };
-  PfmRecord *rec = pfm_bpm_run (bpm, &cb, &error);
-  if (rec == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, rec, (GDestroyNotify) pfm_record_free);
+    return FALSE;
+  PfmBpmCallbacks cb = { .progress = progress_cb, .slice = slice_cb, .user_data = r,
+                         .cancel = pfm_job_run_get_cancel_flag (run) };
+  r->rec = pfm_bpm_run (bpm, &cb, error);
+  return r->rec != NULL;
 }
 
+/* Main thread, for the current run only: a superseded run's result is
+ * dropped by the job. */
 static void
-run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+run_done (gpointer owner, gpointer data, GError *error)
 {
-  g_autoptr(PfmRunner) self = user_data;   /* the callback runs on the main thread */
-  GTask *task = G_TASK (result);
-  Job *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  PfmRecord *rec = g_task_propagate_pointer (task, &error);
-
-  g_application_release (g_application_get_default ());
-
-  if (job != self->job)
-    {
-      /* Superseded (cancelled for a newer run): drop its result. */
-      g_clear_pointer (&rec, pfm_record_free);
-      return;
-    }
-  self->job = NULL;
+  PfmRunner *self = owner;
+  Run *r = data;
   g_clear_pointer (&self->record, pfm_record_free);
   g_clear_pointer (&self->record_cfg, pfm_config_free);
   g_clear_error (&self->error);
-  self->record = rec;
-  self->record_cfg = pfm_config_copy (job->cfg);
-  self->error = g_steal_pointer (&error);
+  self->record = g_steal_pointer (&r->rec);
+  self->record_cfg = pfm_config_copy (r->cfg);
+  self->error = error ? g_error_copy (error) : NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_signal_emit (self, signals[FINISHED], 0);
 }
@@ -210,11 +172,8 @@ pfm_runner_cancel (PfmRunner *self)
 {
   g_return_if_fail (PFM_IS_RUNNER (self));
   g_clear_handle_id (&self->debounce_id, g_source_remove);
-  if (self->job != NULL)
-    {
-      g_atomic_int_set (&self->job->cancel, 1);
-      /* Its result arrives later and is still reported (as cancelled). */
-    }
+  /* Its result arrives later and is still reported (as cancelled). */
+  pfm_job_cancel (self->job);
 }
 
 void
@@ -222,23 +181,10 @@ pfm_runner_start (PfmRunner *self)
 {
   g_return_if_fail (PFM_IS_RUNNER (self));
   g_clear_handle_id (&self->debounce_id, g_source_remove);
-  if (self->job != NULL)
-    g_atomic_int_set (&self->job->cancel, 1);
-
-  Job *job = g_new0 (Job, 1);
-  job->generation = ++self->generation;
-  job->cfg = pfm_config_copy (pfm_document_get_config (self->document));
-  job->runner = g_object_ref (self);
-  job->context = g_main_context_ref_thread_default ();
-  job->last_percent = -1;
-  self->job = job;
-
-  g_application_hold (g_application_get_default ());
-  GTask *task = g_task_new (NULL, NULL, run_done_cb, g_object_ref (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, run_thread);
-  g_object_unref (task);
-
+  Run *r = g_new0 (Run, 1);
+  r->cfg = pfm_config_copy (pfm_document_get_config (self->document));
+  r->last_percent = -1;
+  pfm_job_start (self->job, run_thread, r, run_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_signal_emit (self, signals[STARTED], 0);
 }
@@ -261,8 +207,7 @@ document_changed_cb (PfmDocument *doc, const char *key, PfmRunner *self)
   if (!(pfm_config_key_affects (key) & PFM_AFFECTS_RUN))
     return;
   g_clear_handle_id (&self->debounce_id, g_source_remove);
-  if (self->job != NULL)
-    g_atomic_int_set (&self->job->cancel, 1);
+  pfm_job_cancel (self->job);
   self->changed_at = g_get_monotonic_time ();
   self->debounce_id = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
 }
@@ -272,8 +217,8 @@ pfm_runner_dispose (GObject *object)
 {
   PfmRunner *self = PFM_RUNNER (object);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
-  if (self->job != NULL)
-    g_atomic_int_set (&self->job->cancel, 1);
+  if (self->job)
+    pfm_job_cancel (self->job);
   if (self->document)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);
@@ -287,6 +232,7 @@ pfm_runner_finalize (GObject *object)
   g_clear_pointer (&self->record, pfm_record_free);
   g_clear_pointer (&self->record_cfg, pfm_config_free);
   g_clear_error (&self->error);
+  g_clear_object (&self->job);
   G_OBJECT_CLASS (pfm_runner_parent_class)->finalize (object);
 }
 
@@ -297,7 +243,7 @@ pfm_runner_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
   switch (prop_id)
     {
     case PROP_RUNNING:
-      g_value_set_boolean (value, self->job != NULL);
+      g_value_set_boolean (value, pfm_job_is_running (self->job));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -329,6 +275,7 @@ pfm_runner_class_init (PfmRunnerClass *klass)
 static void
 pfm_runner_init (PfmRunner *self)
 {
+  self->job = pfm_job_new (G_OBJECT (self), deliver_progress, run_done);
 }
 
 PfmRunner *
@@ -343,7 +290,7 @@ pfm_runner_new (PfmDocument *document)
 gboolean
 pfm_runner_is_running (PfmRunner *self)
 {
-  return self->job != NULL || self->debounce_id != 0;
+  return pfm_job_is_running (self->job) || self->debounce_id != 0;
 }
 
 const PfmRecord *
@@ -362,4 +309,14 @@ GError *
 pfm_runner_get_error (PfmRunner *self)
 {
   return self->error;
+}
+
+gboolean
+pfm_runner_results_ready (PfmRunner *self, const GError **failure)
+{
+  *failure = NULL;
+  if (pfm_runner_is_running (self))
+    return FALSE;
+  *failure = self->error;
+  return self->error != NULL || self->record != NULL;
 }

@@ -35,5 +35,9 @@ const PfmRecord *pfm_runner_get_record (PfmRunner   *self);
 /* The configuration the last finished run used. */
 const PfmConfig *pfm_runner_get_config (PfmRunner   *self);
 GError          *pfm_runner_get_error  (PfmRunner   *self);
+/* TRUE once no run is pending and the last one left a record, or failed
+ * (then @failure says why). */
+gboolean         pfm_runner_results_ready (PfmRunner     *self,
+                                           const GError **failure);
 
 G_END_DECLS

@@ -23,6 +23,7 @@
 
 #include "pfm-app-util.h"
 #include "pfm-file.h"
+#include "pfm-job.h"
 #include "pfm-param-group.h"
 #include "pfm-plot.h"
 #include "pfm-sweep.h"
@@ -63,19 +64,16 @@ typedef struct
 
 typedef struct
 {
-  gint            cancel;
   gboolean        stale;     /* the project changed while it ran */
   PfmConfig      *cfg;
   GPtrArray      *axes;      /* PfmSweepAxis* */
-  PfmSweepView   *view;      /* strong ref */
-  GMainContext   *context;
+  PfmJobRun      *run;       /* set on the worker */
   PfmSweepResult *result;
 } Job;
 
 struct _PfmSweepView
 {
-  AdwBin          parent_instance;
-  PfmDocument    *document;
+  PfmView         parent_instance;
   GtkGrid        *axes_grid;
   GtkLabel       *message, *summary;
   GtkProgressBar *progress;
@@ -85,7 +83,7 @@ struct _PfmSweepView
   Axis            axis[PFM_SWEEP_MAX_AXES];
   GPtrArray      *keys;      /* char*, the numeric keys offered */
   PfmPlot        *line, *map;
-  Job            *job;
+  PfmJob         *job;
   PfmSweepResult *result;
   gboolean        stale;
   GError         *error;     /* why the last sweep failed (not a cancel) */
@@ -93,7 +91,7 @@ struct _PfmSweepView
   gboolean        relabelling;
 };
 
-G_DEFINE_FINAL_TYPE (PfmSweepView, pfm_sweep_view, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PfmSweepView, pfm_sweep_view, PFM_TYPE_VIEW)
 
 static void
 job_free (Job *job)
@@ -101,8 +99,6 @@ job_free (Job *job)
   pfm_config_free (job->cfg);
   g_ptr_array_unref (job->axes);
   g_clear_pointer (&job->result, pfm_sweep_result_free);
-  pfm_release_on_main (job->context, job->view);
-  g_main_context_unref (job->context);
   g_free (job);
 }
 
@@ -135,7 +131,7 @@ key_selected_cb (GtkDropDown *drop, GParamSpec *pspec, PfmSweepView *self)
         continue;
       const char *key = axis_key (self, a);
       const PfmKeyInfo *info = pfm_config_lookup_key (key);
-      g_autofree char *text = pfm_document_get_value (self->document, key);
+      g_autofree char *text = pfm_document_get_value (pfm_view_get_document (PFM_VIEW (self)), key);
       double v = g_ascii_strtod (text, NULL);
       double stop = v != 0 ? 2 * v : 1.0;
       if (stop > info->max)
@@ -316,60 +312,37 @@ pfm_sweep_view_set_specs (PfmSweepView *self, const char *const *specs, GError *
 
 /* --- progress and the work ------------------------------------------------------ */
 
-typedef struct
-{
-  PfmSweepView *view;
-  Job          *job;
-  guint         done, total;
-} Progress;
-
-static gboolean
-progress_idle (gpointer p)
-{
-  Progress *pr = p;
-  if (pr->view->job == pr->job && pr->total > 0)
-    {
-      g_autofree char *text = g_strdup_printf (_("Point %u of %u"), pr->done, pr->total);
-      gtk_progress_bar_set_fraction (pr->view->progress, (double) pr->done / pr->total);
-      gtk_progress_bar_set_text (pr->view->progress, text);
-    }
-  return G_SOURCE_REMOVE;
-}
-
+/* Main thread, for the current sweep only (PfmJob coalesces the reports). */
 static void
-progress_free (gpointer p)
+job_progress (gpointer owner, gpointer data, guint done, guint total)
 {
-  Progress *pr = p;
-  g_object_unref (pr->view);
-  g_free (pr);
+  PfmSweepView *self = owner;
+  if (total == 0)
+    return;
+  g_autofree char *text = g_strdup_printf (_("Point %u of %u"), done, total);
+  gtk_progress_bar_set_fraction (self->progress, (double) done / total);
+  gtk_progress_bar_set_text (self->progress, text);
 }
 
 static void
 sweep_progress_cb (guint done, guint total, gpointer user_data)
 {
   Job *job = user_data;
-  Progress *pr = g_new (Progress, 1);
-  pr->view = g_object_ref (job->view);
-  pr->job = job;
-  pr->done = done;
-  pr->total = total;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, progress_idle, pr, progress_free);
+  pfm_job_run_progress (job->run, done, total);
 }
 
-static void
-job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gboolean
+job_thread (PfmJobRun *run, gpointer data, GError **error)
 {
   Job *job = data;
-  g_autoptr(GError) error = NULL;
+  job->run = run;
   PfmSweepOptions o;
   pfm_sweep_options_init (&o);
   o.rigor = PFM_PLAN_ESTIMATE;   /* the same bits as pfm-cli sweep --estimate */
-  PfmSweepCallbacks cb = { .progress = sweep_progress_cb, .user_data = job, .cancel = &job->cancel };
-  job->result = pfm_sweep_run (job->cfg, (PfmSweepAxis **) job->axes->pdata, job->axes->len, &o, &cb, &error);
-  if (job->result == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  PfmSweepCallbacks cb = { .progress = sweep_progress_cb, .user_data = job,
+                           .cancel = pfm_job_run_get_cancel_flag (run) };
+  job->result = pfm_sweep_run (job->cfg, (PfmSweepAxis **) job->axes->pdata, job->axes->len, &o, &cb, error);
+  return job->result != NULL;
 }
 
 /* --- showing results ------------------------------------------------------------ */
@@ -542,27 +515,21 @@ write_export (PfmSweepView *self)
     g_printerr ("pfm-explorer: --sweep-json: %s\n", error->message);
 }
 
+/* Main thread, for the current sweep only: PfmJob drops a superseded one. */
 static void
-job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+job_done (gpointer owner, gpointer data, GError *error)
 {
-  g_autoptr(PfmSweepView) self = user_data;
-  GTask *task = G_TASK (result);
-  Job *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (task, &error);
-  g_application_release (g_application_get_default ());
-  if (job != self->job)
-    return;
-  self->job = NULL;
+  PfmSweepView *self = owner;
+  Job *job = data;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweep.cancel", FALSE);
-  if (!ok)
+  if (error != NULL)
     {
       gtk_progress_bar_set_fraction (self->progress, 0.0);
       const gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       gtk_progress_bar_set_text (self->progress, cancelled ? _("Cancelled") : _("Failed"));
       show_message (self, cancelled ? NULL : error->message);
       if (!cancelled)
-        self->error = g_steal_pointer (&error);
+        self->error = g_error_copy (error);
       g_clear_pointer (&self->export_path, g_free);
       return;
     }
@@ -600,7 +567,7 @@ gboolean
 pfm_sweep_view_run (PfmSweepView *self, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autoptr(PfmConfig) cfg = pfm_config_copy (pfm_document_get_config (self->document));
+  g_autoptr(PfmConfig) cfg = pfm_config_copy (pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self))));
   g_autoptr(GPtrArray) axes = read_axes (self, cfg, &local);
   if (axes == NULL)
     {
@@ -609,23 +576,15 @@ pfm_sweep_view_run (PfmSweepView *self, GError **error)
       return FALSE;
     }
   show_message (self, NULL);
-  if (self->job)
-    g_atomic_int_set (&self->job->cancel, 1);
   g_clear_error (&self->error);
   Job *job = g_new0 (Job, 1);
   job->cfg = g_steal_pointer (&cfg);
   job->axes = g_steal_pointer (&axes);
-  job->view = g_object_ref (self);
-  job->context = g_main_context_ref_thread_default ();
-  self->job = job;
   gtk_progress_bar_set_fraction (self->progress, 0.0);
   gtk_progress_bar_set_text (self->progress, _("Starting…"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweep.cancel", TRUE);
-  g_application_hold (g_application_get_default ());
-  GTask *task = g_task_new (NULL, NULL, job_done_cb, g_object_ref (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, job_thread);
-  g_object_unref (task);
+  /* Supersedes (cancels) the sweep in flight. */
+  pfm_job_start (self->job, job_thread, job, (GDestroyNotify) job_free);
   return TRUE;
 }
 
@@ -634,8 +593,9 @@ document_changed_cb (PfmDocument *doc, const char *key, PfmSweepView *self)
 {
   if (!(pfm_config_key_affects (key) & PFM_AFFECTS_RUN))
     return;
-  if (self->job)
-    self->job->stale = TRUE;
+  Job *job = pfm_job_get_data (self->job);
+  if (job)
+    job->stale = TRUE;
   if (self->result && !self->stale)
     {
       self->stale = TRUE;
@@ -654,23 +614,15 @@ run_action (GtkWidget *w, const char *a, GVariant *p)
 static void
 cancel_action (GtkWidget *w, const char *a, GVariant *p)
 {
-  PfmSweepView *self = PFM_SWEEP_VIEW (w);
-  if (self->job)
-    g_atomic_int_set (&self->job->cancel, 1);
+  pfm_job_cancel (PFM_SWEEP_VIEW (w)->job);
 }
 
 static gboolean
 save_sweep (const char *path, gpointer user_data, GError **error)
 {
   PfmSweepView *self = user_data;
-  if (self->result == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("run a sweep first"));
-      return FALSE;
-    }
-  g_autofree char *text = g_str_has_suffix (path, ".csv") ? pfm_sweep_result_to_csv (self->result)
-                                                          : pfm_sweep_result_to_json (self->result);
-  return pfm_file_write_atomic (path, text, strlen (text), error);
+  return pfm_write_csv_or_json (path, self->result, (PfmFormatFunc) pfm_sweep_result_to_csv,
+                                (PfmFormatFunc) pfm_sweep_result_to_json, _("run a sweep first"), error);
 }
 
 static void
@@ -687,17 +639,26 @@ pfm_sweep_view_dispose (GObject *object)
 {
   PfmSweepView *self = PFM_SWEEP_VIEW (object);
   if (self->job)
-    g_atomic_int_set (&self->job->cancel, 1);
-  if (self->document)
-    g_signal_handlers_disconnect_by_data (self->document, self);
+    pfm_job_cancel (self->job);
   if (pfm_app_settings ())
     g_signal_handlers_disconnect_by_data (pfm_app_settings (), self);
-  g_clear_object (&self->document);
   g_clear_pointer (&self->result, pfm_sweep_result_free);
   g_clear_pointer (&self->keys, g_ptr_array_unref);
   g_clear_error (&self->error);
   g_clear_pointer (&self->export_path, g_free);
+  g_clear_object (&self->job);   /* a run in flight holds its own reference */
   G_OBJECT_CLASS (pfm_sweep_view_parent_class)->dispose (object);
+}
+
+/* No sweep runs; the last one's failure, if it failed. */
+static gboolean
+results_ready (PfmView *view, const GError **failure)
+{
+  PfmSweepView *self = PFM_SWEEP_VIEW (view);
+  if (!pfm_sweep_view_is_ready (self))
+    return FALSE;
+  *failure = self->error;
+  return TRUE;
 }
 
 static void
@@ -706,6 +667,7 @@ pfm_sweep_view_class_init (PfmSweepViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = pfm_sweep_view_dispose;
+  PFM_VIEW_CLASS (klass)->results_ready = results_ready;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-sweep-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmSweepView, axes_grid);
   gtk_widget_class_bind_template_child (widget_class, PfmSweepView, message);
@@ -806,6 +768,7 @@ static void
 pfm_sweep_view_init (PfmSweepView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->job = pfm_job_new (G_OBJECT (self), job_progress, job_done);
   self->keys = g_ptr_array_new_with_free_func (g_free);
   guint n;
   const PfmKeyInfo *keys = pfm_config_keys (&n);
@@ -838,6 +801,7 @@ pfm_sweep_view_init (PfmSweepView *self)
       gtk_widget_set_vexpand (w, TRUE);
       gtk_widget_set_size_request (w, 420, 320);
       gtk_box_append (self->plot_box, w);
+      pfm_view_add_plot (PFM_VIEW (self), PFM_PLOT (w));
     }
   gtk_progress_bar_set_text (self->progress, _("Not run yet"));
 }
@@ -845,8 +809,7 @@ pfm_sweep_view_init (PfmSweepView *self)
 GtkWidget *
 pfm_sweep_view_new (PfmDocument *document)
 {
-  PfmSweepView *self = g_object_new (PFM_TYPE_SWEEP_VIEW, NULL);
-  self->document = g_object_ref (document);
+  PfmSweepView *self = g_object_new (PFM_TYPE_SWEEP_VIEW, "document", document, NULL);
   g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
   if (pfm_app_settings ())
     g_signal_connect (pfm_app_settings (), "changed::unit-style", G_CALLBACK (units_changed_cb), self);
@@ -869,7 +832,7 @@ pfm_sweep_view_set_export_path (PfmSweepView *self, const char *path)
 gboolean
 pfm_sweep_view_is_ready (PfmSweepView *self)
 {
-  return self->job == NULL;
+  return !pfm_job_is_running (self->job);
 }
 
 gboolean
@@ -888,11 +851,4 @@ const GError *
 pfm_sweep_view_get_error (PfmSweepView *self)
 {
   return self->error;
-}
-
-void
-pfm_sweep_view_set_presentation (PfmSweepView *self, gboolean presentation)
-{
-  pfm_plot_set_presentation (self->line, presentation);
-  pfm_plot_set_presentation (self->map, presentation);
 }

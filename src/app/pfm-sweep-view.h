@@ -5,14 +5,12 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "pfm-document.h"
+#include "pfm-view.h"
 
 G_BEGIN_DECLS
 
 #define PFM_TYPE_SWEEP_VIEW (pfm_sweep_view_get_type ())
-G_DECLARE_FINAL_TYPE (PfmSweepView, pfm_sweep_view, PFM, SWEEP_VIEW, AdwBin)
+G_DECLARE_FINAL_TYPE (PfmSweepView, pfm_sweep_view, PFM, SWEEP_VIEW, PfmView)
 
 GtkWidget    *pfm_sweep_view_new              (PfmDocument      *document);
 /* Fills the fields from one or two "KEY=START:STOP:N[:log]" (SI values, as
@@ -34,7 +32,5 @@ gboolean      pfm_sweep_view_is_out_of_date   (PfmSweepView     *self);
 /* The text under the buttons: the result's summary, or why it is out of date. */
 const char   *pfm_sweep_view_get_summary      (PfmSweepView     *self);
 const GError *pfm_sweep_view_get_error        (PfmSweepView     *self);
-void          pfm_sweep_view_set_presentation (PfmSweepView     *self,
-                                               gboolean          presentation);
 
 G_END_DECLS

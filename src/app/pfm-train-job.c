@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
-#include "pfm-app-util.h"
+#include "pfm-adjoint.h"
+#include "pfm-bpm.h"
 #include "pfm-defects.h"
 #include "pfm-medium.h"
 #include "pfm-train-job.h"
@@ -43,10 +45,9 @@ pfm_shared_data_unref (PfmSharedData *shared)
 }
 
 static void
-job_unref (PfmTrainJob *job)
+job_free (gpointer p)
 {
-  if (!g_atomic_int_dec_and_test (&job->ref))
-    return;
+  PfmTrainJob *job = p;
   pfm_config_free (job->cfg);
   g_free (job->base_dir);
   g_free (job->map_path);
@@ -57,66 +58,47 @@ job_unref (PfmTrainJob *job)
   g_free (job->gallery);
   g_mutex_clear (&job->lock);
   g_cond_clear (&job->cond);
-  /* Released on the UI thread: this may run on the worker. */
-  pfm_release_on_main (job->context, job->owner);
-  g_main_context_unref (job->context);
+  /* Not the last reference: the run holds the slot until it is freed on
+   * the UI thread. */
+  g_object_unref (job->slot);
   g_free (job);
 }
 
 /* --- events, from the worker to the UI thread --------------------------------- */
 
-typedef enum { EV_PROGRESS, EV_EPOCH, EV_RUNS, EV_PAUSED } EventKind;
-
-typedef struct
+static void
+progress_event (gpointer owner, gpointer data, gpointer event)
 {
-  EventKind        kind;
-  PfmTrainJob     *job;
-  GObject         *owner;
-  PfmTrainProgress progress;
-  PfmTrainEpoch    epoch;
-  guint            done, total;
-} Event;
-
-static gboolean
-event_cb (gpointer p)
-{
-  Event *e = p;
-  const PfmTrainJobCallbacks *cb = e->job->cb;
-  switch (e->kind)
-    {
-    case EV_PROGRESS:
-      cb->progress (e->owner, e->job, &e->progress);
-      break;
-    case EV_EPOCH:
-      cb->epoch (e->owner, e->job, &e->epoch);
-      break;
-    case EV_RUNS:
-      cb->runs (e->owner, e->job, e->done, e->total);
-      break;
-    case EV_PAUSED:
-      cb->paused (e->owner, e->job);
-      break;
-    }
-  return G_SOURCE_REMOVE;
+  PfmTrainJob *job = data;
+  job->cb->progress (owner, job, event);
 }
 
 static void
-event_free (gpointer p)
+epoch_event (gpointer owner, gpointer data, gpointer event)
 {
-  Event *e = p;
-  g_object_unref (e->owner);
-  job_unref (e->job);
-  g_free (e);
+  PfmTrainJob *job = data;
+  job->cb->epoch (owner, job, event);
 }
 
-/* Each event holds the job. */
 static void
-post (PfmTrainJob *job, Event *e)
+paused_event (gpointer owner, gpointer data, gpointer event)
 {
-  g_atomic_int_inc (&job->ref);
-  e->job = job;
-  e->owner = g_object_ref (job->owner);
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, event_cb, e, event_free);
+  PfmTrainJob *job = data;
+  job->cb->paused (owner, job);
+}
+
+static void
+runs_progress (gpointer owner, gpointer data, guint done, guint total)
+{
+  PfmTrainJob *job = data;
+  job->cb->runs (owner, job, done, total);
+}
+
+static void
+job_done (gpointer owner, gpointer data, GError *error)
+{
+  PfmTrainJob *job = data;
+  job->cb->done (owner, job, error);
 }
 
 /* Blocks the training thread while paused (not once cancelled). */
@@ -124,12 +106,10 @@ static void
 wait_if_paused (PfmTrainJob *job)
 {
   g_mutex_lock (&job->lock);
-  if (job->paused && !g_atomic_int_get (&job->cancel))
+  if (job->paused && !pfm_job_run_is_cancelled (job->run))
     {
-      Event *e = g_new0 (Event, 1);
-      e->kind = EV_PAUSED;
-      post (job, e);
-      while (job->paused && !g_atomic_int_get (&job->cancel))
+      pfm_job_run_post (job->run, paused_event, NULL, NULL);
+      while (job->paused && !pfm_job_run_is_cancelled (job->run))
         g_cond_wait (&job->cond, &job->lock);
     }
   g_mutex_unlock (&job->lock);
@@ -139,10 +119,8 @@ static void
 progress_cb (const PfmTrainProgress *p, gpointer user_data)
 {
   PfmTrainJob *job = user_data;
-  Event *e = g_new0 (Event, 1);
-  e->kind = EV_PROGRESS;
-  e->progress = *p;
-  post (job, e);
+  /* Each batch is drawn (the live curves): posted, never coalesced. */
+  pfm_job_run_post (job->run, progress_event, g_memdup2 (p, sizeof *p), g_free);
   wait_if_paused (job);
 }
 
@@ -150,10 +128,7 @@ static void
 epoch_cb (const PfmTrainEpoch *ep, gpointer user_data)
 {
   PfmTrainJob *job = user_data;
-  Event *e = g_new0 (Event, 1);
-  e->kind = EV_EPOCH;
-  e->epoch = *ep;
-  post (job, e);
+  pfm_job_run_post (job->run, epoch_event, g_memdup2 (ep, sizeof *ep), g_free);
   if (job->pause_after > 0 && ep->epoch == job->pause_after && ep->epoch < (guint) job->cfg->train.epochs)
     {
       g_mutex_lock (&job->lock);
@@ -169,11 +144,7 @@ runs_cb (guint done, guint total, gpointer user_data)
   PfmTrainJob *job = user_data;
   if (total == 0 || (done % MAX (1u, total / 100) != 0 && done != total))
     return;
-  Event *e = g_new0 (Event, 1);
-  e->kind = EV_RUNS;
-  e->done = done;
-  e->total = total;
-  post (job, e);
+  pfm_job_run_progress (job->run, done, total);
 }
 
 /* --- the work ------------------------------------------------------------------ */
@@ -213,8 +184,8 @@ train (PfmTrainJob *job, GError **error)
 {
   if (!prepare (job, error))
     return FALSE;
-  PfmTrainOptions o = { .threads = 0, .progress = progress_cb, .epoch = epoch_cb, .runs = runs_cb,
-                        .user_data = job, .cancel = &job->cancel };
+  PfmTrainOptions o = { .threads = PFM_THREADS_AUTO, .progress = progress_cb, .epoch = epoch_cb, .runs = runs_cb,
+                        .user_data = job, .cancel = pfm_job_run_get_cancel_flag (job->run) };
   job->result = pfm_train_run (job->cfg, job->shared->data, &o, error);
   if (job->result == NULL)
     return FALSE;
@@ -228,49 +199,39 @@ train (PfmTrainJob *job, GError **error)
 static gboolean
 fabricate (PfmTrainJob *job, GError **error)
 {
-  PfmTrainOptions o = { .threads = 0, .runs = runs_cb, .user_data = job, .cancel = &job->cancel };
+  PfmTrainOptions o = { .threads = PFM_THREADS_AUTO, .runs = runs_cb, .user_data = job,
+                        .cancel = pfm_job_run_get_cancel_flag (job->run) };
   job->evaluation = pfm_evaluate (job->cfg, job->shared->data, job->copies, FALSE, &o, error);
   return job->evaluation != NULL;
 }
 
-static void
-job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static gboolean
+job_thread (PfmJobRun *run, gpointer data, GError **error)
 {
-  PfmTrainJob *job = task_data;
-  g_autoptr(GError) error = NULL;
+  PfmTrainJob *job = data;
+  g_autoptr(GError) local = NULL;
   gboolean ok = FALSE;
+  job->run = run;
   switch (job->kind)
     {
     case PFM_TRAIN_JOB_PREPARE:
-      ok = prepare (job, &error);
+      ok = prepare (job, &local);
       break;
     case PFM_TRAIN_JOB_TRAIN:
-      ok = train (job, &error);
+      ok = train (job, &local);
       break;
     case PFM_TRAIN_JOB_FABRICATE:
-      ok = fabricate (job, &error);
+      ok = fabricate (job, &local);
       break;
     }
-  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!ok && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_clear_error (&error);
-      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled."));
+      g_clear_error (&local);
+      g_set_error_literal (&local, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled."));
     }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static void
-job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = G_TASK (result);
-  PfmTrainJob *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_task_propagate_boolean (task, &error);
-  g_application_release (g_application_get_default ());
-  job->cb->done (job->owner, job, error);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return ok;
 }
 
 PfmTrainJob *
@@ -278,13 +239,11 @@ pfm_train_job_new (PfmTrainJobKind kind, const PfmConfig *cfg, const char *base_
                    gpointer owner, const PfmTrainJobCallbacks *cb)
 {
   PfmTrainJob *job = g_new0 (PfmTrainJob, 1);
-  job->ref = 1;
   job->kind = kind;
   job->cfg = pfm_config_copy (cfg);
   job->base_dir = g_strdup (base_dir);
   job->shared = shared ? pfm_shared_data_ref (shared) : NULL;
-  job->owner = g_object_ref (owner);
-  job->context = g_main_context_ref_thread_default ();
+  job->slot = pfm_job_new (G_OBJECT (owner), runs_progress, job_done);
   job->cb = cb;
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);
@@ -294,19 +253,16 @@ pfm_train_job_new (PfmTrainJobKind kind, const PfmConfig *cfg, const char *base_
 void
 pfm_train_job_run (PfmTrainJob *job)
 {
-  /* Held while the worker runs: closing the window waits for it to stop. */
-  g_application_hold (g_application_get_default ());
-  GTask *task = g_task_new (NULL, NULL, job_done_cb, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_unref);
-  g_task_run_in_thread (task, job_thread);
-  g_object_unref (task);
+  /* PfmJob holds the application while the worker runs: closing the
+   * window waits for it to stop. */
+  pfm_job_start (job->slot, job_thread, job, job_free);
 }
 
 void
 pfm_train_job_cancel (PfmTrainJob *job)
 {
   g_mutex_lock (&job->lock);
-  g_atomic_int_set (&job->cancel, 1);
+  pfm_job_cancel (job->slot);
   g_cond_broadcast (&job->cond);
   g_mutex_unlock (&job->lock);
 }
@@ -318,4 +274,76 @@ pfm_train_job_pause (PfmTrainJob *job, gboolean paused)
   job->paused = paused;
   g_cond_broadcast (&job->cond);
   g_mutex_unlock (&job->lock);
+}
+
+/* --- the set-up line ------------------------------------------------------------ */
+
+/* Seconds per forward run and per n^2 log2(n) * steps on one thread, and
+ * a backward pass costs about this many forward runs (measured on the
+ * digits task: 6.3 ms a forward run at n = 64, 200 steps, doubled for
+ * the planning, the validation and threads that do not scale fully). */
+#define FORWARD_COST  2.6e-9
+#define BACKWARD_RUNS 2.3
+
+char *
+pfm_train_job_format_duration (double s)
+{
+  if (s < 90)
+    return g_strdup_printf (_("%.0f s"), MAX (1.0, s));
+  if (s < 5400)
+    return g_strdup_printf (_("%.0f min"), s / 60);
+  return g_strdup_printf (_("%.1f h"), s / 3600);
+}
+
+char *
+pfm_train_job_describe (const PfmConfig *cfg, const PfmTrainData *d, const char *data_error)
+{
+  const double voxel = pfm_config_voxel (cfg);
+  const int nxy = pfm_medium_lattice_count (cfg->tube.side, voxel), nz = pfm_medium_lattice_count (cfg->tube.length, voxel);
+  const guint64 params = (guint64) nxy * nxy * nz;
+  const int threads = (int) CLAMP (g_get_num_processors (), 1, 64);
+  const guint64 budget = pfm_bpm_default_memory_budget ();
+  const guint batch = (guint) cfg->train.batch;
+  const double mib = (pfm_adjoint_estimate_memory (cfg, budget / threads) * (double) threads +
+                      (batch + 4.0) * params * sizeof (double)) / 1048576.0;
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, params);
+  g_autofree char *glass = g_strdup_printf (_("The glass: %s parameters, one per voxel (%d × %d × %d voxels of %.2g µm, "
+                                              "each within ±%.3g of n₀)."),
+                                            count, nxy, nxy, nz, voxel * 1e6, cfg->medium.delta_n);
+  g_autofree char *data = NULL;
+  if (data_error)
+    data = g_strdup_printf (_("The dataset cannot be used: %s"), data_error);
+  else if (d == NULL)
+    data = g_strdup (_("Loading the dataset…"));
+  else
+    {
+      const double n = cfg->grid.n;
+      const double run = FORWARD_COST * n * n * log2 (n) * pfm_config_n_steps (cfg);
+      const double runs = cfg->train.epochs * ((1.0 + BACKWARD_RUNS) * d->n_train + d->n_validation) +
+                          2.0 * d->n_test + d->n_train + PFM_TRAIN_JOB_GALLERY;
+      g_autofree char *eta = pfm_train_job_format_duration (run * runs / threads);
+      data = g_strdup_printf (_("%s: %u training, %u validation and %u test examples, %u classes on %u SLM pixels. "
+                                "Training %d epochs: about %s on %d threads, %.0f MiB."),
+                              d->dataset->name, d->n_train, d->n_validation, d->n_test, d->n_classes, d->n_pixels,
+                              cfg->train.epochs, eta, threads, mib);
+    }
+  return g_strconcat (glass, " ", data, NULL);
+}
+
+/* `pfm-cli evaluate --baselines [--copies K]`'s document: the design and
+ * the baselines, with the fabricated copies when there are some. */
+char *
+pfm_train_job_evaluation_json (const PfmEvaluation *design, const PfmEvaluation *copies)
+{
+  PfmEvaluation ev = *design;
+  if (copies)
+    {
+      ev.n_copies = copies->n_copies;
+      ev.copies = copies->copies;
+      ev.n_unresolved = copies->n_unresolved;
+      ev.mean = copies->mean, ev.std = copies->std, ev.min = copies->min;
+      ev.mean_calibrated = copies->mean_calibrated, ev.std_calibrated = copies->std_calibrated;
+      ev.min_calibrated = copies->min_calibrated;
+    }
+  return pfm_evaluation_to_json (&ev);
 }

@@ -8,15 +8,19 @@
  * (for the set-up's counts and the gallery), TRAIN trains the glass, then
  * runs the trained design through the forward engine (test accuracy,
  * confusion, the baselines, the gallery's detector powers), FABRICATE
- * evaluates K fabricated copies of a trained design.  Events reach the
- * owner's callbacks on the UI thread; pausing blocks the training thread
- * between batches, so the engine knows nothing of it.
+ * evaluates K fabricated copies of a trained design.  Each runs in a
+ * PfmJob of its own (the view keeps its own notion of current jobs: a
+ * PREPARE runs beside a TRAIN or a FABRICATE).  Events reach the owner's
+ * callbacks on the UI thread, in order; the evaluation runs' progress is
+ * coalesced.  Pausing blocks the training thread between batches, so the
+ * engine knows nothing of it.
  */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "pfm-evaluate.h"
+#include "pfm-job.h"
 #include "pfm-train.h"
 
 G_BEGIN_DECLS
@@ -53,7 +57,6 @@ typedef struct
 struct _PfmTrainJob
 {
   PfmTrainJobKind kind;
-  gint            cancel;
   PfmConfig      *cfg;          /* the project (FABRICATE: the trained design with the defects) */
   char           *base_dir;     /* for relative dataset paths */
   char           *map_path;     /* TRAIN: where the trained index map is written */
@@ -67,18 +70,17 @@ struct _PfmTrainJob
   double         *gallery;      /* PFM_TRAIN_JOB_GALLERY test examples' detector powers */
   guint           n_gallery;
   /* private */
-  gint            ref;
+  PfmJob         *slot;         /* runs it: thread, cancel flag, events, the app held */
+  PfmJobRun      *run;          /* set on the worker */
   GMutex          lock;
   GCond           cond;
   gboolean        paused;
-  gpointer        owner;        /* strong GObject ref */
-  GMainContext   *context;
   const PfmTrainJobCallbacks *cb;
 };
 
-/* A job of @kind on a copy of @cfg; set its inputs (map_path, copies,
- * pause_after), then pfm_train_job_run.  The job is freed after @cb->done
- * returns. */
+/* A job of @kind on a copy of @cfg for @owner (a GObject, held while the
+ * job runs); set its inputs (map_path, copies, pause_after), then
+ * pfm_train_job_run.  The job is freed after @cb->done returns. */
 PfmTrainJob *pfm_train_job_new    (PfmTrainJobKind             kind,
                                    const PfmConfig            *cfg,
                                    const char                 *base_dir,
@@ -89,5 +91,18 @@ void         pfm_train_job_run    (PfmTrainJob *job);
 void         pfm_train_job_cancel (PfmTrainJob *job);
 void         pfm_train_job_pause  (PfmTrainJob *job,
                                    gboolean     paused);
+
+/* `pfm-cli evaluate --baselines [--copies K]`'s JSON: @design and its
+ * baselines, with @copies (may be NULL) as the fabricated copies. */
+char        *pfm_train_job_evaluation_json (const PfmEvaluation *design,
+                                            const PfmEvaluation *copies);
+/* "12 s", "3 min", "1.5 h" (an estimate, an ETA). */
+char        *pfm_train_job_format_duration (double s);
+/* The Training view's set-up line: the glass's parameters and, once
+ * @data is loaded, the dataset and what training would cost in time and
+ * memory; or why the dataset cannot be used (@data_error). */
+char        *pfm_train_job_describe        (const PfmConfig    *cfg,
+                                            const PfmTrainData *data,
+                                            const char         *data_error);
 
 G_END_DECLS

@@ -26,28 +26,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pfm-adjoint.h"
 #include "pfm-app-util.h"
-#include "pfm-bpm.h"
 #include "pfm-export.h"
-#include "pfm-medium.h"
 #include "pfm-train-gallery.h"
 #include "pfm-train-job.h"
 #include "pfm-training-plots.h"
 #include "pfm-training-view.h"
 
 #define DEBOUNCE_MS 300
-/* Seconds per forward run and per n^2 log2(n) * steps on one thread, and
- * a backward pass costs about this many forward runs (measured on the
- * digits task: 6.3 ms a forward run at n = 64, 200 steps, doubled for
- * the planning, the validation and threads that do not scale fully). */
-#define FORWARD_COST  2.6e-9
-#define BACKWARD_RUNS 2.3
 
 struct _PfmTrainingView
 {
-  AdwBin           parent_instance;
-  PfmDocument     *document;
+  PfmView          parent_instance;
   GtkDropDown     *dataset_dropdown;
   GtkButton       *pause_button;
   GtkWidget       *export_button;
@@ -95,7 +85,7 @@ struct _PfmTrainingView
   char            *auto_save;
 };
 
-G_DEFINE_FINAL_TYPE (PfmTrainingView, pfm_training_view, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PfmTrainingView, pfm_training_view, PFM_TYPE_VIEW)
 
 enum { USE_TRAINED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -109,51 +99,11 @@ static gboolean apply_trained (PfmTrainingView *self, SetFunc set, gpointer targ
 
 /* --- the set-up line ------------------------------------------------------------ */
 
-static char *
-format_duration (double s)
-{
-  if (s < 90)
-    return g_strdup_printf (_("%.0f s"), MAX (1.0, s));
-  if (s < 5400)
-    return g_strdup_printf (_("%.0f min"), s / 60);
-  return g_strdup_printf (_("%.1f h"), s / 3600);
-}
-
 static void
 update_setup (PfmTrainingView *self)
 {
-  const PfmConfig *cfg = pfm_document_get_config (self->document);
-  const double voxel = pfm_config_voxel (cfg);
-  const int nxy = pfm_medium_lattice_count (cfg->tube.side, voxel), nz = pfm_medium_lattice_count (cfg->tube.length, voxel);
-  const guint64 params = (guint64) nxy * nxy * nz;
-  const int threads = (int) CLAMP (g_get_num_processors (), 1, 64);
-  const guint64 budget = pfm_bpm_default_memory_budget ();
-  const guint batch = (guint) cfg->train.batch;
-  const double mib = (pfm_adjoint_estimate_memory (cfg, budget / threads) * (double) threads +
-                      (batch + 4.0) * params * sizeof (double)) / 1048576.0;
-  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, params);
-  g_autofree char *glass = g_strdup_printf (_("The glass: %s parameters, one per voxel (%d × %d × %d voxels of %.2g µm, "
-                                              "each within ±%.3g of n₀)."),
-                                            count, nxy, nxy, nz, voxel * 1e6, cfg->medium.delta_n);
-  g_autofree char *data = NULL;
-  if (self->data_error)
-    data = g_strdup_printf (_("The dataset cannot be used: %s"), self->data_error);
-  else if (self->shared == NULL)
-    data = g_strdup (_("Loading the dataset…"));
-  else
-    {
-      const PfmTrainData *d = self->shared->data;
-      const double n = cfg->grid.n;
-      const double run = FORWARD_COST * n * n * log2 (n) * pfm_config_n_steps (cfg);
-      const double runs = cfg->train.epochs * ((1.0 + BACKWARD_RUNS) * d->n_train + d->n_validation) +
-                          2.0 * d->n_test + d->n_train + PFM_TRAIN_JOB_GALLERY;
-      g_autofree char *eta = format_duration (run * runs / threads);
-      data = g_strdup_printf (_("%s: %u training, %u validation and %u test examples, %u classes on %u SLM pixels. "
-                                "Training %d epochs: about %s on %d threads, %.0f MiB."),
-                              d->dataset->name, d->n_train, d->n_validation, d->n_test, d->n_classes, d->n_pixels,
-                              cfg->train.epochs, eta, threads, mib);
-    }
-  g_autofree char *text = g_strconcat (glass, " ", data, NULL);
+  const PfmConfig *cfg = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)));
+  g_autofree char *text = pfm_train_job_describe (cfg, self->shared ? self->shared->data : NULL, self->data_error);
   gtk_label_set_text (self->setup_label, text);
   /* Before a run, the curves' axis spans the epochs to come. */
   if (self->train_job == NULL && self->epochs->len == 0)
@@ -166,7 +116,7 @@ update_setup (PfmTrainingView *self)
 static void
 sync_dataset (PfmTrainingView *self)
 {
-  const char *ds = pfm_document_get_config (self->document)->train.dataset;
+  const char *ds = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)))->train.dataset;
   self->syncing = TRUE;
   gtk_drop_down_set_selected (self->dataset_dropdown, g_strcmp0 (ds, "digits") == 0 ? 0
                               : g_strcmp0 (ds, "fashion-mnist") == 0 ? 1 : 2);
@@ -216,7 +166,7 @@ progress_cb (gpointer owner, PfmTrainJob *job, const PfmTrainProgress *p)
     return;
   const guint done = (p->epoch - 1) * p->n_batches + p->batch, total = p->n_epochs * p->n_batches;
   const double eta = done > 0 ? p->elapsed_s * (total - done) / done : 0.0;
-  g_autofree char *eta_text = format_duration (eta);
+  g_autofree char *eta_text = pfm_train_job_format_duration (eta);
   g_autofree char *text = g_strdup_printf (_("Epoch %u/%u, batch %u/%u · loss %.3f · accuracy %.1f%% · ETA %s"),
                                            p->epoch, p->n_epochs, p->batch, p->n_batches, p->loss,
                                            100 * p->accuracy, eta_text);
@@ -263,22 +213,13 @@ paused_cb (gpointer owner, PfmTrainJob *job)
 
 /* --- results ------------------------------------------------------------------------ */
 
-static const char *
-train_stale_notice (void)
-{
-  return _("Out of date: the parameters changed since this glass was trained. Train again.");
-}
-
-static const char *
-fab_stale_notice (void)
-{
-  return _("Out of date: the defects changed since these copies were fabricated. Fabricate again.");
-}
+#define TRAIN_STALE_NOTICE _("Out of date: the parameters changed since this glass was trained. Train again.")
+#define FAB_STALE_NOTICE _("Out of date: the defects changed since these copies were fabricated. Fabricate again.")
 
 static void
 show_summary (PfmTrainingView *self)
 {
-  const char *notice = self->train_stale ? train_stale_notice () : self->fab_stale ? fab_stale_notice () : "";
+  const char *notice = self->train_stale ? TRAIN_STALE_NOTICE : self->fab_stale ? FAB_STALE_NOTICE : "";
   g_autofree char *text = g_strjoin (" ", notice, self->result_text ? self->result_text : "",
                                      self->fab_text ? self->fab_text : "", NULL);
   gtk_label_set_text (self->summary, g_strstrip (text));
@@ -342,9 +283,46 @@ train_done (PfmTrainingView *self, PfmTrainJob *job)
   set_progress_text (self, text);
 }
 
-static gboolean save_project (const char *path, gpointer user_data, GError **error);
-static gboolean save_log (const char *path, gpointer user_data, GError **error);
-static gboolean save_evaluation (const char *path, gpointer user_data, GError **error);
+/* --- saving ---------------------------------------------------------------------- */
+
+static gboolean
+save_project (const char *path, gpointer user_data, GError **error)
+{
+  PfmTrainingView *self = user_data;
+  g_autofree char *full = g_str_has_suffix (path, ".pfm") ? g_strdup (path) : g_strconcat (path, ".pfm", NULL);
+  if (!pfm_train_save_project (self->train_cfg, self->result, full, NULL, 0, error))
+    return FALSE;
+  self->unsaved = FALSE;
+  return TRUE;
+}
+
+static gboolean
+save_text (const char *path, char *text, GError **error)
+{
+  gboolean ok = pfm_file_write_atomic (path, text, strlen (text), error);
+  g_free (text);
+  return ok;
+}
+
+static gboolean
+save_log (const char *path, gpointer user_data, GError **error)
+{
+  return save_text (path, pfm_train_log_to_csv (PFM_TRAINING_VIEW (user_data)->epochs), error);
+}
+
+/* `pfm-cli evaluate --baselines [--copies K]`'s document. */
+static gboolean
+save_evaluation (const char *path, gpointer user_data, GError **error)
+{
+  PfmTrainingView *self = user_data;
+  return save_text (path, pfm_train_job_evaluation_json (self->evaluation, self->fabrication), error);
+}
+
+static gboolean
+save_copies (const char *path, gpointer user_data, GError **error)
+{
+  return save_text (path, pfm_evaluation_to_csv (PFM_TRAINING_VIEW (user_data)->fabrication), error);
+}
 
 /* --save-trained FILE.pfm: the project and its index map, FILE.csv, FILE.json. */
 static void
@@ -460,7 +438,7 @@ static const PfmTrainJobCallbacks job_callbacks = { progress_cb, epoch_cb, runs_
 static char *
 base_dir (PfmTrainingView *self)
 {
-  GFile *file = pfm_document_get_file (self->document);
+  GFile *file = pfm_document_get_file (pfm_view_get_document (PFM_VIEW (self)));
   g_autoptr(GFile) parent = file ? g_file_get_parent (file) : NULL;
   char *dir = parent ? g_file_get_path (parent) : NULL;
   return dir ? dir : g_get_current_dir ();
@@ -474,7 +452,7 @@ prepare_cb (gpointer p)
   if (self->prepare_job)
     pfm_train_job_cancel (self->prepare_job);
   g_autofree char *dir = base_dir (self);
-  self->prepare_job = pfm_train_job_new (PFM_TRAIN_JOB_PREPARE, pfm_document_get_config (self->document), dir,
+  self->prepare_job = pfm_train_job_new (PFM_TRAIN_JOB_PREPARE, pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self))), dir,
                                          NULL, self, &job_callbacks);
   pfm_train_job_run (self->prepare_job);
   return G_SOURCE_REMOVE;
@@ -496,7 +474,7 @@ start_training (PfmTrainingView *self, guint pause_after)
   if (self->train_job || self->fab_job)
     return;
   g_autofree char *dir = base_dir (self);
-  const PfmConfig *cfg = pfm_document_get_config (self->document);
+  const PfmConfig *cfg = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)));
   PfmTrainJob *job = pfm_train_job_new (PFM_TRAIN_JOB_TRAIN, cfg, dir, NULL, self, &job_callbacks);
   job->map_path = new_map_path ();
   job->pause_after = pause_after;
@@ -518,7 +496,7 @@ start_fabricate (PfmTrainingView *self, guint copies)
     return;
   /* The trained design, fabricated with the sidebar's defects. */
   g_autoptr(PfmConfig) cfg = pfm_config_copy (self->trained);
-  cfg->defects = pfm_document_get_config (self->document)->defects;
+  cfg->defects = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)))->defects;
   PfmTrainJob *job = pfm_train_job_new (PFM_TRAIN_JOB_FABRICATE, cfg, NULL, self->trained_data, self, &job_callbacks);
   job->copies = copies;
   self->fab_job = job;
@@ -543,7 +521,7 @@ send_example (PfmTrainingView *self, int i)
       g_string_append_printf (s, "%s%s", k ? "," : "", g_ascii_formatd (buf, sizeof buf, "%.6g", v[k]));
     }
   g_autoptr(GError) error = NULL;
-  if (!pfm_document_set (self->document, "beam.input", s->str, &error))
+  if (!pfm_document_set (pfm_view_get_document (PFM_VIEW (self)), "beam.input", s->str, &error))
     pfm_toast (GTK_WIDGET (self), "%s", error->message);
 }
 
@@ -571,7 +549,7 @@ use_trained (PfmTrainingView *self)
   if (self->trained == NULL)
     return;
   g_autoptr(GError) error = NULL;
-  if (!apply_trained (self, (SetFunc) pfm_document_set, self->document, &error))
+  if (!apply_trained (self, (SetFunc) pfm_document_set, pfm_view_get_document (PFM_VIEW (self)), &error))
     {
       pfm_toast (GTK_WIDGET (self), "%s", error->message);
       return;
@@ -609,7 +587,7 @@ key_differs (const PfmKeyInfo *k, const PfmConfig *now, const PfmConfig *a, cons
 static void
 update_stale (PfmTrainingView *self)
 {
-  const PfmConfig *now = pfm_document_get_config (self->document);
+  const PfmConfig *now = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)));
   guint n_keys;
   const PfmKeyInfo *keys = pfm_config_keys (&n_keys);
   self->train_stale = self->fab_stale = FALSE;
@@ -624,8 +602,8 @@ update_stale (PfmTrainingView *self)
       if (defect && self->fab_cfg && key_differs (&keys[i], now, self->fab_cfg, NULL))
         self->fab_stale = TRUE;
     }
-  const char *train = self->train_stale ? train_stale_notice () : NULL;
-  const char *copies = train ? train : self->fab_stale ? fab_stale_notice () : NULL;
+  const char *train = self->train_stale ? TRAIN_STALE_NOTICE : NULL;
+  const char *copies = train ? train : self->fab_stale ? FAB_STALE_NOTICE : NULL;
   for (guint i = 0; i < PFM_TRAINING_N_PLOTS; i++)
     pfm_plot_set_stale (self->plots[i], i == PFM_TRAINING_PLOT_COPIES || i == PFM_TRAINING_PLOT_ROBUST ? copies : train);
   if (self->result_text)
@@ -656,7 +634,7 @@ csv_response_cb (GtkNativeDialog *dialog, int response, PfmTrainingView *self)
       g_autofree char *path = g_file_get_path (file);
       g_autofree char *spec = g_strconcat ("csv:", path, NULL);
       g_autoptr(GError) error = NULL;
-      if (path && !pfm_document_set (self->document, "train.dataset", spec, &error))
+      if (path && !pfm_document_set (pfm_view_get_document (PFM_VIEW (self)), "train.dataset", spec, &error))
         pfm_toast (GTK_WIDGET (self), "%s", error->message);
     }
   sync_dataset (self);
@@ -673,7 +651,7 @@ dataset_selected_cb (GtkDropDown *dd, GParamSpec *pspec, PfmTrainingView *self)
   if (i < 2)
     {
       g_autoptr(GError) error = NULL;
-      if (!pfm_document_set (self->document, "train.dataset", i == 0 ? "digits" : "fashion-mnist", &error))
+      if (!pfm_document_set (pfm_view_get_document (PFM_VIEW (self)), "train.dataset", i == 0 ? "digits" : "fashion-mnist", &error))
         pfm_toast (GTK_WIDGET (self), "%s", error->message);
       return;
     }
@@ -727,57 +705,6 @@ fabricate_action (GtkWidget *w, const char *a, GVariant *p)
   start_fabricate (self, (guint) gtk_spin_button_get_value_as_int (self->copies_spin));
 }
 
-static gboolean
-save_project (const char *path, gpointer user_data, GError **error)
-{
-  PfmTrainingView *self = user_data;
-  g_autofree char *full = g_str_has_suffix (path, ".pfm") ? g_strdup (path) : g_strconcat (path, ".pfm", NULL);
-  if (!pfm_train_save_project (self->train_cfg, self->result, full, NULL, 0, error))
-    return FALSE;
-  self->unsaved = FALSE;
-  return TRUE;
-}
-
-static gboolean
-save_text (const char *path, char *text, GError **error)
-{
-  gboolean ok = pfm_file_write_atomic (path, text, strlen (text), error);
-  g_free (text);
-  return ok;
-}
-
-static gboolean
-save_log (const char *path, gpointer user_data, GError **error)
-{
-  return save_text (path, pfm_train_log_to_csv (PFM_TRAINING_VIEW (user_data)->epochs), error);
-}
-
-/* `pfm-cli evaluate --baselines [--copies K]`'s document: the design and
- * the baselines, with the last fabricated copies when there are some. */
-static gboolean
-save_evaluation (const char *path, gpointer user_data, GError **error)
-{
-  PfmTrainingView *self = user_data;
-  PfmEvaluation ev = *self->evaluation;
-  const PfmEvaluation *fab = self->fabrication;
-  if (fab)
-    {
-      ev.n_copies = fab->n_copies;
-      ev.copies = fab->copies;
-      ev.n_unresolved = fab->n_unresolved;
-      ev.mean = fab->mean, ev.std = fab->std, ev.min = fab->min;
-      ev.mean_calibrated = fab->mean_calibrated, ev.std_calibrated = fab->std_calibrated;
-      ev.min_calibrated = fab->min_calibrated;
-    }
-  return save_text (path, pfm_evaluation_to_json (&ev), error);
-}
-
-static gboolean
-save_copies (const char *path, gpointer user_data, GError **error)
-{
-  return save_text (path, pfm_evaluation_to_csv (PFM_TRAINING_VIEW (user_data)->fabrication), error);
-}
-
 static void
 export_project_action (GtkWidget *w, const char *a, GVariant *p)
 {
@@ -816,9 +743,6 @@ pfm_training_view_dispose (GObject *object)
   pfm_training_view_cancel (self);
   if (self->prepare_job)
     pfm_train_job_cancel (self->prepare_job);
-  if (self->document)
-    g_signal_handlers_disconnect_by_data (self->document, self);
-  g_clear_object (&self->document);
   G_OBJECT_CLASS (pfm_training_view_parent_class)->dispose (object);
 }
 
@@ -844,6 +768,13 @@ pfm_training_view_finalize (GObject *object)
   G_OBJECT_CLASS (pfm_training_view_parent_class)->finalize (object);
 }
 
+/* What the command line asked for is done (no failure stops a screenshot). */
+static gboolean
+results_ready (PfmView *view, const GError **failure)
+{
+  return pfm_training_view_is_ready (PFM_TRAINING_VIEW (view));
+}
+
 static void
 pfm_training_view_class_init (PfmTrainingViewClass *klass)
 {
@@ -851,6 +782,7 @@ pfm_training_view_class_init (PfmTrainingViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = pfm_training_view_dispose;
   object_class->finalize = pfm_training_view_finalize;
+  PFM_VIEW_CLASS (klass)->results_ready = results_ready;
   /* The project's medium is now the trained index map. */
   signals[USE_TRAINED] = g_signal_new ("use-trained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -878,6 +810,8 @@ static void
 make_plots (PfmTrainingView *self)
 {
   pfm_training_plots_make (self->plots_grid, self->plots);
+  for (int i = 0; i < PFM_TRAINING_N_PLOTS; i++)
+    pfm_view_add_plot (PFM_VIEW (self), self->plots[i]);
   self->gallery = PFM_TRAIN_GALLERY (pfm_train_gallery_new ());
   gtk_widget_set_size_request (GTK_WIDGET (self->gallery), 440, 220);
   gtk_grid_attach (self->plots_grid, GTK_WIDGET (self->gallery), 0, 1, 2, 1);
@@ -908,8 +842,7 @@ pfm_training_view_init (PfmTrainingView *self)
 GtkWidget *
 pfm_training_view_new (PfmDocument *document)
 {
-  PfmTrainingView *self = g_object_new (PFM_TYPE_TRAINING_VIEW, NULL);
-  self->document = g_object_ref (document);
+  PfmTrainingView *self = g_object_new (PFM_TYPE_TRAINING_VIEW, "document", document, NULL);
   g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
   sync_dataset (self);
   g_signal_connect (self->dataset_dropdown, "notify::selected", G_CALLBACK (dataset_selected_cb), self);
@@ -961,11 +894,4 @@ pfm_training_view_save_trained (PfmTrainingView *self)
 {
   if (self->result)
     export_project_action (GTK_WIDGET (self), NULL, NULL);
-}
-
-void
-pfm_training_view_set_presentation (PfmTrainingView *self, gboolean presentation)
-{
-  for (int i = 0; i < PFM_TRAINING_N_PLOTS; i++)
-    pfm_plot_set_presentation (self->plots[i], presentation);
 }

@@ -5,14 +5,12 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "pfm-document.h"
+#include "pfm-view.h"
 
 G_BEGIN_DECLS
 
 #define PFM_TYPE_TRAINING_VIEW (pfm_training_view_get_type ())
-G_DECLARE_FINAL_TYPE (PfmTrainingView, pfm_training_view, PFM, TRAINING_VIEW, AdwBin)
+G_DECLARE_FINAL_TYPE (PfmTrainingView, pfm_training_view, PFM, TRAINING_VIEW, PfmView)
 
 GtkWidget *pfm_training_view_new              (PfmDocument     *document);
 
@@ -35,7 +33,5 @@ gboolean   pfm_training_view_has_unsaved      (PfmTrainingView *self);
 void       pfm_training_view_cancel           (PfmTrainingView *self);
 /* Opens the save dialog for the trained project. */
 void       pfm_training_view_save_trained     (PfmTrainingView *self);
-void       pfm_training_view_set_presentation (PfmTrainingView *self,
-                                               gboolean         presentation);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "pfm-scaling-view.h"
 #include "pfm-training-view.h"
 #include "pfm-sweep-view.h"
+#include "pfm-view.h"
 #include "pfm-volume-view.h"
 #include "pfm-window.h"
 
@@ -60,6 +61,13 @@ struct _PfmWindow
 };
 
 G_DEFINE_FINAL_TYPE (PfmWindow, pfm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_PRESENTATION,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
 
 static const char *const project_patterns[] = { "*.pfm", NULL };
 
@@ -146,33 +154,29 @@ pfm_window_show_open_error (PfmWindow *self, GFile *file, const GError *error)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Opens @file, or says in a toast why it could not be opened. */
+static void
+open_or_toast (PfmWindow *self, GFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  if (!pfm_window_open_file (self, file, &error))
+    pfm_toast (GTK_WIDGET (self), _("Could not open: %s"), error->message);
+}
+
 static void
 open_response_cb (GtkNativeDialog *dialog, int response, PfmWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
-      if (!pfm_window_open_file (self, file, &error))
-        pfm_toast (GTK_WIDGET (self), _("Could not open: %s"), error->message);
+      open_or_toast (self, file);
     }
   g_object_unref (dialog);
 }
 
+/* A Continuation (confirm_then): @arg is not used. */
 static void
-set_start_folder (GtkFileChooser *chooser)
-{
-  GSettings *settings = pfm_app_settings ();
-  g_autofree char *folder = settings ? g_settings_get_string (settings, "last-folder") : NULL;
-  if (folder && folder[0])
-    {
-      g_autoptr(GFile) f = g_file_new_for_path (folder);
-      gtk_file_chooser_set_current_folder (chooser, f, NULL);
-    }
-}
-
-static void
-show_open_dialog (PfmWindow *self)
+show_open_dialog (PfmWindow *self, const char *arg)
 {
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
@@ -182,7 +186,7 @@ show_open_dialog (PfmWindow *self)
   gtk_file_filter_add_pattern (filter, "*.pfm");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   g_object_unref (filter);
-  set_start_folder (GTK_FILE_CHOOSER (dialog));
+  pfm_file_chooser_start_in (GTK_FILE_CHOOSER (dialog), "last-folder");
   g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -191,9 +195,7 @@ static void
 open_uri (PfmWindow *self, const char *uri)
 {
   g_autoptr(GFile) file = g_file_new_for_uri (uri);
-  g_autoptr(GError) error = NULL;
-  if (!pfm_window_open_file (self, file, &error))
-    pfm_toast (GTK_WIDGET (self), _("Could not open: %s"), error->message);
+  open_or_toast (self, file);
 }
 
 static gboolean
@@ -266,6 +268,21 @@ pending_response_cb (AdwMessageDialog *dialog, const char *response, Pending *p)
   g_free (p);
 }
 
+/* A question over the window: Cancel (closing it), Discard (destructive)
+ * or @save_label (the default). */
+static GtkWidget *
+discard_dialog_new (PfmWindow *self, const char *heading, const char *body, const char *save_label)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"), "discard", _("_Discard"), "save", save_label, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  return dialog;
+}
+
 /* Runs @then now if the project has no unsaved edits; else asks first
  * (Cancel, Discard, Save) and runs it after Discard or a save that
  * succeeded.  A project never saved opens Save As instead, and the action
@@ -279,15 +296,8 @@ confirm_then (PfmWindow *self, const char *heading, Continuation then, const cha
       return;
     }
   g_autofree char *name = pfm_document_dup_title (self->document);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” has unsaved changes. Changes which are not saved will be lost."), name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"), "discard", _("_Discard"), "save", _("_Save"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_autofree char *body = g_strdup_printf (_("“%s” has unsaved changes. Changes which are not saved will be lost."), name);
+  GtkWidget *dialog = discard_dialog_new (self, heading, body, _("_Save"));
   Pending *p = g_new0 (Pending, 1);
   p->window = g_object_ref (self);
   p->then = then;
@@ -310,15 +320,9 @@ new_action (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-do_open (PfmWindow *self, const char *arg)
-{
-  show_open_dialog (self);
-}
-
-static void
 open_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  confirm_then (PFM_WINDOW (widget), _("Open Another Project?"), do_open, NULL);
+  confirm_then (PFM_WINDOW (widget), _("Open Another Project?"), show_open_dialog, NULL);
 }
 
 static void
@@ -433,12 +437,11 @@ set_presentation (PfmWindow *self, gboolean on)
       gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
       gtk_window_unfullscreen (GTK_WINDOW (self));
     }
+  /* The PfmViews follow the "presentation" property (bound in add_view);
+   * the Scaling and Volume views do not derive from PfmView yet. */
   pfm_scaling_view_set_presentation (PFM_SCALING_VIEW (self->scaling_view), on);
-  pfm_propagation_view_set_presentation (PFM_PROPAGATION_VIEW (self->propagation_view), on);
   pfm_volume_view_set_presentation (PFM_VOLUME_VIEW (self->volume_view), on);
-  pfm_defects_view_set_presentation (PFM_DEFECTS_VIEW (self->defects_view), on);
-  pfm_training_view_set_presentation (PFM_TRAINING_VIEW (self->training_view), on);
-  pfm_sweep_view_set_presentation (PFM_SWEEP_VIEW (self->sweep_view), on);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION]);
   GSettings *settings = pfm_app_settings ();
   if (settings && self->shot_path == NULL)
     g_settings_set_boolean (settings, "presentation-mode", on);
@@ -538,15 +541,10 @@ ask_trained (PfmWindow *self)
   if (self->discard_trained || self->shot_path != NULL ||
       !pfm_training_view_has_unsaved (PFM_TRAINING_VIEW (self->training_view)))
     return FALSE;
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save the Trained Glass?"),
-                                              _("The design trained in the Training view has not been saved as a "
-                                                "project. If you close now it is lost."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "discard", _("_Discard"),
-                                    "save", _("_Save Trained Project…"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  GtkWidget *dialog = discard_dialog_new (self, _("Save the Trained Glass?"),
+                                          _("The design trained in the Training view has not been saved as a "
+                                            "project. If you close now it is lost."),
+                                          _("_Save Trained Project…"));
   g_signal_connect (dialog, "response", G_CALLBACK (trained_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;
@@ -589,56 +587,19 @@ pfm_window_start_sweep (PfmWindow *self, const char *const *specs, const char *j
 static gboolean
 results_ready (PfmWindow *self, const GError **failure)
 {
-  const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+  GtkWidget *view = page ? g_object_get_data (G_OBJECT (page), "pfm-view") : NULL;
   *failure = NULL;
   /* What the command line asked the Training view for comes first (the
    * trained glass may be what the other views are to show). */
   if (!pfm_training_view_is_ready (PFM_TRAINING_VIEW (self->training_view)))
     return FALSE;
-  if (g_strcmp0 (view, "scaling") == 0 || g_strcmp0 (view, "training") == 0)
+  if (PFM_IS_VIEW (view))
+    return pfm_view_results_ready (PFM_VIEW (view), failure);
+  if (view == self->scaling_view)
     return TRUE;
-  if (g_strcmp0 (view, "defects") == 0)
-    {
-      if (!pfm_defects_view_is_ready (PFM_DEFECTS_VIEW (self->defects_view)))
-        return FALSE;
-      *failure = pfm_defects_view_get_error (PFM_DEFECTS_VIEW (self->defects_view));
-      return TRUE;
-    }
-  if (g_strcmp0 (view, "sweep") == 0)
-    {
-      if (!pfm_sweep_view_is_ready (PFM_SWEEP_VIEW (self->sweep_view)))
-        return FALSE;
-      *failure = pfm_sweep_view_get_error (PFM_SWEEP_VIEW (self->sweep_view));
-      return TRUE;
-    }
-  if (pfm_runner_is_running (self->runner))
-    return FALSE;
-  *failure = pfm_runner_get_error (self->runner);
-  return *failure != NULL || pfm_runner_get_record (self->runner) != NULL;
-}
-
-static gboolean
-write_screenshot (PfmWindow *self, GError **error)
-{
-  GtkWidget *widget = GTK_WIDGET (self);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
-  g_object_unref (paintable);
-  if (node == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the window drew nothing"));
-      return FALSE;
-    }
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
-  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
-  if (!g_file_set_contents_full (self->shot_path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
-    return FALSE;
-  return TRUE;
+  /* The Volume view (not a PfmView yet) shows the runner's record. */
+  return pfm_runner_results_ready (self->runner, failure);
 }
 
 static gboolean
@@ -665,7 +626,7 @@ shot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       return G_SOURCE_CONTINUE;
     }
   g_autoptr(GError) error = NULL;
-  write_screenshot (self, &error);
+  pfm_widget_save_png (widget, self->shot_path, &error);
   self->shot_done (self, error, self->shot_data);
   return G_SOURCE_REMOVE;
 }
@@ -682,12 +643,6 @@ pfm_window_screenshot (PfmWindow *self, const char *path, void (*done) (PfmWindo
 }
 
 /* --- construction --------------------------------------------------------------------- */
-
-static void
-document_notify_cb (PfmDocument *doc, GParamSpec *pspec, PfmWindow *self)
-{
-  update_title (self);
-}
 
 static void
 pfm_window_dispose (GObject *object)
@@ -717,6 +672,19 @@ pfm_window_finalize (GObject *object)
 }
 
 static void
+pfm_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_PRESENTATION:
+      g_value_set_boolean (value, PFM_WINDOW (object)->presentation);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 pfm_window_class_init (PfmWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -725,7 +693,14 @@ pfm_window_class_init (PfmWindowClass *klass)
 
   object_class->dispose = pfm_window_dispose;
   object_class->finalize = pfm_window_finalize;
+  object_class->get_property = pfm_window_get_property;
   window_class->close_request = pfm_window_close_request;
+
+  /* Presentation mode, which every PfmView follows. */
+  properties[PROP_PRESENTATION] = g_param_spec_boolean ("presentation", NULL, NULL, FALSE,
+                                                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                        G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmWindow, toast_overlay);
@@ -819,8 +794,11 @@ add_view (PfmWindow *self, GtkWidget *child, const char *name, const char *title
   GtkWidget *scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
+  g_object_set_data (G_OBJECT (scroller), "pfm-view", child);
   AdwViewStackPage *page = adw_view_stack_add_titled (self->view_stack, scroller, name, title);
   adw_view_stack_page_set_icon_name (page, icon);
+  if (PFM_IS_VIEW (child))
+    g_object_bind_property (self, "presentation", child, "presentation", G_BINDING_SYNC_CREATE);
 }
 
 static void
@@ -833,8 +811,8 @@ pfm_window_init (PfmWindow *self)
 
   self->document = pfm_document_new ();
   self->runner = pfm_runner_new (self->document);
-  g_signal_connect (self->document, "notify::dirty", G_CALLBACK (document_notify_cb), self);
-  g_signal_connect (self->document, "notify::title", G_CALLBACK (document_notify_cb), self);
+  g_signal_connect_swapped (self->document, "notify::dirty", G_CALLBACK (update_title), self);
+  g_signal_connect_swapped (self->document, "notify::title", G_CALLBACK (update_title), self);
   g_signal_connect (self->document, "notify::can-undo", G_CALLBACK (history_notify_cb), self);
   g_signal_connect (self->document, "notify::can-redo", G_CALLBACK (history_notify_cb), self);
   history_notify_cb (self->document, NULL, self);
