@@ -28,14 +28,13 @@
 
 struct _PfmScalingView
 {
-  AdwBin       parent_instance;
-  PfmDocument *document;
+  PfmView      parent_instance;
   GtkGrid     *table_grid;
   GtkLabel    *diagnostics_label;
   PfmPlot     *plots[3];   /* volume, energy, time: declared in the .ui */
 };
 
-G_DEFINE_FINAL_TYPE (PfmScalingView, pfm_scaling_view, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PfmScalingView, pfm_scaling_view, PFM_TYPE_VIEW)
 
 static void
 set_plot (PfmPlot *plot, const PfmScalingPoint *pts, guint n, gsize off_opt, gsize off_dig,
@@ -172,7 +171,7 @@ fill_diagnostics (PfmScalingView *self, const PfmScalingPoint *pts, gsize n)
 static void
 recompute (PfmScalingView *self)
 {
-  const PfmConfig *cfg = pfm_document_get_config (self->document);
+  const PfmConfig *cfg = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)));
   PfmScalingInputs in;
   pfm_scaling_inputs_from_config (&in, cfg);
   g_autoptr(GError) error = NULL;
@@ -205,7 +204,7 @@ static gboolean
 save_table (const char *path, gpointer user_data, GError **error)
 {
   PfmScalingView *self = user_data;
-  const PfmConfig *cfg = pfm_document_get_config (self->document);
+  const PfmConfig *cfg = pfm_document_get_config (pfm_view_get_document (PFM_VIEW (self)));
   PfmScalingInputs in;
   pfm_scaling_inputs_from_config (&in, cfg);
   g_autofree PfmScalingPoint *pts = pfm_scaling_compute_list (&in, cfg->scaling.params, cfg->scaling.n_params, error);
@@ -224,21 +223,9 @@ export_table_action (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-pfm_scaling_view_dispose (GObject *object)
-{
-  PfmScalingView *self = PFM_SCALING_VIEW (object);
-  if (self->document)
-    g_signal_handlers_disconnect_by_data (self->document, self);
-  g_clear_object (&self->document);
-  G_OBJECT_CLASS (pfm_scaling_view_parent_class)->dispose (object);
-}
-
-static void
 pfm_scaling_view_class_init (PfmScalingViewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  object_class->dispose = pfm_scaling_view_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-scaling-view.ui");
   /* The template declares PfmPlots: their type must exist before it is
    * parsed. */
@@ -264,22 +251,15 @@ pfm_scaling_view_init (PfmScalingView *self)
     {
       pfm_plot_add_series (self->plots[i], _("optical PFM"), 0, FALSE);
       pfm_plot_add_series (self->plots[i], _("GPU fleet"), 1, TRUE);
+      pfm_view_add_plot (PFM_VIEW (self), self->plots[i]);
     }
 }
 
 GtkWidget *
 pfm_scaling_view_new (PfmDocument *document)
 {
-  PfmScalingView *self = g_object_new (PFM_TYPE_SCALING_VIEW, NULL);
-  self->document = g_object_ref (document);
+  PfmScalingView *self = g_object_new (PFM_TYPE_SCALING_VIEW, "document", document, NULL);
   g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
   recompute (self);
   return GTK_WIDGET (self);
-}
-
-void
-pfm_scaling_view_set_presentation (PfmScalingView *self, gboolean presentation)
-{
-  for (int i = 0; i < 3; i++)
-    pfm_plot_set_presentation (self->plots[i], presentation);
 }

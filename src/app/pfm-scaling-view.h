@@ -5,17 +5,13 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "pfm-document.h"
+#include "pfm-view.h"
 
 G_BEGIN_DECLS
 
 #define PFM_TYPE_SCALING_VIEW (pfm_scaling_view_get_type ())
-G_DECLARE_FINAL_TYPE (PfmScalingView, pfm_scaling_view, PFM, SCALING_VIEW, AdwBin)
+G_DECLARE_FINAL_TYPE (PfmScalingView, pfm_scaling_view, PFM, SCALING_VIEW, PfmView)
 
-GtkWidget *pfm_scaling_view_new         (PfmDocument    *document);
-void       pfm_scaling_view_set_presentation (PfmScalingView *self,
-                                              gboolean        presentation);
+GtkWidget *pfm_scaling_view_new (PfmDocument *document);
 
 G_END_DECLS

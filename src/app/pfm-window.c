@@ -438,8 +438,7 @@ set_presentation (PfmWindow *self, gboolean on)
       gtk_window_unfullscreen (GTK_WINDOW (self));
     }
   /* The PfmViews follow the "presentation" property (bound in add_view);
-   * the Scaling and Volume views do not derive from PfmView yet. */
-  pfm_scaling_view_set_presentation (PFM_SCALING_VIEW (self->scaling_view), on);
+   * the Volume view does not derive from PfmView yet. */
   pfm_volume_view_set_presentation (PFM_VOLUME_VIEW (self->volume_view), on);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION]);
   GSettings *settings = pfm_app_settings ();
