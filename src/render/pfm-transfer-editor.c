@@ -90,6 +90,130 @@ changed (PfmTransferEditor *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* Backdrop and the histogram (log of the counts: a few bright voxels
+ * next to a sea of dark ones). */
+static void
+draw_histogram (PfmTransferEditor *self, cairo_t *cr, const Frame *f)
+{
+  cairo_rectangle (cr, f->x, f->y, f->w, f->h);
+  cairo_set_source_rgba (cr, 0.05, 0.06, 0.07, 0.9);
+  cairo_fill (cr);
+  guint max = 0;
+  for (guint i = 0; i < self->n_bins; i++)
+    max = MAX (max, self->bins[i]);
+  if (max > 0)
+    {
+      cairo_set_source_rgba (cr, 0.75, 0.78, 0.85, 0.35);
+      const double bw = f->w / self->n_bins, lm = log1p (max);
+      for (guint i = 0; i < self->n_bins; i++)
+        if (self->bins[i] > 0)
+          {
+            double bh = f->h * log1p (self->bins[i]) / lm;
+            cairo_rectangle (cr, f->x + i * bw, f->y + f->h - bh, MAX (bw - 0.5, 0.5), bh);
+          }
+      cairo_fill (cr);
+    }
+}
+
+/* The colormap as a strip under the plot, and as a translucent fill
+ * under the opacity curve. */
+static void
+draw_colormap (PfmTransferEditor *self, cairo_t *cr, const Frame *f)
+{
+  cairo_pattern_t *grad = cairo_pattern_create_linear (f->x, 0, f->x + f->w, 0);
+  for (int i = 0; i <= 32; i++)
+    {
+      double rgb[3];
+      if (self->diverging)
+        pfm_colormap_diverging (i / 32.0, rgb);
+      else
+        pfm_colormap_eval (self->tf->colormap, i / 32.0, rgb);
+      cairo_pattern_add_color_stop_rgb (grad, i / 32.0, rgb[0], rgb[1], rgb[2]);
+    }
+  cairo_rectangle (cr, f->x, f->y + f->h + 2, f->w, f->strip);
+  cairo_set_source (cr, grad);
+  cairo_fill (cr);
+
+  cairo_save (cr);
+  for (guint i = 0; i < self->tf->n_points; i++)
+    {
+      double x, y;
+      to_screen (f, self->tf->points[i].x, self->tf->points[i].opacity, &x, &y);
+      if (i == 0)
+        cairo_move_to (cr, x, f->y + f->h);
+      cairo_line_to (cr, x, y);
+    }
+  cairo_line_to (cr, f->x + f->w, f->y + f->h);
+  cairo_close_path (cr);
+  cairo_set_source (cr, grad);
+  cairo_clip (cr);
+  cairo_paint_with_alpha (cr, 0.45);
+  cairo_restore (cr);
+  cairo_pattern_destroy (grad);
+}
+
+/* The opacity curve and its control points (the selected one larger),
+ * with a focus ring round the selected point when focus is visible.
+ * @s scales the line widths and radii (presentation mode). */
+static void
+draw_curve (PfmTransferEditor *self, cairo_t *cr, const Frame *f, double s, const GdkRGBA *fg)
+{
+  cairo_set_line_width (cr, 1.5 * s);
+  cairo_set_source_rgba (cr, 0.95, 0.95, 0.95, 0.95);
+  for (guint i = 0; i < self->tf->n_points; i++)
+    {
+      double x, y;
+      to_screen (f, self->tf->points[i].x, self->tf->points[i].opacity, &x, &y);
+      if (i == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+  cairo_stroke (cr);
+  for (guint i = 0; i < self->tf->n_points; i++)
+    {
+      double x, y;
+      to_screen (f, self->tf->points[i].x, self->tf->points[i].opacity, &x, &y);
+      cairo_arc (cr, x, y, (i == (guint) self->selected ? 5.5 : 4) * s, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 1, 1, 1, 1);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 1);
+      cairo_set_line_width (cr, 1.2 * s);
+      cairo_stroke (cr);
+    }
+  if (gtk_widget_has_visible_focus (GTK_WIDGET (self)) && self->selected >= 0)
+    {
+      double x, y;
+      to_screen (f, self->tf->points[self->selected].x, self->tf->points[self->selected].opacity, &x, &y);
+      cairo_arc (cr, x, y, 8 * s, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.8);
+      cairo_set_line_width (cr, 1.5 * s);
+      cairo_stroke (cr);
+    }
+}
+
+/* The ends of the value axis, in physical units. */
+static void
+draw_axis_labels (PfmTransferEditor *self, cairo_t *cr, const Frame *f, double s, const GdkRGBA *fg)
+{
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 10.5 * s);
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, fg->alpha);
+  const double ty = f->y + f->h + f->strip + 14 * s;
+  if (self->low)
+    {
+      cairo_move_to (cr, f->x, ty);
+      cairo_show_text (cr, self->low);
+    }
+  if (self->high)
+    {
+      cairo_text_extents_t e;
+      cairo_text_extents (cr, self->high, &e);
+      cairo_move_to (cr, f->x + f->w - e.x_advance, ty);
+      cairo_show_text (cr, self->high);
+    }
+}
+
 static void
 pfm_transfer_editor_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -103,110 +227,10 @@ pfm_transfer_editor_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   Frame f;
   frame (self, &f);
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-
-  /* Backdrop and the histogram (log of the counts: a few bright voxels
-   * next to a sea of dark ones). */
-  cairo_rectangle (cr, f.x, f.y, f.w, f.h);
-  cairo_set_source_rgba (cr, 0.05, 0.06, 0.07, 0.9);
-  cairo_fill (cr);
-  guint max = 0;
-  for (guint i = 0; i < self->n_bins; i++)
-    max = MAX (max, self->bins[i]);
-  if (max > 0)
-    {
-      cairo_set_source_rgba (cr, 0.75, 0.78, 0.85, 0.35);
-      const double bw = f.w / self->n_bins, lm = log1p (max);
-      for (guint i = 0; i < self->n_bins; i++)
-        if (self->bins[i] > 0)
-          {
-            double bh = f.h * log1p (self->bins[i]) / lm;
-            cairo_rectangle (cr, f.x + i * bw, f.y + f.h - bh, MAX (bw - 0.5, 0.5), bh);
-          }
-      cairo_fill (cr);
-    }
-
-  /* The colormap, with the opacity as a translucent fill under the curve. */
-  cairo_pattern_t *grad = cairo_pattern_create_linear (f.x, 0, f.x + f.w, 0);
-  for (int i = 0; i <= 32; i++)
-    {
-      double rgb[3];
-      if (self->diverging)
-        pfm_colormap_diverging (i / 32.0, rgb);
-      else
-        pfm_colormap_eval (self->tf->colormap, i / 32.0, rgb);
-      cairo_pattern_add_color_stop_rgb (grad, i / 32.0, rgb[0], rgb[1], rgb[2]);
-    }
-  cairo_rectangle (cr, f.x, f.y + f.h + 2, f.w, f.strip);
-  cairo_set_source (cr, grad);
-  cairo_fill (cr);
-
-  cairo_save (cr);
-  for (guint i = 0; i < self->tf->n_points; i++)
-    {
-      double x, y;
-      to_screen (&f, self->tf->points[i].x, self->tf->points[i].opacity, &x, &y);
-      if (i == 0)
-        cairo_move_to (cr, x, f.y + f.h);
-      cairo_line_to (cr, x, y);
-    }
-  cairo_line_to (cr, f.x + f.w, f.y + f.h);
-  cairo_close_path (cr);
-  cairo_set_source (cr, grad);
-  cairo_clip (cr);
-  cairo_paint_with_alpha (cr, 0.45);
-  cairo_restore (cr);
-  cairo_pattern_destroy (grad);
-
-  cairo_set_line_width (cr, 1.5 * s);
-  cairo_set_source_rgba (cr, 0.95, 0.95, 0.95, 0.95);
-  for (guint i = 0; i < self->tf->n_points; i++)
-    {
-      double x, y;
-      to_screen (&f, self->tf->points[i].x, self->tf->points[i].opacity, &x, &y);
-      if (i == 0)
-        cairo_move_to (cr, x, y);
-      else
-        cairo_line_to (cr, x, y);
-    }
-  cairo_stroke (cr);
-  for (guint i = 0; i < self->tf->n_points; i++)
-    {
-      double x, y;
-      to_screen (&f, self->tf->points[i].x, self->tf->points[i].opacity, &x, &y);
-      cairo_arc (cr, x, y, (i == (guint) self->selected ? 5.5 : 4) * s, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, 1, 1, 1, 1);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 1);
-      cairo_set_line_width (cr, 1.2 * s);
-      cairo_stroke (cr);
-    }
-  if (gtk_widget_has_visible_focus (widget) && self->selected >= 0)
-    {
-      double x, y;
-      to_screen (&f, self->tf->points[self->selected].x, self->tf->points[self->selected].opacity, &x, &y);
-      cairo_arc (cr, x, y, 8 * s, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.8);
-      cairo_set_line_width (cr, 1.5 * s);
-      cairo_stroke (cr);
-    }
-
-  /* The ends of the value axis, in physical units. */
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, 10.5 * s);
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha);
-  const double ty = f.y + f.h + f.strip + 14 * s;
-  if (self->low)
-    {
-      cairo_move_to (cr, f.x, ty);
-      cairo_show_text (cr, self->low);
-    }
-  if (self->high)
-    {
-      cairo_text_extents_t e;
-      cairo_text_extents (cr, self->high, &e);
-      cairo_move_to (cr, f.x + f.w - e.x_advance, ty);
-      cairo_show_text (cr, self->high);
-    }
+  draw_histogram (self, cr, &f);
+  draw_colormap (self, cr, &f);
+  draw_curve (self, cr, &f, s, &fg);
+  draw_axis_labels (self, cr, &f, s, &fg);
   cairo_destroy (cr);
 }
 
