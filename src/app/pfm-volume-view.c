@@ -40,8 +40,7 @@
 
 struct _PfmVolumeView
 {
-  AdwBin             parent_instance;
-  PfmRunner         *runner;
+  PfmView            parent_instance;
   GtkStack          *stack;
   GtkStackPage      *page_3d;
 
@@ -67,8 +66,7 @@ struct _PfmVolumeView
   GtkProgressBar    *turntable_progress;
   GCancellable      *turntable_cancel;
   gboolean           syncing;
-  PfmDocument       *document;     /* the transfer function is saved in it */
-  gboolean           from_document; /* applying the project's own transfer function */
+  gboolean           from_document; /* applying the project's own transfer function (saved in the document) */
   gboolean           stream_pending;
   double             stream_z;
   double             stream_length;
@@ -82,14 +80,14 @@ struct _PfmVolumeView
   PfmPlot           *index_xz;
 };
 
-G_DEFINE_FINAL_TYPE (PfmVolumeView, pfm_volume_view, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PfmVolumeView, pfm_volume_view, PFM_TYPE_VIEW)
 
 /* --- the slice views ------------------------------------------------------------------ */
 
 static void
 show_slice (PfmVolumeView *self)
 {
-  const PfmRecord *rec = pfm_runner_get_record (self->runner);
+  const PfmRecord *rec = pfm_runner_get_record (pfm_view_get_runner (PFM_VIEW (self)));
   if (rec == NULL || rec->vol_count == 0)
     return;
   guint k = (guint) CLAMP (lround (gtk_range_get_value (GTK_RANGE (self->z_scale))), 0, (long) rec->vol_count - 1);
@@ -298,11 +296,12 @@ static void
 store_transfer (PfmVolumeView *self)
 {
   /* Applying what the project holds must not mark the project changed. */
-  if (self->document == NULL || self->from_document)
+  PfmDocument *document = pfm_view_get_document (PFM_VIEW (self));
+  if (document == NULL || self->from_document)
     return;
   g_autofree char *data = pfm_transfer_to_data (pfm_transfer_editor_get_transfer (self->editor));
   g_autoptr(GError) error = NULL;
-  if (!pfm_document_set (self->document, "render.transfer", data, &error))
+  if (!pfm_document_set (document, "render.transfer", data, &error))
     g_warning ("transfer function not stored in the project: %s", error->message);
 }
 
@@ -652,21 +651,35 @@ pfm_volume_view_dispose (GObject *object)
   PfmVolumeView *self = PFM_VOLUME_VIEW (object);
   if (self->turntable_cancel)
     g_cancellable_cancel (self->turntable_cancel);
-  if (self->runner)
-    g_signal_handlers_disconnect_by_data (self->runner, self);
-  g_clear_object (&self->runner);
-  if (self->document)
-    g_signal_handlers_disconnect_by_data (self->document, self);
-  g_clear_object (&self->document);
   g_clear_object (&self->turntable_cancel);
   G_OBJECT_CLASS (pfm_volume_view_parent_class)->dispose (object);
+}
+
+/* The colour bar and the transfer editor follow presentation mode with
+ * the slice plots (those are registered with pfm_view_add_plot). */
+static void
+presentation_changed (PfmView *view, gboolean presentation)
+{
+  PfmVolumeView *self = PFM_VOLUME_VIEW (view);
+  pfm_color_bar_set_presentation (self->color_bar, presentation);
+  pfm_transfer_editor_set_presentation (self->editor, presentation);
+}
+
+/* The view shows the runner's record. */
+static gboolean
+results_ready (PfmView *view, const GError **failure)
+{
+  return pfm_runner_results_ready (pfm_view_get_runner (view), failure);
 }
 
 static void
 pfm_volume_view_class_init (PfmVolumeViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  PfmViewClass *view_class = PFM_VIEW_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = pfm_volume_view_dispose;
+  view_class->presentation_changed = presentation_changed;
+  view_class->results_ready = results_ready;
   gtk_widget_class_install_action (widget_class, "volume.view", "s", view_action);
   gtk_widget_class_install_action (widget_class, "volume.export-png", "i", export_png_action);
   gtk_widget_class_install_action (widget_class, "volume.export-turntable", NULL, export_turntable_action);
@@ -742,6 +755,9 @@ add_slice_plots (PfmVolumeView *self)
   gtk_grid_attach (self->slices_grid, GTK_WIDGET (self->intensity), 0, 0, 1, 1);
   gtk_grid_attach (self->slices_grid, GTK_WIDGET (self->index), 1, 0, 1, 1);
   gtk_grid_attach (self->slices_grid, GTK_WIDGET (self->index_xz), 0, 1, 2, 1);
+  pfm_view_add_plot (PFM_VIEW (self), self->intensity);
+  pfm_view_add_plot (PFM_VIEW (self), self->index);
+  pfm_view_add_plot (PFM_VIEW (self), self->index_xz);
 }
 
 static void
@@ -769,9 +785,7 @@ pfm_volume_view_init (PfmVolumeView *self)
 GtkWidget *
 pfm_volume_view_new (PfmRunner *runner, PfmDocument *document)
 {
-  PfmVolumeView *self = g_object_new (PFM_TYPE_VOLUME_VIEW, NULL);
-  self->runner = g_object_ref (runner);
-  self->document = g_object_ref (document);
+  PfmVolumeView *self = g_object_new (PFM_TYPE_VOLUME_VIEW, "document", document, "runner", runner, NULL);
   g_signal_connect (document, "changed", G_CALLBACK (document_changed_cb), self);
   g_signal_connect (runner, "started", G_CALLBACK (started_cb), self);
   g_signal_connect (runner, "slice", G_CALLBACK (slice_cb), self);
@@ -783,14 +797,4 @@ void
 pfm_volume_view_show_both (PfmVolumeView *self)
 {
   gtk_drop_down_set_selected (self->channel_dd, 1);
-}
-
-void
-pfm_volume_view_set_presentation (PfmVolumeView *self, gboolean presentation)
-{
-  pfm_plot_set_presentation (self->intensity, presentation);
-  pfm_plot_set_presentation (self->index, presentation);
-  pfm_plot_set_presentation (self->index_xz, presentation);
-  pfm_color_bar_set_presentation (self->color_bar, presentation);
-  pfm_transfer_editor_set_presentation (self->editor, presentation);
 }

@@ -5,21 +5,16 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "pfm-document.h"
-#include "pfm-runner.h"
+#include "pfm-view.h"
 
 G_BEGIN_DECLS
 
 #define PFM_TYPE_VOLUME_VIEW (pfm_volume_view_get_type ())
-G_DECLARE_FINAL_TYPE (PfmVolumeView, pfm_volume_view, PFM, VOLUME_VIEW, AdwBin)
+G_DECLARE_FINAL_TYPE (PfmVolumeView, pfm_volume_view, PFM, VOLUME_VIEW, PfmView)
 
 GtkWidget *pfm_volume_view_new              (PfmRunner     *runner,
                                              PfmDocument   *document);
 /* Shows the light with the written index as faint glass (a trained design). */
 void       pfm_volume_view_show_both        (PfmVolumeView *self);
-void       pfm_volume_view_set_presentation (PfmVolumeView *self,
-                                             gboolean       presentation);
 
 G_END_DECLS

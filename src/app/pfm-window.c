@@ -437,9 +437,7 @@ set_presentation (PfmWindow *self, gboolean on)
       gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
       gtk_window_unfullscreen (GTK_WINDOW (self));
     }
-  /* The PfmViews follow the "presentation" property (bound in add_view);
-   * the Volume view does not derive from PfmView yet. */
-  pfm_volume_view_set_presentation (PFM_VOLUME_VIEW (self->volume_view), on);
+  /* The views follow the "presentation" property (bound in add_view). */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION]);
   GSettings *settings = pfm_app_settings ();
   if (settings && self->shot_path == NULL)
@@ -593,12 +591,7 @@ results_ready (PfmWindow *self, const GError **failure)
    * trained glass may be what the other views are to show). */
   if (!pfm_training_view_is_ready (PFM_TRAINING_VIEW (self->training_view)))
     return FALSE;
-  if (PFM_IS_VIEW (view))
-    return pfm_view_results_ready (PFM_VIEW (view), failure);
-  if (view == self->scaling_view)
-    return TRUE;
-  /* The Volume view (not a PfmView yet) shows the runner's record. */
-  return pfm_runner_results_ready (self->runner, failure);
+  return !PFM_IS_VIEW (view) || pfm_view_results_ready (PFM_VIEW (view), failure);
 }
 
 static gboolean
