@@ -270,12 +270,6 @@ export_table_action (GtkWidget *widget, const char *action, GVariant *param)
   pfm_save_dialog (widget, _("Export Diagnostics"), "diagnostics.csv", patterns, save_table, widget, NULL);
 }
 
-static gboolean
-results_ready (PfmView *view, const GError **failure)
-{
-  return pfm_runner_results_ready (pfm_view_get_runner (view), failure);
-}
-
 static void
 pfm_propagation_view_finalize (GObject *object)
 {
@@ -291,7 +285,6 @@ pfm_propagation_view_class_init (PfmPropagationViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->finalize = pfm_propagation_view_finalize;
-  PFM_VIEW_CLASS (klass)->results_ready = results_ready;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pfm_explorer/PfmExplorer/ui/pfm-propagation-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PfmPropagationView, progress);
   gtk_widget_class_bind_template_child (widget_class, PfmPropagationView, cancel_button);

@@ -164,7 +164,11 @@ pfm_view_results_ready (PfmView *self, const GError **failure)
   g_return_val_if_fail (PFM_IS_VIEW (self), TRUE);
   *failure = NULL;
   PfmViewClass *klass = PFM_VIEW_GET_CLASS (self);
-  return klass->results_ready == NULL || klass->results_ready (self, failure);
+  if (klass->results_ready != NULL)
+    return klass->results_ready (self, failure);
+  /* By default a view with a runner shows its record. */
+  PfmRunner *runner = pfm_view_get_runner (self);
+  return runner == NULL || pfm_runner_results_ready (runner, failure);
 }
 
 void

@@ -35,7 +35,8 @@ struct _PfmViewClass
 
   /* TRUE once the view shows its results for the current settings, or
    * when the work behind them failed: then @failure says why.  NULL: the
-   * view is always ready (it waits for nothing). */
+   * view shows the runner's record (ready when the runner's results are),
+   * or, without a runner, waits for nothing. */
   gboolean (*results_ready) (PfmView       *self,
                              const GError **failure);
 

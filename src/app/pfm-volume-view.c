@@ -665,13 +665,6 @@ presentation_changed (PfmView *view, gboolean presentation)
   pfm_transfer_editor_set_presentation (self->editor, presentation);
 }
 
-/* The view shows the runner's record. */
-static gboolean
-results_ready (PfmView *view, const GError **failure)
-{
-  return pfm_runner_results_ready (pfm_view_get_runner (view), failure);
-}
-
 static void
 pfm_volume_view_class_init (PfmVolumeViewClass *klass)
 {
@@ -679,7 +672,6 @@ pfm_volume_view_class_init (PfmVolumeViewClass *klass)
   PfmViewClass *view_class = PFM_VIEW_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = pfm_volume_view_dispose;
   view_class->presentation_changed = presentation_changed;
-  view_class->results_ready = results_ready;
   gtk_widget_class_install_action (widget_class, "volume.view", "s", view_action);
   gtk_widget_class_install_action (widget_class, "volume.export-png", "i", export_png_action);
   gtk_widget_class_install_action (widget_class, "volume.export-turntable", NULL, export_turntable_action);
