@@ -65,6 +65,33 @@ config_from (const char *const *assignments)
   return cfg;
 }
 
+/* Every key's value as text, for "nothing changed" and round-trip checks
+ * of a configuration. */
+static G_GNUC_UNUSED GPtrArray *
+config_snapshot (const PfmConfig *cfg)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  GPtrArray *s = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (s, pfm_config_get_string (cfg, &keys[i]));
+  return s;
+}
+
+/* Two config_snapshot()s agree key by key; the first difference is named. */
+static G_GNUC_UNUSED void
+assert_same_config (GPtrArray *a, GPtrArray *b)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  g_assert_cmpuint (a->len, ==, n);
+  g_assert_cmpuint (b->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (a->pdata[i], b->pdata[i]) != 0)
+      g_error ("%s.%s: \"%s\" != \"%s\"", keys[i].group, keys[i].key,
+               (char *) a->pdata[i], (char *) b->pdata[i]);
+}
+
 /* A fresh temporary folder named after @prefix. */
 static G_GNUC_UNUSED char *
 pfm_test_tmp_dir (const char *prefix)
