@@ -92,6 +92,13 @@ assert_same_config (GPtrArray *a, GPtrArray *b)
                (char *) a->pdata[i], (char *) b->pdata[i]);
 }
 
+/* A deterministic pixel pattern. */
+static G_GNUC_UNUSED guint8
+pixel_pattern (guint k)
+{
+  return (guint8) ((k * 2654435761u) >> 24);
+}
+
 /* A fresh temporary folder named after @prefix. */
 static G_GNUC_UNUSED char *
 pfm_test_tmp_dir (const char *prefix)
