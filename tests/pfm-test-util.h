@@ -92,6 +92,20 @@ assert_same_config (GPtrArray *a, GPtrArray *b)
                (char *) a->pdata[i], (char *) b->pdata[i]);
 }
 
+/* Applies one "group.key=value" assignment; aborts the test when it is
+ * refused. */
+static G_GNUC_UNUSED void
+config_assign (PfmConfig *cfg, const char *assignment)
+{
+  g_autoptr(GError) error = NULL;
+  if (!pfm_config_set_assignment (cfg, assignment, &error))
+    g_error ("%s: %s", assignment, error->message);
+}
+
+/* A small, fast device for defect models and batches: 64^2 grid, 60 steps. */
+#define DEFECTS_SMALL "grid.n=64", "tube.length=60e-6", "grid.dz=1e-6", "tube.side=16e-6", "grid.window=32e-6", \
+  "beam.slm_pixels=9", "detector.regions=9"
+
 /* A deterministic pixel pattern. */
 static G_GNUC_UNUSED guint8
 pixel_pattern (guint k)
