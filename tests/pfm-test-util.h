@@ -213,3 +213,75 @@ scaling_compute (const PfmScalingInputs *in, double params)
   g_assert_true (ok);
   return p;
 }
+
+/* A fixture: a fresh temporary folder for each test, named after the
+ * prefix given as the test's data, and removed after it.  A trapped
+ * subprocess works on its parent's files, and may crash before any
+ * teardown: it gets no folder of its own. */
+typedef struct
+{
+  char *dir;
+} PfmTestDir;
+
+static G_GNUC_UNUSED void
+pfm_test_dir_setup (PfmTestDir *t, gconstpointer prefix)
+{
+  if (g_test_subprocess ())
+    {
+      t->dir = NULL;
+      return;
+    }
+  t->dir = pfm_test_tmp_dir (prefix);
+}
+
+static G_GNUC_UNUSED void
+pfm_test_dir_teardown (PfmTestDir *t, gconstpointer data G_GNUC_UNUSED)
+{
+  if (t->dir != NULL)
+    pfm_test_remove_tree (t->dir);
+  g_free (t->dir);
+}
+
+/* @name inside the fixture's folder. */
+static G_GNUC_UNUSED char *
+pfm_test_dir_path (PfmTestDir *t, const char *name)
+{
+  return g_build_filename (t->dir, name, NULL);
+}
+
+/* The contents of @path, which must be readable. */
+static G_GNUC_UNUSED GBytes *
+pfm_test_read_all (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &data, &len, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+/* The little-endian float at @p. */
+static G_GNUC_UNUSED float
+pfm_test_le_float (const guint8 *p)
+{
+  guint32 u = (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
+  float f;
+  memcpy (&f, &u, 4);
+  return f;
+}
+
+/* Bitwise equality: NaN-free data, but -0.0 and denormals must survive. */
+static G_GNUC_UNUSED void
+assert_floats_identical (const float *a, const float *b, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 ua, ub;
+      memcpy (&ua, &a[i], 4);
+      memcpy (&ub, &b[i], 4);
+      if (ua != ub)
+        g_error ("element %" G_GSIZE_FORMAT ": %.9g (0x%08x) != %.9g (0x%08x)",
+                 i, (double) a[i], ua, (double) b[i], ub);
+    }
+}
