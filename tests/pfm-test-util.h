@@ -65,6 +65,54 @@ config_from (const char *const *assignments)
   return cfg;
 }
 
+/* Every key's value as text, for "nothing changed" and round-trip checks
+ * of a configuration. */
+static G_GNUC_UNUSED GPtrArray *
+config_snapshot (const PfmConfig *cfg)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  GPtrArray *s = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (s, pfm_config_get_string (cfg, &keys[i]));
+  return s;
+}
+
+/* Two config_snapshot()s agree key by key; the first difference is named. */
+static G_GNUC_UNUSED void
+assert_same_config (GPtrArray *a, GPtrArray *b)
+{
+  guint n;
+  const PfmKeyInfo *keys = pfm_config_keys (&n);
+  g_assert_cmpuint (a->len, ==, n);
+  g_assert_cmpuint (b->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (a->pdata[i], b->pdata[i]) != 0)
+      g_error ("%s.%s: \"%s\" != \"%s\"", keys[i].group, keys[i].key,
+               (char *) a->pdata[i], (char *) b->pdata[i]);
+}
+
+/* Applies one "group.key=value" assignment; aborts the test when it is
+ * refused. */
+static G_GNUC_UNUSED void
+config_assign (PfmConfig *cfg, const char *assignment)
+{
+  g_autoptr(GError) error = NULL;
+  if (!pfm_config_set_assignment (cfg, assignment, &error))
+    g_error ("%s: %s", assignment, error->message);
+}
+
+/* A small, fast device for defect models and batches: 64^2 grid, 60 steps. */
+#define DEFECTS_SMALL "grid.n=64", "tube.length=60e-6", "grid.dz=1e-6", "tube.side=16e-6", "grid.window=32e-6", \
+  "beam.slm_pixels=9", "detector.regions=9"
+
+/* A deterministic pixel pattern. */
+static G_GNUC_UNUSED guint8
+pixel_pattern (guint k)
+{
+  return (guint8) ((k * 2654435761u) >> 24);
+}
+
 /* A fresh temporary folder named after @prefix. */
 static G_GNUC_UNUSED char *
 pfm_test_tmp_dir (const char *prefix)
@@ -164,4 +212,76 @@ scaling_compute (const PfmScalingInputs *in, double params)
   g_assert_no_error (error);
   g_assert_true (ok);
   return p;
+}
+
+/* A fixture: a fresh temporary folder for each test, named after the
+ * prefix given as the test's data, and removed after it.  A trapped
+ * subprocess works on its parent's files, and may crash before any
+ * teardown: it gets no folder of its own. */
+typedef struct
+{
+  char *dir;
+} PfmTestDir;
+
+static G_GNUC_UNUSED void
+pfm_test_dir_setup (PfmTestDir *t, gconstpointer prefix)
+{
+  if (g_test_subprocess ())
+    {
+      t->dir = NULL;
+      return;
+    }
+  t->dir = pfm_test_tmp_dir (prefix);
+}
+
+static G_GNUC_UNUSED void
+pfm_test_dir_teardown (PfmTestDir *t, gconstpointer data G_GNUC_UNUSED)
+{
+  if (t->dir != NULL)
+    pfm_test_remove_tree (t->dir);
+  g_free (t->dir);
+}
+
+/* @name inside the fixture's folder. */
+static G_GNUC_UNUSED char *
+pfm_test_dir_path (PfmTestDir *t, const char *name)
+{
+  return g_build_filename (t->dir, name, NULL);
+}
+
+/* The contents of @path, which must be readable. */
+static G_GNUC_UNUSED GBytes *
+pfm_test_read_all (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &data, &len, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+/* The little-endian float at @p. */
+static G_GNUC_UNUSED float
+pfm_test_le_float (const guint8 *p)
+{
+  guint32 u = (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
+  float f;
+  memcpy (&f, &u, 4);
+  return f;
+}
+
+/* Bitwise equality: NaN-free data, but -0.0 and denormals must survive. */
+static G_GNUC_UNUSED void
+assert_floats_identical (const float *a, const float *b, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 ua, ub;
+      memcpy (&ua, &a[i], 4);
+      memcpy (&ub, &b[i], 4);
+      if (ua != ub)
+        g_error ("element %" G_GSIZE_FORMAT ": %.9g (0x%08x) != %.9g (0x%08x)",
+                 i, (double) a[i], ua, (double) b[i], ub);
+    }
 }

@@ -1,4 +1,5 @@
-/* test-io.c - the file formats: .npy, .vti, index maps, atomic writes
+/* test-io.c - the field writers and their formats: .npy, .vti, a run's
+ * recorded field
  *
  * Copyright 2026 The PFM Explorer developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,6 +7,8 @@
  * Every reader here is independent of the writer under test: the .npy
  * header and the .vti XML are parsed by hand from the bytes on disk, and,
  * when numpy is importable, the .npy file is also loaded by NumPy itself.
+ * Index maps, atomic writes and the refusal of non-finite data are
+ * test-io-files.c's.
  */
 #define G_LOG_DOMAIN "test-io"
 
@@ -29,51 +32,6 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-typedef struct
-{
-  char *dir;
-} TmpDir;
-
-static void
-tmp_setup (TmpDir *t, gconstpointer data G_GNUC_UNUSED)
-{
-  g_autoptr(GError) error = NULL;
-  /* A trapped subprocess works on its parent's files, and may crash
-   * before any teardown: it gets no folder of its own. */
-  if (g_test_subprocess ())
-    {
-      t->dir = NULL;
-      return;
-    }
-  t->dir = g_dir_make_tmp ("pfm-test-io-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-tmp_teardown (TmpDir *t, gconstpointer data G_GNUC_UNUSED)
-{
-  if (t->dir != NULL)
-    pfm_test_remove_tree (t->dir);
-  g_free (t->dir);
-}
-
-static char *
-tmp_path (TmpDir *t, const char *name)
-{
-  return g_build_filename (t->dir, name, NULL);
-}
-
-static GBytes *
-read_bytes (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *data = NULL;
-  gsize len = 0;
-  g_assert_true (g_file_get_contents (path, &data, &len, &error));
-  g_assert_no_error (error);
-  return g_bytes_new_take (data, len);
-}
-
 static const guint8 *
 find_bytes (const guint8 *hay, gsize len, const char *needle)
 {
@@ -84,15 +42,6 @@ find_bytes (const guint8 *hay, gsize len, const char *needle)
   return NULL;
 }
 
-static float
-le_float (const guint8 *p)
-{
-  guint32 u = (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
-  float f;
-  memcpy (&f, &u, 4);
-  return f;
-}
-
 static guint64
 le_u64 (const guint8 *p)
 {
@@ -100,21 +49,6 @@ le_u64 (const guint8 *p)
   for (int i = 7; i >= 0; i--)
     v = (v << 8) | p[i];
   return v;
-}
-
-/* Bitwise equality: NaN-free data, but -0.0 and denormals must survive. */
-static void
-assert_floats_identical (const float *a, const float *b, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      guint32 ua, ub;
-      memcpy (&ua, &a[i], 4);
-      memcpy (&ub, &b[i], 4);
-      if (ua != ub)
-        g_error ("element %" G_GSIZE_FORMAT ": %.9g (0x%08x) != %.9g (0x%08x)",
-                 i, (double) a[i], ua, (double) b[i], ub);
-    }
 }
 
 /* Deterministic test data with awkward values mixed in. */
@@ -216,7 +150,7 @@ check_with_numpy (const char *path, const float *data, const gsize *shape, guint
 static void
 check_npy_layout (const char *path, const float *data, const gsize *shape, guint ndim)
 {
-  g_autoptr(GBytes) bytes = read_bytes (path);
+  g_autoptr(GBytes) bytes = pfm_test_read_all (path);
   gsize len;
   const guint8 *b = g_bytes_get_data (bytes, &len);
 
@@ -259,7 +193,7 @@ check_npy_layout (const char *path, const float *data, const gsize *shape, guint
   g_assert_cmpuint (len, ==, 10 + hlen + 4 * n);
   for (gsize i = 0; i < n; i++)
     {
-      float f = le_float (b + 10 + hlen + 4 * i);
+      float f = pfm_test_le_float (b + 10 + hlen + 4 * i);
       assert_floats_identical (&f, &data[i], 1);
     }
 }
@@ -267,9 +201,9 @@ check_npy_layout (const char *path, const float *data, const gsize *shape, guint
 /* ---- .npy ------------------------------------------------------------- */
 
 static void
-roundtrip_npy (TmpDir *t, const char *name, const gsize *shape, guint ndim)
+roundtrip_npy (PfmTestDir *t, const char *name, const gsize *shape, guint ndim)
 {
-  g_autofree char *path = tmp_path (t, name);
+  g_autofree char *path = pfm_test_dir_path (t, name);
   gsize n = 1;
   for (guint i = 0; i < ndim; i++)
     n *= shape[i];
@@ -294,7 +228,7 @@ roundtrip_npy (TmpDir *t, const char *name, const gsize *shape, guint ndim)
 }
 
 static void
-test_npy_roundtrip (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
+test_npy_roundtrip (PfmTestDir *t, gconstpointer unused G_GNUC_UNUSED)
 {
   const gsize s3[] = { 3, 4, 5 };
   const gsize s1[] = { 7 };
@@ -306,7 +240,7 @@ test_npy_roundtrip (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   roundtrip_npy (t, "c.npy", s2, 2);
 
   /* An empty array (a zero in the shape) is still a valid file. */
-  g_autofree char *path = tmp_path (t, "empty.npy");
+  g_autofree char *path = pfm_test_dir_path (t, "empty.npy");
   g_autoptr(GError) error = NULL;
   const float none[1] = { 0 };
   g_assert_true (pfm_export_npy_f32 (path, none, s8, 8, &error));
@@ -356,7 +290,7 @@ npy_read_fails_cleanly (const char *path, const char *what)
 }
 
 static void
-test_npy_read_corrupt (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
+test_npy_read_corrupt (PfmTestDir *t, gconstpointer unused G_GNUC_UNUSED)
 {
   if (g_test_subprocess ())
     {
@@ -366,11 +300,11 @@ test_npy_read_corrupt (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
 
   const gsize shape[] = { 2, 3 };
   g_autofree float *data = make_data (6);
-  g_autofree char *good = tmp_path (t, "good.npy");
+  g_autofree char *good = pfm_test_dir_path (t, "good.npy");
   g_autoptr(GError) error = NULL;
   g_assert_true (pfm_export_npy_f32 (good, data, shape, 2, &error));
   g_assert_no_error (error);
-  g_autoptr(GBytes) bytes = read_bytes (good);
+  g_autoptr(GBytes) bytes = pfm_test_read_all (good);
   gsize len;
   const char *b = g_bytes_get_data (bytes, &len);
   gboolean all_ok = TRUE;
@@ -382,7 +316,7 @@ test_npy_read_corrupt (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
     {
       g_autofree char *name = g_strdup_printf ("cut%u.npy", i);
-      g_autofree char *p = tmp_path (t, name);
+      g_autofree char *p = pfm_test_dir_path (t, name);
       g_assert_true (g_file_set_contents (p, b, cuts[i].keep, NULL));
       all_ok &= npy_read_fails_cleanly (p, cuts[i].what);
     }
@@ -394,7 +328,7 @@ test_npy_read_corrupt (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   char *d = strstr (f8 + 10, "<f4");
   g_assert_nonnull (d);
   d[2] = '8';
-  g_autofree char *p8 = tmp_path (t, "f8.npy");
+  g_autofree char *p8 = pfm_test_dir_path (t, "f8.npy");
   g_assert_true (g_file_set_contents (p8, f8, len, NULL));
   all_ok &= npy_read_fails_cleanly (p8, "float64 data");
 
@@ -406,7 +340,7 @@ test_npy_read_corrupt (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
  * few bytes that follow, so a size check without overflow guard passes
  * and the reader would try to allocate 2^62 floats (an abort). */
 static void
-test_npy_read_overflow (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
+test_npy_read_overflow (PfmTestDir *t, gconstpointer unused G_GNUC_UNUSED)
 {
   if (g_test_subprocess ())
     {
@@ -424,7 +358,7 @@ test_npy_read_overflow (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   g_string_append_c (f, (char) (h->len >> 8));
   g_string_append_len (f, h->str, h->len);
   g_string_append_len (f, "\0\0\0\0", 4);
-  g_autofree char *path = tmp_path (t, "overflow.npy");
+  g_autofree char *path = pfm_test_dir_path (t, "overflow.npy");
   g_assert_true (g_file_set_contents (path, f->str, f->len, NULL));
   g_string_free (h, TRUE);
   g_string_free (f, TRUE);
@@ -552,13 +486,13 @@ assert_vti_array_equals (const VtiHeader *h, guint a, const float *expect, gsize
   const guint8 *p = vti_array (h, a, n);
   for (gsize i = 0; i < n; i++)
     {
-      float f = le_float (p + 4 * i);
+      float f = pfm_test_le_float (p + 4 * i);
       assert_floats_identical (&f, &expect[i], 1);
     }
 }
 
 static void
-test_vti (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
+test_vti (PfmTestDir *t, gconstpointer unused G_GNUC_UNUSED)
 {
   const gsize nx = 3, ny = 4, nz = 5, n = nx * ny * nz;
   g_autofree float *a = make_data (n);
@@ -568,13 +502,13 @@ test_vti (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   const double origin[3] = { -1.5e-5, 2.0 / 3.0, 0.0 };
   const double spacing[3] = { 1e-6, 1.0000000000000002e-6, 1.0 / 3.0 };
   const PfmVtiArray arrays[] = { { "intensity", a }, { "dn", b } };
-  g_autofree char *path = tmp_path (t, "f.vti");
+  g_autofree char *path = pfm_test_dir_path (t, "f.vti");
   g_autoptr(GError) error = NULL;
 
   g_assert_true (pfm_export_vti (path, nx, ny, nz, origin, spacing, arrays, 2, &error));
   g_assert_no_error (error);
 
-  g_autoptr(GBytes) bytes = read_bytes (path);
+  g_autoptr(GBytes) bytes = pfm_test_read_all (path);
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   VtiHeader h;
@@ -609,28 +543,11 @@ test_vti (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
 
 /* ---- a run, written to both formats ---------------------------------- */
 
-static void
-test_record_field (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
+/* The run's recorded volume has the expected slices and is not blank;
+ * returns its number of samples. */
+static gsize
+check_recorded_volume (const PfmRecord *rec)
 {
-  g_autoptr(PfmConfig) cfg = pfm_config_new ();
-  g_autoptr(GError) error = NULL;
-  const char *const set[][2] = {
-    { "grid.n", "64" }, { "tube.length", "20e-6" }, { "grid.dz", "1e-6" },
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (set); i++)
-    {
-      g_assert_true (pfm_config_set (cfg, set[i][0], set[i][1], &error));
-      g_assert_no_error (error);
-    }
-  PfmBpmOptions opts = { .threads = 1, .rigor = PFM_PLAN_ESTIMATE };
-  g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (bpm);
-  g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (rec);
-  g_assert_cmpint (rec->status, ==, PFM_RUN_COMPLETED);
-
   /* 20 steps recorded every 4th, plus z = 0: six slices of 64 x 64. */
   g_assert_cmpuint (rec->vol_count, ==, 6);
   g_assert_cmpint (rec->vol_nx, ==, 64);
@@ -645,9 +562,15 @@ test_record_field (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   /* Not a blank volume, so equality below means something. */
   g_assert_cmpfloat (peak, >, 0.0);
   g_assert_cmpfloat (dn_span, >, 0.0);
+  return n;
+}
 
-  /* .npy: intensity, shape (nz, ny, nx). */
-  g_autofree char *npy = tmp_path (t, "field.npy");
+/* .npy: intensity, shape (nz, ny, nx), read back bit for bit. */
+static void
+check_field_npy (PfmTestDir *t, const PfmRecord *rec, gsize n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *npy = pfm_test_dir_path (t, "field.npy");
   g_assert_true (pfm_record_write_field (rec, npy, &error));
   g_assert_no_error (error);
   g_autofree float *back = NULL;
@@ -662,12 +585,17 @@ test_record_field (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   assert_floats_identical (back, rec->vol_intensity, n);
   check_npy_layout (npy, rec->vol_intensity, shape, 3);
   check_with_numpy (npy, rec->vol_intensity, shape, 3);
+}
 
-  /* .vti: intensity and dn, extent (nx, ny, count), the volume's geometry. */
-  g_autofree char *vti = tmp_path (t, "field.vti");
+/* .vti: intensity and dn, extent (nx, ny, count), the volume's geometry. */
+static void
+check_field_vti (PfmTestDir *t, const PfmRecord *rec, gsize n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *vti = pfm_test_dir_path (t, "field.vti");
   g_assert_true (pfm_record_write_field (rec, vti, &error));
   g_assert_no_error (error);
-  g_autoptr(GBytes) bytes = read_bytes (vti);
+  g_autoptr(GBytes) bytes = pfm_test_read_all (vti);
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   VtiHeader h;
@@ -688,9 +616,16 @@ test_record_field (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   assert_vti_array_equals (&h, 0, rec->vol_intensity, n);
   assert_vti_array_equals (&h, 1, rec->vol_dn, n);
   vti_header_clear (&h);
+}
 
+/* What pfm_record_write_field refuses: a file of neither format, a run
+ * without a volume. */
+static void
+check_field_refused (PfmTestDir *t, const PfmConfig *cfg, const PfmRecord *rec)
+{
+  g_autoptr(GError) error = NULL;
   /* Neither format: refused, nothing written. */
-  g_autofree char *txt = tmp_path (t, "field.txt");
+  g_autofree char *txt = pfm_test_dir_path (t, "field.txt");
   g_assert_false (pfm_record_write_field (rec, txt, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, ".npy"));
@@ -703,363 +638,38 @@ test_record_field (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
   g_assert_no_error (error);
   g_autoptr(PfmRecord) rec2 = pfm_bpm_run (bpm2, NULL, &error);
   g_assert_no_error (error);
-  g_autofree char *npy2 = tmp_path (t, "none.npy");
+  g_autofree char *npy2 = pfm_test_dir_path (t, "none.npy");
   g_assert_false (pfm_record_write_field (rec2, npy2, &error));
   g_assert_nonnull (error);
   g_assert_false (g_file_test (npy2, G_FILE_TEST_EXISTS));
 }
 
-/* ---- index maps ----------------------------------------------------------- */
-
 static void
-test_map_roundtrip (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
+test_record_field (PfmTestDir *t, gconstpointer unused G_GNUC_UNUSED)
 {
-  const int nx = 3, ny = 4, nz = 5, n = nx * ny * nz;
-  g_autofree float *v = g_new (float, n);
-  for (int i = 0; i < n; i++)
-    v[i] = (float) i / (n - 1) - 0.5f;        /* [-0.5, 0.5], both ends included */
-  v[7] = -0.0f;
-  v[8] = 1e-45f;
-  g_autofree char *path = tmp_path (t, "m.map");
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (pfm_medium_save_map (path, nx, ny, nz, v, &error));
-  g_assert_no_error (error);
-
-  /* The documented layout: two text lines, then little-endian float32, x fastest. */
-  g_autoptr(GBytes) bytes = read_bytes (path);
-  gsize len;
-  const guint8 *b = g_bytes_get_data (bytes, &len);
-  const char *head = "PFM-INDEX-MAP 1\n3 4 5\n";
-  g_assert_cmpuint (len, ==, strlen (head) + 4 * (gsize) n);
-  g_assert_true (memcmp (b, head, strlen (head)) == 0);
-  for (int i = 0; i < n; i++)
-    {
-      float f = le_float (b + strlen (head) + 4 * i);
-      assert_floats_identical (&f, &v[i], 1);
-    }
-
-  int lx = 0, ly = 0, lz = 0;
-  g_autofree float *back = NULL;
-  g_assert_true (pfm_medium_load_map (path, &lx, &ly, &lz, &back, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (lx, ==, nx);
-  g_assert_cmpint (ly, ==, ny);
-  g_assert_cmpint (lz, ==, nz);
-  assert_floats_identical (v, back, n);
-
-  /* A hand-written map loads in x-fastest order. */
-  GString *s = g_string_new ("PFM-INDEX-MAP 1\n2 1 1\n");
-  const guint8 first[4] = { 0x00, 0x00, 0x80, 0x3e };   /* 0.25 */
-  const guint8 second[4] = { 0x00, 0x00, 0x00, 0xbf };  /* -0.5 */
-  g_string_append_len (s, (const char *) first, 4);
-  g_string_append_len (s, (const char *) second, 4);
-  g_autofree char *hand = tmp_path (t, "hand.map");
-  g_assert_true (g_file_set_contents (hand, s->str, s->len, NULL));
-  g_string_free (s, TRUE);
-  g_autofree float *hv = NULL;
-  g_assert_true (pfm_medium_load_map (hand, &lx, &ly, &lz, &hv, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (lx, ==, 2);
-  g_assert_cmpint (ly, ==, 1);
-  g_assert_cmpint (lz, ==, 1);
-  g_assert_cmpfloat (hv[0], ==, 0.25f);
-  g_assert_cmpfloat (hv[1], ==, -0.5f);
-}
-
-typedef struct
-{
-  const char *what;
-  const char *header;       /* text part */
-  int n_values;             /* float32 values that follow */
-  float bad_value;          /* written as the last value when set_bad */
-  gboolean set_bad;
-  gint code;                /* PfmMediumError */
-  const char *mentions;     /* the message must contain this too */
-} BadMap;
-
-static void
-test_map_malformed (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
-{
-  const BadMap cases[] = {
-    { "bad magic", "PFM-INDEX-MAP 2\n1 1 1\n", 1, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "PFM-INDEX-MAP 1" },
-    { "other magic", "P5\n1 1 1\n", 1, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "PFM-INDEX-MAP 1" },
-    { "empty file", "", 0, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "PFM-INDEX-MAP 1" },
-    { "no dims line", "PFM-INDEX-MAP 1\n", 0, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "dims not numbers", "PFM-INDEX-MAP 1\n1 x 1\n", 1, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "two dims", "PFM-INDEX-MAP 1\n2 2\n", 4, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "four dims", "PFM-INDEX-MAP 1\n1 1 1 1\n", 1, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "negative dim", "PFM-INDEX-MAP 1\n-1 1 1\n", 1, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "fractional dim", "PFM-INDEX-MAP 1\n1.5 1 1\n", 1, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "dim too large", "PFM-INDEX-MAP 1\n65537 1 1\n", 0, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "zero dim x", "PFM-INDEX-MAP 1\n0 1 1\n", 0, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "zero dim z", "PFM-INDEX-MAP 1\n2 2 0\n", 0, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "dims line unterminated", "PFM-INDEX-MAP 1\n2 2 2", 0, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "NX NY NZ" },
-    { "truncated data", "PFM-INDEX-MAP 1\n2 2 2\n", 7, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "32 bytes" },
-    { "no data", "PFM-INDEX-MAP 1\n2 2 2\n", 0, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "32 bytes" },
-    { "extra data", "PFM-INDEX-MAP 1\n2 2 2\n", 9, 0, FALSE, PFM_MEDIUM_ERROR_FORMAT, "32 bytes" },
-    { "NaN value", "PFM-INDEX-MAP 1\n2 1 1\n", 2, NAN, TRUE, PFM_MEDIUM_ERROR_FORMAT, "[-0.5, 0.5]" },
-    { "Inf value", "PFM-INDEX-MAP 1\n2 1 1\n", 2, -INFINITY, TRUE, PFM_MEDIUM_ERROR_FORMAT, "[-0.5, 0.5]" },
-    { "dn above 0.5", "PFM-INDEX-MAP 1\n2 1 1\n", 2, 0.5000001f, TRUE, PFM_MEDIUM_ERROR_FORMAT, "[-0.5, 0.5]" },
-    { "dn below -0.5", "PFM-INDEX-MAP 1\n2 1 1\n", 2, -0.75f, TRUE, PFM_MEDIUM_ERROR_FORMAT, "[-0.5, 0.5]" },
-    /* 2^32 voxels declared: refused from the header, before any allocation. */
-    { "too many voxels", "PFM-INDEX-MAP 1\n65536 65536 1\n", 1, 0, FALSE, PFM_MEDIUM_ERROR_TOO_LARGE, "voxels" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      const BadMap *c = &cases[i];
-      GString *s = g_string_new (c->header);
-      for (int j = 0; j < c->n_values; j++)
-        {
-          float f = (c->set_bad && j == c->n_values - 1) ? c->bad_value : 0.125f;
-          guint32 u;
-          memcpy (&u, &f, 4);
-          u = GUINT32_TO_LE (u);
-          g_string_append_len (s, (const char *) &u, 4);
-        }
-      g_autofree char *name = g_strdup_printf ("bad%u.map", i);
-      g_autofree char *path = tmp_path (t, name);
-      g_assert_true (g_file_set_contents (path, s->str, s->len, NULL));
-      g_string_free (s, TRUE);
-
-      int nx = -7, ny = -7, nz = -7;
-      float *values = NULL;
-      g_autoptr(GError) error = NULL;
-      g_test_message ("%s", c->what);
-      gboolean ok = pfm_medium_load_map (path, &nx, &ny, &nz, &values, &error);
-      if (ok)
-        g_error ("%s: accepted", c->what);
-      if (!g_error_matches (error, PFM_MEDIUM_ERROR, c->code))
-        g_error ("%s: expected code %d, got %s", c->what, c->code, error ? error->message : "no error");
-      /* A clear message: which file, and what was expected. */
-      g_assert_nonnull (strstr (error->message, path));
-      if (strstr (error->message, c->mentions) == NULL)
-        g_error ("%s: message does not mention \"%s\": %s", c->what, c->mentions, error->message);
-      /* Outputs untouched on failure. */
-      g_assert_null (values);
-      g_assert_cmpint (nx, ==, -7);
-    }
-
-  /* A missing file. */
-  g_autofree char *missing = tmp_path (t, "missing.map");
-  int nx, ny, nz;
-  float *values = NULL;
-  g_autoptr(GError) error = NULL;
-  g_assert_false (pfm_medium_load_map (missing, &nx, &ny, &nz, &values, &error));
-  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
-}
-
-/* The map reaches a run: kind = file with a bad map fails at pfm_bpm_new
- * with the loader's message, not later. */
-static void
-test_map_in_config (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
-{
-  g_autofree char *path = tmp_path (t, "nan.map");
-  GString *s = g_string_new ("PFM-INDEX-MAP 1\n1 1 1\n");
-  float f = NAN;
-  g_string_append_len (s, (const char *) &f, 4);
-  g_assert_true (g_file_set_contents (path, s->str, s->len, NULL));
-  g_string_free (s, TRUE);
-
   g_autoptr(PfmConfig) cfg = pfm_config_new ();
   g_autoptr(GError) error = NULL;
-  g_assert_true (pfm_config_set (cfg, "grid.n", "64", &error));
-  g_assert_true (pfm_config_set (cfg, "tube.length", "2e-6", &error));
-  g_assert_true (pfm_config_set (cfg, "grid.dz", "1e-6", &error));
-  g_assert_true (pfm_config_set (cfg, "medium.kind", "file", &error));
-  g_assert_true (pfm_config_set (cfg, "medium.file", path, &error));
-  g_assert_no_error (error);
-  PfmBpmOptions opts = { .threads = 1, .rigor = PFM_PLAN_ESTIMATE, .no_volume = TRUE };
-  g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, &error);
-  g_assert_null (bpm);
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, path));
-}
-
-/* ---- atomic writes -------------------------------------------------------- */
-
-static void
-test_atomic_basic (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
-{
-  g_autofree char *path = tmp_path (t, "out.txt");
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (pfm_file_write_atomic (path, "first", 5, &error));
-  g_assert_no_error (error);
-  g_assert_true (pfm_file_write_atomic (path, "second!", 7, &error));
-  g_assert_no_error (error);
-  g_autofree char *text = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
-  g_assert_cmpuint (len, ==, 7);
-  g_assert_cmpstr (text, ==, "second!");
-
-  /* Nothing but the file is left in the folder (no temporary files). */
-  g_autoptr(GDir) d = g_dir_open (t->dir, 0, NULL);
-  guint count = 0;
-  while (g_dir_read_name (d) != NULL)
-    count++;
-  g_assert_cmpuint (count, ==, 1);
-}
-
-static void
-test_atomic_missing_folder (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
-{
-  g_autofree char *path = g_build_filename (t->dir, "no-such-folder", "out.csv", NULL);
-  g_autoptr(GError) error = NULL;
-  g_assert_false (pfm_file_write_atomic (path, "x", 1, &error));
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, path));
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-
-  /* The writers built on it fail the same way. */
-  g_clear_error (&error);
-  const float v[2] = { 1, 2 };
-  const gsize shape[1] = { 2 };
-  g_autofree char *npy = g_build_filename (t->dir, "no-such-folder", "a.npy", NULL);
-  g_assert_false (pfm_export_npy_f32 (npy, v, shape, 1, &error));
-  g_assert_nonnull (error);
-  g_clear_error (&error);
-  g_autofree char *map = g_build_filename (t->dir, "no-such-folder", "a.map", NULL);
-  g_assert_false (pfm_medium_save_map (map, 2, 1, 1, v, &error));
-  g_assert_nonnull (error);
-}
-
-static void
-test_atomic_read_only (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
-{
-  if (geteuid () == 0)
+  const char *const set[][2] = {
+    { "grid.n", "64" }, { "tube.length", "20e-6" }, { "grid.dz", "1e-6" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (set); i++)
     {
-      /* root writes into a 0555 folder regardless. */
-      g_test_skip ("running as root: folder permissions are not enforced");
-      return;
-    }
-  g_autofree char *sub = g_build_filename (t->dir, "ro", NULL);
-  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
-  g_autofree char *path = g_build_filename (sub, "old.csv", NULL);
-  g_assert_true (g_file_set_contents (path, "old contents\n", -1, NULL));
-  g_assert_cmpint (g_chmod (sub, 0555), ==, 0);
-
-  g_autoptr(GError) error = NULL;
-  gboolean ok = pfm_file_write_atomic (path, "new", 3, &error);
-  g_chmod (sub, 0755);
-  g_assert_false (ok);
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, path));
-
-  g_autofree char *text = NULL;
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  g_assert_cmpstr (text, ==, "old contents\n");
-}
-
-/* /dev/full: every write fails with ENOSPC.  Either way (the temporary
- * file beside it cannot be created, or the data cannot be written):
- * FALSE, an error naming the path, no crash, and the node stays a device.
- * Where /dev is writable (root), a writer that renamed a temporary file
- * over the path would replace the system's /dev/full, so a private copy of
- * the node (mknod c 1 7 in the temporary folder) stands in for it. */
-static void
-test_atomic_dev_full (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
-{
-  g_autofree char *path = NULL;
-  if (access ("/dev", W_OK) != 0 && g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
-    path = g_strdup ("/dev/full");
-  else
-    {
-      path = tmp_path (t, "full");
-      if (mknod (path, S_IFCHR | 0666, makedev (1, 7)) != 0)
-        {
-          g_test_skip ("/dev is writable and no private /dev/full node can be made (needs CAP_MKNOD)");
-          return;
-        }
-    }
-  g_test_message ("writing to %s", path);
-  g_autoptr(GError) error = NULL;
-  g_assert_false (pfm_file_write_atomic (path, "data", 4, &error));
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, path));
-  GStatBuf st;
-  g_assert_cmpint (g_lstat (path, &st), ==, 0);
-  g_assert_true (S_ISCHR (st.st_mode));
-
-  /* The same through a writer built on it. */
-  g_clear_error (&error);
-  const float v[2] = { 1, 2 };
-  const gsize shape[1] = { 2 };
-  g_assert_false (pfm_export_npy_f32 (path, v, shape, 1, &error));
-  g_assert_nonnull (error);
-  g_assert_cmpint (g_lstat (path, &st), ==, 0);
-  g_assert_true (S_ISCHR (st.st_mode));
-}
-
-/* A path that names a device (or /dev/stdout, a FIFO) is not a file to
- * replace: writing must go to the device or fail, and the node must stay.
- * A copy of /dev/null's node in a temporary folder shows what rename()
- * does without touching /dev (needs CAP_MKNOD, so usually root). */
-static void
-test_atomic_device_target (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
-{
-  g_autofree char *node = tmp_path (t, "null");
-  if (mknod (node, S_IFCHR | 0666, makedev (1, 3)) != 0)
-    {
-      g_test_skip ("cannot create a device node here (needs CAP_MKNOD)");
-      return;
-    }
-  g_autoptr(GError) error = NULL;
-  gboolean ok = pfm_file_write_atomic (node, "data", 4, &error);
-  g_test_message ("write to a device node: %s", ok ? "TRUE" : error->message);
-  GStatBuf st;
-  g_assert_cmpint (g_lstat (node, &st), ==, 0);
-  if (!S_ISCHR (st.st_mode))
-    {
-      g_test_message ("the device node was replaced by a regular file "
-                      "(as root, --diagnostics /dev/stdout would replace /dev/stdout)");
-      g_test_fail ();
-    }
-  /* /dev/null takes anything: the write goes through. */
-  g_assert_true (ok);
-}
-
-/* ---- non-finite data ---------------------------------------------------- */
-
-static void
-test_refuse_nan (TmpDir *t, gconstpointer unused G_GNUC_UNUSED)
-{
-  const float bad_values[] = { NAN, INFINITY, -INFINITY };
-  for (guint k = 0; k < G_N_ELEMENTS (bad_values); k++)
-    {
-      float v[6] = { 0, 1, 2, 3, 4, 5 };
-      v[4] = bad_values[k];
-      const gsize shape[2] = { 2, 3 };
-      g_autoptr(GError) error = NULL;
-
-      /* Into a new file: refused, nothing created. */
-      g_autofree char *npy = tmp_path (t, "nan.npy");
-      g_assert_false (pfm_export_npy_f32 (npy, v, shape, 2, &error));
-      g_assert_nonnull (error);
-      g_assert_false (g_file_test (npy, G_FILE_TEST_EXISTS));
-      g_clear_error (&error);
-
-      const float good[6] = { 0 };
-      const PfmVtiArray arrays[] = { { "ok", good }, { "bad", v } };
-      const double origin[3] = { 0, 0, 0 }, spacing[3] = { 1, 1, 1 };
-      g_autofree char *vti = tmp_path (t, "nan.vti");
-      g_assert_false (pfm_export_vti (vti, 3, 2, 1, origin, spacing, arrays, 2, &error));
-      g_assert_nonnull (error);
-      g_assert_false (g_file_test (vti, G_FILE_TEST_EXISTS));
-      g_clear_error (&error);
-
-      /* Over an existing file: refused, the old file kept. */
-      g_autofree char *old = tmp_path (t, "old.npy");
-      g_assert_true (pfm_export_npy_f32 (old, good, shape, 2, &error));
+      g_assert_true (pfm_config_set (cfg, set[i][0], set[i][1], &error));
       g_assert_no_error (error);
-      g_autoptr(GBytes) before = read_bytes (old);
-      g_assert_false (pfm_export_npy_f32 (old, v, shape, 2, &error));
-      g_assert_nonnull (error);
-      g_autoptr(GBytes) after = read_bytes (old);
-      g_assert_true (g_bytes_equal (before, after));
     }
+  PfmBpmOptions opts = { .threads = 1, .rigor = PFM_PLAN_ESTIMATE };
+  g_autoptr(PfmBpm) bpm = pfm_bpm_new (cfg, &opts, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bpm);
+  g_autoptr(PfmRecord) rec = pfm_bpm_run (bpm, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rec);
+  g_assert_cmpint (rec->status, ==, PFM_RUN_COMPLETED);
+
+  const gsize n = check_recorded_volume (rec);
+  check_field_npy (t, rec, n);
+  check_field_vti (t, rec, n);
+  check_field_refused (t, cfg, rec);
 }
 
 int
@@ -1069,22 +679,14 @@ main (int argc, char **argv)
   /* No FFTW wisdom file is read or written by the tests. */
   g_setenv ("PFM_FFTW_WISDOM", "", TRUE);
 
-#define ADD(path, fn) g_test_add (path, TmpDir, NULL, tmp_setup, fn, tmp_teardown)
+#define ADD(path, fn) g_test_add (path, PfmTestDir, "pfm-test-io", pfm_test_dir_setup, fn, pfm_test_dir_teardown)
   ADD ("/io/npy/roundtrip", test_npy_roundtrip);
   ADD ("/io/npy/read-corrupt", test_npy_read_corrupt);
   ADD ("/io/npy/read-overflow", test_npy_read_overflow);
   ADD ("/io/vti/layout", test_vti);
   ADD ("/io/record/field", test_record_field);
-  ADD ("/io/map/roundtrip", test_map_roundtrip);
-  ADD ("/io/map/malformed", test_map_malformed);
-  ADD ("/io/map/in-config", test_map_in_config);
-  ADD ("/io/atomic/basic", test_atomic_basic);
-  ADD ("/io/atomic/missing-folder", test_atomic_missing_folder);
-  ADD ("/io/atomic/read-only-folder", test_atomic_read_only);
-  ADD ("/io/atomic/dev-full", test_atomic_dev_full);
-  ADD ("/io/atomic/device-node", test_atomic_device_target);
-  ADD ("/io/writers/refuse-non-finite", test_refuse_nan);
 #undef ADD
 
   return g_test_run ();
 }
+
