@@ -84,7 +84,6 @@ assert_range_message (const PfmKeyInfo *k, const char *msg, const char *value)
 }
 
 
-/* Applies "group.key=value" pairs; each must be accepted on its own. */
 /* ---- the table ------------------------------------------------------- */
 
 static void
