@@ -83,7 +83,6 @@ assert_range_message (const PfmKeyInfo *k, const char *msg, const char *value)
     g_error ("message for %s does not quote the value %s: %s", name, value, msg);
 }
 
-
 /* ---- the table ------------------------------------------------------- */
 
 static void
