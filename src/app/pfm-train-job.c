@@ -301,11 +301,12 @@ pfm_train_job_describe (const PfmConfig *cfg, const PfmTrainData *d, const char 
   const double voxel = pfm_config_voxel (cfg);
   const int nxy = pfm_medium_lattice_count (cfg->tube.side, voxel), nz = pfm_medium_lattice_count (cfg->tube.length, voxel);
   const guint64 params = (guint64) nxy * nxy * nz;
-  const int threads = (int) CLAMP (g_get_num_processors (), 1, 64);
-  const guint64 budget = pfm_bpm_default_memory_budget ();
-  const guint batch = (guint) cfg->train.batch;
-  const double mib = (pfm_adjoint_estimate_memory (cfg, budget / threads) * (double) threads +
-                      (batch + 4.0) * params * sizeof (double)) / 1048576.0;
+  /* The training the view starts: the engine's own worker count and
+   * memory estimate. */
+  const PfmTrainOptions engine_choice = { .threads = PFM_THREADS_AUTO };
+  const int threads = pfm_train_threads (&engine_choice);
+  const double mib = pfm_train_estimate_memory (cfg, threads, (guint) cfg->train.batch, params,
+                                                pfm_bpm_default_memory_budget ()) / 1048576.0;
   g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, params);
   g_autofree char *glass = g_strdup_printf (_("The glass: %s parameters, one per voxel (%d × %d × %d voxels of %.2g µm, "
                                               "each within ±%.3g of n₀)."),

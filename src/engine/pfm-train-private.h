@@ -11,9 +11,6 @@
 
 G_BEGIN_DECLS
 
-/* The worker count of @opts (its threads, 0 and NULL being one, or one
- * per CPU for PFM_THREADS_AUTO), at most 64. */
-int   pfm_train_threads        (const PfmTrainOptions *opts);
 
 /* Runs @func on @threads workers at once, the first on the calling
  * thread, and waits for all: worker w gets @args + w * @arg_size (all the

@@ -474,18 +474,24 @@ trainer_free (Trainer *t)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Trainer, trainer_free)
 
+guint64
+pfm_train_estimate_memory (const PfmConfig *cfg, int threads, guint batch, guint64 n_voxels, guint64 budget)
+{
+  threads = MAX (threads, 1);
+  return pfm_adjoint_estimate_memory (cfg, budget / threads) * threads + ((guint64) batch + 4) * n_voxels * sizeof (double);
+}
+
 /* The workers' adjoints, refused up front when they and one gradient per
  * batch example would exceed the memory budget. */
 static gboolean
 trainer_plan (Trainer *t, GError **error)
 {
   const guint64 budget = t->o.memory_budget ? t->o.memory_budget : pfm_bpm_default_memory_budget ();
-  const guint64 per_adj = pfm_adjoint_estimate_memory (t->cfg, budget / t->threads);
   t->adj = g_new0 (PfmAdjoint *, t->threads);
   if ((t->adj[0] = pfm_adjoint_new (t->cfg, budget / t->threads, error)) == NULL)
     return FALSE;
   t->nv = pfm_adjoint_n_voxels (t->adj[0]);
-  const guint64 need = per_adj * t->threads + ((guint64) t->batch + 4) * t->nv * sizeof (double);
+  const guint64 need = pfm_train_estimate_memory (t->cfg, t->threads, t->batch, t->nv, budget);
   if (need > budget)
     {
       g_set_error (error, PFM_BPM_ERROR, PFM_BPM_ERROR_MEMORY,

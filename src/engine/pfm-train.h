@@ -115,6 +115,18 @@ PfmTrainResult *pfm_train_run         (const PfmConfig       *cfg,
                                        GError               **error);
 void            pfm_train_result_free (PfmTrainResult  *result);
 
+/* The worker count of @opts (its threads, 0 and NULL being one, or one
+ * per CPU for PFM_THREADS_AUTO), at most 64. */
+int             pfm_train_threads     (const PfmTrainOptions *opts);
+/* Bytes training @cfg needs on @threads workers (each an adjoint within
+ * @budget / @threads) with @batch examples per batch over @n_voxels
+ * voxels: what pfm_train_run refuses above @budget. */
+guint64         pfm_train_estimate_memory (const PfmConfig *cfg,
+                                           int              threads,
+                                           guint            batch,
+                                           guint64          n_voxels,
+                                           guint64          budget);
+
 /* Appends an @nc x @nc confusion matrix (rows: the true class) to @s as
  * a JSON array of rows, indented for a member of a top-level object. */
 void            pfm_train_append_confusion_json (GString     *s,
